@@ -1,0 +1,43 @@
+export type ErrorCode = 'invalid' | 'not-found' | 'conflict' | 'wrong-expected-revision';
+
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+export class InvalidInputError extends DomainError {
+  readonly code = 'invalid';
+
+  constructor(readonly problems: readonly FieldProblem[]) {
+    super(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'not-found';
+}
+
+export class ConflictError extends DomainError {
+  readonly code = 'conflict';
+}
+
+export class WrongExpectedRevisionError extends DomainError {
+  readonly code = 'wrong-expected-revision';
+
+  constructor(
+    readonly streamId: string,
+    readonly expected: string,
+    readonly actual: number,
+  ) {
+    super(`stream ${streamId} is at revision ${actual}, expected ${expected}`);
+  }
+}

@@ -1,0 +1,37 @@
+import type { Checkpoint, NewEvent, RecordedEvent } from './event';
+
+/** `any`: append whatever the stream holds; `no-stream`: only to a new stream; n: only at revision n. */
+export type ExpectedRevision = 'any' | 'no-stream' | number;
+
+export interface AppendResult {
+  readonly streamId: string;
+  /** Revision of the last event now in the stream: the expected revision for the next append. */
+  readonly nextExpectedRevision: number;
+  readonly positions: readonly number[];
+}
+
+export interface SubscribeOptions {
+  readonly from: Checkpoint | null;
+  readonly signal: AbortSignal;
+  readonly pageSize?: number;
+}
+
+/**
+ * The event log. Every adapter passes the same contract suite (test/event-store): atomic appends
+ * guarded by the expected revision, idempotent on event id, and a gap-free global order.
+ */
+export abstract class EventStore {
+  /** Throws WrongExpectedRevisionError, ConflictError (event id used elsewhere) or InvalidInputError. */
+  abstract append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+
+  /** Events of one stream from `fromRevision` on, in revision order; empty for an unknown stream. */
+  abstract readStream(streamId: string, fromRevision?: number): Promise<RecordedEvent[]>;
+
+  /** Up to `limit` events after `from` in global order. Never skips an event that commits later. */
+  abstract readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]>;
+
+  /** Every event after `from`, in global order, until the signal aborts; resumable by checkpoint. */
+  abstract subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent>;
+
+  abstract close(): Promise<void>;
+}

@@ -1,0 +1,108 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class EventStoreSchema1700000000000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(UP);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP SCHEMA event_store CASCADE');
+  }
+}
+
+const UP = `
+CREATE SCHEMA IF NOT EXISTS event_store;
+
+-- One row per stream: its head revision and hash. Appends lock the stream with an advisory lock,
+-- and this row lets audit verify notice a removed last event.
+CREATE TABLE event_store.streams (
+  stream_id text PRIMARY KEY,
+  revision bigint NOT NULL,
+  head_hash bytea NOT NULL
+);
+
+CREATE TABLE event_store.events (
+  position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  -- The writing transaction: readers page by (transaction_id, position) and stop below the oldest
+  -- running transaction, so an event that commits late can never land behind a reader's checkpoint.
+  transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  stream_id text NOT NULL,
+  stream_revision bigint NOT NULL,
+  event_id uuid NOT NULL UNIQUE,
+  type text NOT NULL,
+  data jsonb NOT NULL,
+  metadata jsonb NOT NULL,
+  recorded_at timestamptz NOT NULL,
+  hash bytea NOT NULL,
+  UNIQUE (stream_id, stream_revision)
+);
+
+CREATE INDEX events_global_order ON event_store.events (transaction_id, position);
+
+-- One call, one statement, one round trip: idempotency check, expected-revision check, hash chain
+-- and insert happen under the stream's lock. The lock is taken before the first write so that the
+-- transaction id, and with it the global order, follows the stream's revision order.
+CREATE FUNCTION event_store.append_events(
+  p_stream text,
+  p_expected bigint, -- NULL: any; -1: no stream; n: exactly revision n
+  p_ids uuid[],
+  p_types text[],
+  p_data jsonb[],
+  p_metadata jsonb[],
+  p_recorded_at timestamptz[],
+  p_digests bytea[]
+) RETURNS TABLE (event_id uuid, stream_revision bigint, "position" bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_revision bigint;
+  v_hash bytea;
+  v_found int;
+  v_elsewhere int;
+  v_revisions bigint[];
+  v_hashes bytea[];
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 0));
+
+  SELECT count(*), count(*) FILTER (WHERE e.stream_id <> p_stream)
+    INTO v_found, v_elsewhere
+    FROM event_store.events e WHERE e.event_id = ANY (p_ids);
+  IF v_found = cardinality(p_ids) AND v_elsewhere = 0 THEN
+    RETURN QUERY SELECT e.event_id, e.stream_revision, e.position
+      FROM event_store.events e WHERE e.event_id = ANY (p_ids) ORDER BY e.stream_revision;
+    RETURN;
+  ELSIF v_found > 0 THEN
+    RAISE EXCEPTION 'event ids of this append are already stored in another append'
+      USING ERRCODE = 'SL002';
+  END IF;
+
+  SELECT s.revision, s.head_hash INTO v_revision, v_hash
+    FROM event_store.streams s WHERE s.stream_id = p_stream;
+  IF NOT FOUND THEN
+    v_revision := -1;
+  END IF;
+  IF p_expected IS NOT NULL AND p_expected <> v_revision THEN
+    RAISE EXCEPTION 'stream % is at revision %, expected %', p_stream, v_revision, p_expected
+      USING ERRCODE = 'SL001', DETAIL = v_revision::text;
+  END IF;
+
+  FOR i IN 1 .. cardinality(p_ids) LOOP
+    v_revision := v_revision + 1;
+    v_hash := sha256(coalesce(v_hash, ''::bytea) || p_digests[i] || int8send(v_revision));
+    v_revisions[i] := v_revision;
+    v_hashes[i] := v_hash;
+  END LOOP;
+
+  INSERT INTO event_store.streams AS s (stream_id, revision, head_hash)
+    VALUES (p_stream, v_revision, v_hash)
+    ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, head_hash = excluded.head_hash;
+
+  RETURN QUERY
+    INSERT INTO event_store.events AS e
+      (stream_id, stream_revision, event_id, type, data, metadata, recorded_at, hash)
+    SELECT p_stream, u.revision, u.id, u.type, u.data, u.metadata, u.recorded_at, u.hash
+      FROM unnest(v_revisions, p_ids, p_types, p_data, p_metadata, p_recorded_at, v_hashes)
+        AS u(revision, id, type, data, metadata, recorded_at, hash)
+    RETURNING e.event_id, e.stream_revision, e.position;
+END
+$$;
+`;

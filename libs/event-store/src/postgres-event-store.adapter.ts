@@ -1,0 +1,173 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DatabaseError, type Pool } from 'pg';
+import type { Checkpoint, NewEvent, RecordedEvent } from '@salesledger/domain/event';
+import {
+  EventStore,
+  type AppendResult,
+  type ExpectedRevision,
+  type SubscribeOptions,
+} from '@salesledger/domain/event-store.port';
+import { ConflictError, InvalidInputError, WrongExpectedRevisionError } from '@salesledger/domain/errors';
+import { assertValidAppend } from '@salesledger/domain/event-validation';
+import { eventDigest } from '@salesledger/domain/event-hash';
+
+export interface StreamHead {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly hash: string;
+}
+
+interface EventRow {
+  position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_revision: string;
+  event_id: string;
+  type: string;
+  data: RecordedEvent['data'];
+  metadata: RecordedEvent['metadata'];
+  hash: string;
+}
+
+const EVENT_COLUMNS = `position, transaction_id::text, stream_id, stream_revision, event_id, type, data, metadata,
+  encode(hash, 'hex') AS hash`;
+
+// Only transactions older than every running one are read: none of them can still commit, so no
+// event can later appear below the returned checkpoints.
+const READ_ALL = `SELECT ${EVENT_COLUMNS} FROM event_store.events
+  WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+    AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
+  ORDER BY transaction_id, position LIMIT $3`;
+
+const START: readonly [string, string] = ['0', '0'];
+
+export interface PostgresEventStoreOptions {
+  /** How long an idle subscription waits before polling again. */
+  readonly pollIntervalMs?: number;
+}
+
+export class PostgresEventStore extends EventStore {
+  private readonly pollIntervalMs: number;
+
+  constructor(
+    private readonly pool: Pool,
+    options: PostgresEventStoreOptions = {},
+  ) {
+    super();
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    assertValidAppend(streamId, events);
+    try {
+      const { rows } = await this.pool.query<{ stream_revision: string; position: string }>(
+        appendQuery(streamId, events, expected),
+      );
+      return {
+        streamId,
+        nextExpectedRevision: Number(rows[rows.length - 1]?.stream_revision),
+        positions: rows.map((row) => Number(row.position)),
+      };
+    } catch (error) {
+      throw translateAppendError(error, streamId, expected);
+    }
+  }
+
+  async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE stream_id = $1 AND stream_revision >= $2
+       ORDER BY stream_revision`,
+      [streamId, fromRevision],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]> {
+    const [transactionId, position] = from ? parseCheckpoint(from) : START;
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'event_store.read_all',
+      text: READ_ALL,
+      values: [transactionId, position, limit],
+    });
+    return rows.map(toRecordedEvent);
+  }
+
+  async *subscribe({ from, signal, pageSize = 1000 }: SubscribeOptions): AsyncIterable<RecordedEvent> {
+    let checkpoint = from;
+    while (!signal.aborted) {
+      const page = await this.readAll(checkpoint, pageSize);
+      for (const event of page) {
+        yield event;
+        checkpoint = event.checkpoint;
+      }
+      if (page.length < pageSize) await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  async *streamHeads(): AsyncIterable<StreamHead> {
+    let after = '';
+    for (;;) {
+      const { rows } = await this.pool.query<{ stream_id: string; revision: string; hash: string }>(
+        `SELECT stream_id, revision, encode(head_hash, 'hex') AS hash FROM event_store.streams
+         WHERE stream_id > $1 ORDER BY stream_id LIMIT 1000`,
+        [after],
+      );
+      for (const row of rows) yield { streamId: row.stream_id, revision: Number(row.revision), hash: row.hash };
+      const last = rows[rows.length - 1];
+      if (!last) return;
+      after = last.stream_id;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** The single statement of an append; exported so tests can run it inside a transaction they hold open. */
+export function appendQuery(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) {
+  return {
+    name: 'event_store.append',
+    text: 'SELECT * FROM event_store.append_events($1, $2, $3, $4, $5, $6, $7, $8)',
+    values: [
+      streamId,
+      expected === 'any' ? null : expected === 'no-stream' ? -1 : expected,
+      events.map((e) => e.eventId),
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => JSON.stringify(e.metadata)),
+      events.map((e) => e.metadata.recordedAt),
+      events.map((e) => eventDigest(streamId, e)),
+    ],
+  };
+}
+
+function translateAppendError(error: unknown, streamId: string, expected: ExpectedRevision): unknown {
+  if (!(error instanceof DatabaseError)) return error;
+  if (error.code === 'SL001') return new WrongExpectedRevisionError(streamId, String(expected), Number(error.detail));
+  if (error.code === 'SL002' || error.code === '23505') {
+    return new ConflictError(`an event id of this append is already stored elsewhere (stream ${streamId})`);
+  }
+  if (error.code?.startsWith('22')) return new InvalidInputError([{ field: 'events', message: error.message }]);
+  return error;
+}
+
+function parseCheckpoint(checkpoint: Checkpoint): [string, string] {
+  const match = /^(\d+)\/(\d+)$/.exec(checkpoint);
+  if (!match) throw new InvalidInputError([{ field: 'checkpoint', message: `not a PostgreSQL checkpoint: ${checkpoint}` }]);
+  return [match[1] as string, match[2] as string];
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    streamId: row.stream_id,
+    revision: Number(row.stream_revision),
+    position: Number(row.position),
+    checkpoint: `${row.transaction_id}/${row.position}`,
+    eventId: row.event_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    hash: row.hash,
+  };
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+export interface PostgresServer {
+  readonly name: string;
+  /** A URL of any database on the server; specs create their own databases next to it. */
+  readonly url: string;
+}
+
+/**
+ * The servers every PostgreSQL spec runs against: the embedded one always, and the one named by
+ * EVENT_STORE_URL or DATABASE_URL when set. Without one, the spec says so loudly; under
+ * REQUIRE_INFRA=1 (CI) a missing server fails the run instead of skipping.
+ */
+export function postgresServers(): PostgresServer[] {
+  const servers: PostgresServer[] = [{ name: 'embedded PostgreSQL', url: required('TEST_EMBEDDED_POSTGRES_URL') }];
+  const external = [process.env.EVENT_STORE_URL, process.env.DATABASE_URL].find((url) => url?.startsWith('postgres'));
+  if (external) servers.push({ name: `PostgreSQL at ${new URL(external).host}`, url: external });
+  else skipLoudly('external PostgreSQL', 'set EVENT_STORE_URL or DATABASE_URL=postgres://...');
+  return servers;
+}
+
+export function skipLoudly(what: string, how: string): void {
+  const message = `SKIPPED: no ${what} (${how})`;
+  if (process.env.REQUIRE_INFRA === '1') throw new Error(`${message}, and REQUIRE_INFRA=1 requires it`);
+  console.warn(message);
+}
+
+/** Creates an empty database on the server; returns its URL and a function that drops it. */
+export async function createDatabase(server: PostgresServer): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `salesledger_test_${randomBytes(6).toString('hex')}`;
+  await withClient(server.url, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(server.url);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => withClient(server.url, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  };
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the specs through jest, whose global setup starts PostgreSQL`);
+  return value;
+}
