@@ -35,7 +35,9 @@ export async function createDatabase(server: PostgresServer): Promise<{ url: str
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => withClient(server.url, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+    drop: async () => {
+      await withClient(server.url, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
   };
 }
 

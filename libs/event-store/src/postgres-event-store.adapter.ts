@@ -10,12 +10,7 @@ import {
 import { ConflictError, InvalidInputError, WrongExpectedRevisionError } from '@salesledger/domain/errors';
 import { assertValidAppend } from '@salesledger/domain/event-validation';
 import { eventDigest } from '@salesledger/domain/event-hash';
-
-export interface StreamHead {
-  readonly streamId: string;
-  readonly revision: number;
-  readonly hash: string;
-}
+import type { StreamHead } from '@salesledger/domain/audit-verification';
 
 interface EventRow {
   position: string;
@@ -48,6 +43,8 @@ export interface PostgresEventStoreOptions {
 
 export class PostgresEventStore extends EventStore {
   private readonly pollIntervalMs: number;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closed = false;
 
   constructor(
     private readonly pool: Pool,
@@ -60,8 +57,8 @@ export class PostgresEventStore extends EventStore {
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     assertValidAppend(streamId, events);
     try {
-      const { rows } = await this.pool.query<{ stream_revision: string; position: string }>(
-        appendQuery(streamId, events, expected),
+      const { rows } = await this.track(() =>
+        this.pool.query<{ stream_revision: string; position: string }>(appendQuery(streamId, events, expected)),
       );
       return {
         streamId,
@@ -74,21 +71,21 @@ export class PostgresEventStore extends EventStore {
   }
 
   async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE stream_id = $1 AND stream_revision >= $2
-       ORDER BY stream_revision`,
-      [streamId, fromRevision],
+    const { rows } = await this.track(() =>
+      this.pool.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE stream_id = $1 AND stream_revision >= $2
+         ORDER BY stream_revision`,
+        [streamId, fromRevision],
+      ),
     );
     return rows.map(toRecordedEvent);
   }
 
   async readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]> {
     const [transactionId, position] = from ? parseCheckpoint(from) : START;
-    const { rows } = await this.pool.query<EventRow>({
-      name: 'event_store.read_all',
-      text: READ_ALL,
-      values: [transactionId, position, limit],
-    });
+    const { rows } = await this.track(() =>
+      this.pool.query<EventRow>({ name: 'event_store.read_all', text: READ_ALL, values: [transactionId, position, limit] }),
+    );
     return rows.map(toRecordedEvent);
   }
 
@@ -119,8 +116,18 @@ export class PostgresEventStore extends EventStore {
     }
   }
 
+  /** Refuses new work, lets every started query finish, then closes the pool. */
   async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.inFlight]);
     await this.pool.end();
+  }
+
+  private track<T>(run: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the event store is closed'));
+    const query = run();
+    this.inFlight.add(query);
+    return query.finally(() => this.inFlight.delete(query));
   }
 }
 

@@ -1,0 +1,4 @@
+import { runService } from '@salesledger/platform/service';
+import { startAlertWorker } from './alert-worker';
+
+void runService('alert-worker', startAlertWorker);

@@ -1,0 +1,59 @@
+import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, InvalidInputError, type ErrorCode } from '@salesledger/domain/errors';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  fields?: { field: string; message: string }[];
+}
+
+/** The one place errors become HTTP responses; anything unexpected is logged and kept vague. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpErrorFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const body = this.toBody(exception);
+    host.switchToHttp().getResponse<Response>().status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) return domainBody(exception);
+    if (exception instanceof HttpException) {
+      const response = exception.getResponse();
+      const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message);
+      return { statusCode: exception.getStatus(), error: exception.name, message };
+    }
+    const status = (exception as { status?: unknown; type?: string }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // body-parser's errors: malformed JSON, oversized or wrongly encoded bodies.
+      return { statusCode: status, error: 'BadRequest', message: (exception as Error).message };
+    }
+    this.logger.error(exception);
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'InternalError', message: 'unexpected error' };
+  }
+}
+
+function domainBody(error: DomainError): ErrorBody {
+  const statusCode = statusOf(error.code);
+  const fields = error instanceof InvalidInputError ? [...error.problems] : undefined;
+  return { statusCode, error: error.name, message: error.message, ...(fields && { fields }) };
+}
+
+function statusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'invalid':
+      return HttpStatus.BAD_REQUEST;
+    case 'not-found':
+      return HttpStatus.NOT_FOUND;
+    case 'conflict':
+    case 'wrong-expected-revision':
+      return HttpStatus.CONFLICT;
+    default: {
+      const unreachable: never = code;
+      return unreachable;
+    }
+  }
+}

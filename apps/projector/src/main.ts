@@ -1,0 +1,4 @@
+import { runService } from '@salesledger/platform/service';
+import { startProjector } from './projector';
+
+void runService('projector', startProjector);

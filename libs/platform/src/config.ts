@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
+const EVENT_STORE_URL = /^(postgres(ql)?|esdb(\+discover)?|kurrentdb(\+discover)?):\/\/\S+$/;
+const BROKERS = /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/;
+
+/** The environment as DESIGN §6 defines it; every rule's message names the variable and the fix. */
+class Environment {
+  @IsOptional()
+  @Matches(EVENT_STORE_URL, { message: 'EVENT_STORE_URL must be a postgres://... or esdb://... URL' })
+  EVENT_STORE_URL?: string;
+
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres://... URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(BROKERS, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  KAFKA_BROKERS?: string;
+
+  @IsInt({ message: 'PORT must be a whole number' })
+  @Min(0, { message: 'PORT must be between 0 and 65535' })
+  @Max(65535, { message: 'PORT must be between 0 and 65535' })
+  PORT = 3000;
+
+  @IsString()
+  SALESLEDGER_DATA_DIR = './.data';
+
+  @IsOptional()
+  @MinLength(16, { message: 'SALESLEDGER_BOOTSTRAP_TOKEN must be at least 16 characters' })
+  SALESLEDGER_BOOTSTRAP_TOKEN?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  LOG_LEVEL = 'info';
+}
+
+export type EventStoreConfig = { kind: 'embedded' } | { kind: 'postgres'; url: string } | { kind: 'esdb'; url: string };
+
+export interface Config {
+  readonly eventStore: EventStoreConfig;
+  /** Where read models live; absent in embedded mode, where the embedded server holds them. */
+  readonly databaseUrl?: string;
+  readonly kafkaBrokers: readonly string[];
+  readonly port: number;
+  readonly dataDir: string;
+  readonly bootstrapToken?: string;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  if (raw.PORT !== undefined) raw.PORT = /^\d+$/.test(raw.PORT) ? (Number(raw.PORT) as never) : raw.PORT;
+  const parsed = plainToInstance(Environment, raw, { excludeExtraneousValues: false });
+  const problems = validateSync(parsed).flatMap((error) => Object.values(error.constraints ?? {}));
+  const eventStore = eventStoreConfig(parsed);
+  if (eventStore.kind === 'esdb' && !parsed.DATABASE_URL) {
+    problems.push('EVENT_STORE_URL=esdb://... needs DATABASE_URL=postgres://... for the read models');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    eventStore,
+    databaseUrl: parsed.DATABASE_URL ?? (eventStore.kind === 'postgres' ? eventStore.url : undefined),
+    kafkaBrokers: parsed.KAFKA_BROKERS?.split(',') ?? [],
+    port: parsed.PORT,
+    dataDir: resolve(parsed.SALESLEDGER_DATA_DIR),
+    bootstrapToken: parsed.SALESLEDGER_BOOTSTRAP_TOKEN,
+    logLevel: parsed.LOG_LEVEL,
+  };
+}
+
+function eventStoreConfig(env: Environment): EventStoreConfig {
+  const url = env.EVENT_STORE_URL ?? env.DATABASE_URL;
+  if (!url) return { kind: 'embedded' };
+  return POSTGRES_URL.test(url) ? { kind: 'postgres', url } : { kind: 'esdb', url };
+}

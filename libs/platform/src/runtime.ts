@@ -1,0 +1,56 @@
+import { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { StreamHead } from '@salesledger/domain/audit-verification';
+import type { EventStore } from '@salesledger/domain/event-store.port';
+import { EsdbEventStore } from '@salesledger/event-store/esdb-event-store.adapter';
+import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
+import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
+import { resolveBootstrapToken } from './bootstrap-token';
+import type { Config } from './config';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.server';
+
+/** Everything a process needs from its configuration, opened once and closed in reverse order. */
+export interface Runtime {
+  readonly config: Config;
+  readonly eventStore: EventStore;
+  /** The read-model database. */
+  readonly databaseUrl: string;
+  readonly bootstrapToken?: string;
+  /** Stream heads where the store keeps them apart from events (PostgreSQL), for audit verify. */
+  streamHeads?(): AsyncIterable<StreamHead>;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
+  const embedded = config.eventStore.kind === 'embedded' ? await startEmbeddedPostgres(config.dataDir) : undefined;
+  if (embedded) log.info({ dataDir: config.dataDir, reused: !embedded.owned }, 'embedded PostgreSQL is up');
+  try {
+    const eventStore = await openEventStore(config, embedded, log);
+    const bootstrap = await resolveBootstrapToken(config.bootstrapToken, config.dataDir, embedded !== undefined);
+    if (bootstrap.generated) log.warn(`generated admin token (kept in ${config.dataDir}/bootstrap-token): ${bootstrap.token}`);
+    return {
+      config,
+      eventStore,
+      databaseUrl: embedded?.url ?? (config.databaseUrl as string),
+      bootstrapToken: bootstrap.token,
+      streamHeads: eventStore instanceof PostgresEventStore ? () => eventStore.streamHeads() : undefined,
+      close: async () => {
+        await eventStore.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+async function openEventStore(config: Config, embedded: EmbeddedPostgres | undefined, log: Logger): Promise<EventStore> {
+  if (config.eventStore.kind === 'esdb') return EsdbEventStore.connect(config.eventStore.url);
+  const url = embedded?.url ?? (config.eventStore as { url: string }).url;
+  await migrateEventStore(url);
+  const pool = new Pool({ connectionString: url, max: 20 });
+  // An idle client losing its server must not crash the process; the next query reconnects.
+  pool.on('error', (error) => log.warn({ err: error }, 'PostgreSQL connection lost'));
+  return new PostgresEventStore(pool);
+}

@@ -1,0 +1,55 @@
+import pino, { type Logger } from 'pino';
+import { ConfigError, loadConfig } from './config';
+import { openRuntime, type Runtime } from './runtime';
+
+export type Stop = () => Promise<void>;
+
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
+  // stderr, so a command's own output on stdout stays clean for scripts.
+  return pino({ level, base: undefined }, pino.destination(2));
+}
+
+/**
+ * Runs a long-lived process: validated config, runtime, then `start`. On SIGINT/SIGTERM it stops
+ * taking work, lets in-flight work finish, closes the store (and the embedded server) and exits 0.
+ */
+export async function runService(name: string, start: (runtime: Runtime, log: Logger) => Promise<Stop>): Promise<void> {
+  const runtime = await openFromEnvironment(name);
+  const log = createLogger(runtime.config.logLevel).child({ service: name });
+  let stop: Stop;
+  try {
+    stop = await start(runtime, log);
+  } catch (error) {
+    log.fatal({ err: error }, `${name} failed to start`);
+    await runtime.close();
+    process.exit(1);
+  }
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(`${signal}: finishing in-flight work`);
+    await stop();
+    await runtime.close();
+    log.info('stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGINT', (signal) => void shutdown(signal));
+  process.on('SIGTERM', (signal) => void shutdown(signal));
+}
+
+/** Config and runtime for a process or a command; a bad configuration ends it with every problem listed. */
+export async function openFromEnvironment(name: string): Promise<Runtime> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${name}: ${error.message}\n`);
+    process.exit(2);
+  }
+  return openRuntime(config, createLogger(config.logLevel).child({ service: name }));
+}
