@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { appendQuery, PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
 import { createDatabase, postgresServers } from '../support/postgres-servers';
+import { newEvent, newEvents, uniqueStream } from '../support/events';
 import { eventStoreContract, type StoreFixture } from './event-store.contract';
 
 describe.each(postgresServers())('PostgreSQL event store on $name', (server) => {
@@ -10,6 +11,7 @@ describe.each(postgresServers())('PostgreSQL event store on $name', (server) => 
     const database = await createDatabase(server);
     await migrateEventStore(database.url);
     const pool = new Pool({ connectionString: database.url, max: 20 });
+    pool.on('error', () => undefined); // dropping the database at the end terminates idle clients
     const store = new PostgresEventStore(pool, { pollIntervalMs: 10 });
     return {
       store,
@@ -31,5 +33,52 @@ describe.each(postgresServers())('PostgreSQL event store on $name', (server) => 
         await database.drop();
       },
     };
+  });
+});
+
+describe.each(postgresServers())('PostgreSQL event store specifics on $name', (server) => {
+  let url: string;
+  let drop: () => Promise<void>;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    ({ url, drop } = await createDatabase(server));
+    await migrateEventStore(url);
+    pool = new Pool({ connectionString: url });
+    pool.on('error', () => undefined);
+  });
+  afterAll(async () => {
+    await pool.end();
+    await drop();
+  });
+
+  const count = async () => Number((await pool.query('SELECT count(*) FROM event_store.events')).rows[0].count);
+
+  it('stores nothing when the database itself rejects the last event of an append', async () => {
+    const stream = uniqueStream();
+    const events = [...newEvents(2), newEvent('T', { note: 'nul \u0000 inside' })];
+    const before = await count();
+    await expect(pool.query(appendQuery(stream, events, 'any'))).rejects.toThrow(/\\u0000|unsupported Unicode/);
+    expect(await count()).toBe(before);
+    expect((await pool.query('SELECT 1 FROM event_store.streams WHERE stream_id = $1', [stream])).rowCount).toBe(0);
+  });
+
+  it('lets in-flight appends finish when closed, then refuses new ones', async () => {
+    const store = new PostgresEventStore(new Pool({ connectionString: url, max: 4 }));
+    const streams = Array.from({ length: 40 }, () => uniqueStream());
+    const appends = streams.map((stream) => store.append(stream, newEvents(2), 'no-stream'));
+    const closing = store.close();
+    const outcomes = await Promise.allSettled(appends);
+    await closing;
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    const stored = await pool.query('SELECT DISTINCT stream_id FROM event_store.events WHERE stream_id = ANY($1)', [streams]);
+    expect(stored.rowCount).toBe(streams.length);
+    await expect(store.append(uniqueStream(), newEvents(1), 'any')).rejects.toThrow('the event store is closed');
+  });
+
+  it('migrates once when several processes start at the same time', async () => {
+    await Promise.all([migrateEventStore(url), migrateEventStore(url), migrateEventStore(url)]);
+    const { rows } = await pool.query('SELECT name FROM event_store.migrations');
+    expect(rows.map((r) => r.name)).toEqual(['EventStoreSchema1700000000000']);
   });
 });

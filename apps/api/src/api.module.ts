@@ -1,8 +1,9 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
+import { register } from 'prom-client';
 import { Clock, SystemClock } from '@salesledger/domain/clock.port';
 import { EventStore } from '@salesledger/domain/event-store.port';
 import type { Runtime } from '@salesledger/platform/runtime';
@@ -14,7 +15,12 @@ import { MeController } from './me.controller';
 import { MetricsController } from './metrics.controller';
 
 @Module({})
-export class ApiModule {
+export class ApiModule implements OnApplicationShutdown {
+  /** The metrics library keeps prom-client's process-wide registry; an app that closes gives it back. */
+  onApplicationShutdown(): void {
+    register.clear();
+  }
+
   static register(runtime: Runtime): DynamicModule {
     return {
       module: ApiModule,

@@ -23,8 +23,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof DomainError) return domainBody(exception);
     if (exception instanceof HttpException) {
       const response = exception.getResponse();
-      const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message);
-      return { statusCode: exception.getStatus(), error: exception.name, message };
+      // Nest's own errors (and the health report) carry their body; keep it, with the status code.
+      if (typeof response === 'object') return { statusCode: exception.getStatus(), ...response } as ErrorBody;
+      return { statusCode: exception.getStatus(), error: exception.name, message: response };
     }
     const status = (exception as { status?: unknown; type?: string }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {

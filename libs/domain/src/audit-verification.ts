@@ -19,15 +19,20 @@ export interface StreamHead {
 }
 
 interface StreamState {
+  /** Highest revision seen. */
   revision: number;
+  /** Chain index and stored hash of the stream's last event in commit order. */
+  index: number;
   hash: string | null;
   /** Revisions skipped so far, with the event that jumped over them. */
   readonly missing: Map<number, { eventId: string; revision: number }>;
 }
 
 /**
- * Checks every stream's hash chain while reading the log once in global order; memory grows with
- * the number of streams, not events. Within a stream, global order must equal revision order.
+ * Checks every stream while reading the log once in global (commit) order; memory grows with the
+ * number of streams, not events. Two checks per event: its revision must be the next one, and its
+ * hash must chain to the previous event committed to the stream. A renumbered event still chains
+ * (reported as reordered); an edited one does not (altered); a deleted one leaves a gap (removed).
  */
 export class AuditVerifier {
   private readonly streams = new Map<string, StreamState>();
@@ -39,25 +44,32 @@ export class AuditVerifier {
     this.checkedEvents++;
     const state = this.stream(event.streamId);
     const expected = state.revision + 1;
-    if (event.revision < expected) {
-      const jumper = state.missing.get(event.revision);
-      state.missing.delete(event.revision);
-      if (!jumper) return this.report('reordered', event, 'revision repeated');
-      this.report('reordered', event, `committed after revision ${jumper.revision} (event ${jumper.eventId})`);
-      if (!this.reportedJumpers.has(jumper.eventId)) {
-        this.reportedJumpers.add(jumper.eventId);
-        this.found.push({ kind: 'reordered', streamId: event.streamId, ...jumper, detail: 'committed before an earlier revision' });
-      }
-      return;
-    }
-    if (event.revision > expected) {
-      const jumper = { eventId: event.eventId, revision: event.revision };
-      for (let revision = expected; revision < event.revision; revision++) state.missing.set(revision, jumper);
-    } else if (chainHash(hashBytes(state.hash), eventDigest(event.streamId, event), event.revision).toString('hex') !== event.hash) {
+    const chained = chainHash(hashBytes(state.hash), eventDigest(event.streamId, event), state.index + 1);
+    const intact = chained.toString('hex') === event.hash;
+    if (event.revision < expected) this.reorderedBack(event, state);
+    else if (event.revision > expected) this.skippedAhead(event, state, expected);
+    if (!intact && event.revision <= expected) {
       this.report('altered', event, 'content or hash does not follow from the previous event of the stream');
     }
-    state.revision = event.revision;
+    // Past a gap that breaks the chain, the revision is the best guess of the event's chain index.
+    state.index = !intact && event.revision > expected ? event.revision : state.index + 1;
     state.hash = event.hash;
+    state.revision = Math.max(state.revision, event.revision);
+  }
+
+  private reorderedBack(event: RecordedEvent, state: StreamState): void {
+    const jumper = state.missing.get(event.revision);
+    state.missing.delete(event.revision);
+    if (!jumper) return this.report('reordered', event, 'revision repeated');
+    this.report('reordered', event, `committed after revision ${jumper.revision} (event ${jumper.eventId})`);
+    if (this.reportedJumpers.has(jumper.eventId)) return;
+    this.reportedJumpers.add(jumper.eventId);
+    this.found.push({ kind: 'reordered', streamId: event.streamId, ...jumper, detail: 'committed before an earlier revision' });
+  }
+
+  private skippedAhead(event: RecordedEvent, state: StreamState, expected: number): void {
+    const jumper = { eventId: event.eventId, revision: event.revision };
+    for (let revision = expected; revision < event.revision; revision++) state.missing.set(revision, jumper);
   }
 
   checkHead(head: StreamHead): void {
@@ -91,7 +103,7 @@ export class AuditVerifier {
   private stream(streamId: string): StreamState {
     let state = this.streams.get(streamId);
     if (!state) {
-      state = { revision: -1, hash: null, missing: new Map() };
+      state = { revision: -1, index: -1, hash: null, missing: new Map() };
       this.streams.set(streamId, state);
     }
     return state;

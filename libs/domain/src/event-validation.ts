@@ -1,7 +1,8 @@
 import { InvalidInputError, type FieldProblem } from './errors';
 import type { NewEvent } from './event';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Lowercase only: stores hand ids back in lowercase, and the hash chain covers the id as written.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_TYPE_LENGTH = 200;
 const MAX_STREAM_ID_LENGTH = 400;
 
@@ -27,7 +28,7 @@ export function assertValidAppend(streamId: string, events: readonly NewEvent[])
 function eventProblems(event: NewEvent, at: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (typeof event.eventId !== 'string' || !UUID.test(event.eventId)) {
-    problems.push({ field: `${at}.eventId`, message: 'must be a UUID' });
+    problems.push({ field: `${at}.eventId`, message: 'must be a lowercase UUID' });
   }
   if (typeof event.type !== 'string' || event.type.length === 0 || event.type.length > MAX_TYPE_LENGTH) {
     problems.push({ field: `${at}.type`, message: `must be 1 to ${MAX_TYPE_LENGTH} characters` });

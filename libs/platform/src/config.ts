@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, valida
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
 const EVENT_STORE_URL = /^(postgres(ql)?|esdb(\+discover)?|kurrentdb(\+discover)?):\/\/\S+$/;
+const PORT_RULE = 'PORT must be a whole number from 0 to 65535';
 const BROKERS = /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/;
 
 /** The environment as DESIGN §6 defines it; every rule's message names the variable and the fix. */
@@ -20,9 +21,9 @@ class Environment {
   @Matches(BROKERS, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
   KAFKA_BROKERS?: string;
 
-  @IsInt({ message: 'PORT must be a whole number' })
-  @Min(0, { message: 'PORT must be between 0 and 65535' })
-  @Max(65535, { message: 'PORT must be between 0 and 65535' })
+  @IsInt({ message: PORT_RULE })
+  @Min(0, { message: PORT_RULE })
+  @Max(65535, { message: PORT_RULE })
   PORT = 3000;
 
   @IsString()
@@ -61,7 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   if (raw.PORT !== undefined) raw.PORT = /^\d+$/.test(raw.PORT) ? (Number(raw.PORT) as never) : raw.PORT;
   const parsed = plainToInstance(Environment, raw, { excludeExtraneousValues: false });
-  const problems = validateSync(parsed).flatMap((error) => Object.values(error.constraints ?? {}));
+  const problems = validateSync(parsed, { stopAtFirstError: true }).flatMap((error) => Object.values(error.constraints ?? {}));
   const eventStore = eventStoreConfig(parsed);
   if (eventStore.kind === 'esdb' && !parsed.DATABASE_URL) {
     problems.push('EVENT_STORE_URL=esdb://... needs DATABASE_URL=postgres://... for the read models');
