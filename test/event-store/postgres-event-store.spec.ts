@@ -63,6 +63,26 @@ describe.each(postgresServers())('PostgreSQL event store specifics on $name', (s
     expect((await pool.query('SELECT 1 FROM event_store.streams WHERE stream_id = $1', [stream])).rowCount).toBe(0);
   });
 
+  it('orders and resumes by transaction id as a number, not as text', async () => {
+    const rows = [9, 10, 100].map((xid, revision) => [String(xid), revision, newEvent('T', { xid })] as const);
+    for (const [xid, revision, event] of rows) {
+      await pool.query(
+        `INSERT INTO event_store.events (transaction_id, stream_id, stream_revision, event_id, type, data, metadata, recorded_at, hash)
+         VALUES ($1::xid8, 'ancient', $2, $3, $4, $5, $6, now(), '\\x00')`,
+        [xid, revision, event.eventId, event.type, event.data, event.metadata],
+      );
+    }
+    const store = new PostgresEventStore(new Pool({ connectionString: url }));
+    const paged: number[] = [];
+    for (let checkpoint = null, i = 0; i < 3; i++) {
+      const [event] = await store.readAll(checkpoint, 1);
+      paged.push(event?.data.xid as number);
+      checkpoint = event?.checkpoint ?? null;
+    }
+    await store.close();
+    expect(paged).toEqual([9, 10, 100]);
+  });
+
   it('lets in-flight appends finish when closed, then refuses new ones', async () => {
     const store = new PostgresEventStore(new Pool({ connectionString: url, max: 4 }));
     const streams = Array.from({ length: 40 }, () => uniqueStream());

@@ -24,15 +24,17 @@ interface EventRow {
   hash: string;
 }
 
-const EVENT_COLUMNS = `position, transaction_id::text, stream_id, stream_revision, event_id, type, data, metadata,
-  encode(hash, 'hex') AS hash`;
+// transaction_id comes back as text (pg has no parser for xid8); it must not be cast here, or the
+// ORDER BY below would bind to the text column and sort "10" before "9".
+const EVENT_COLUMNS = `e.position, e.transaction_id, e.stream_id, e.stream_revision, e.event_id, e.type, e.data,
+  e.metadata, encode(e.hash, 'hex') AS hash`;
 
 // Only transactions older than every running one are read: none of them can still commit, so no
 // event can later appear below the returned checkpoints.
-const READ_ALL = `SELECT ${EVENT_COLUMNS} FROM event_store.events
-  WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-    AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
-  ORDER BY transaction_id, position LIMIT $3`;
+const READ_ALL = `SELECT ${EVENT_COLUMNS} FROM event_store.events e
+  WHERE (e.transaction_id, e.position) > ($1::xid8, $2::bigint)
+    AND e.transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
+  ORDER BY e.transaction_id, e.position LIMIT $3`;
 
 const START: readonly [string, string] = ['0', '0'];
 
@@ -73,8 +75,8 @@ export class PostgresEventStore extends EventStore {
   async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
     const { rows } = await this.track(() =>
       this.pool.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE stream_id = $1 AND stream_revision >= $2
-         ORDER BY stream_revision`,
+        `SELECT ${EVENT_COLUMNS} FROM event_store.events e WHERE e.stream_id = $1 AND e.stream_revision >= $2
+         ORDER BY e.stream_revision`,
         [streamId, fromRevision],
       ),
     );
