@@ -20,8 +20,8 @@ import {
   type SubscribeOptions,
 } from '@salesledger/domain/event-store.port';
 import { ConflictError, InvalidInputError, WrongExpectedRevisionError } from '@salesledger/domain/errors';
-import { assertValidAppend } from '@salesledger/domain/event-validation';
-import { chainHash, eventDigest } from '@salesledger/domain/event-hash';
+import { serializeAppend } from '@salesledger/domain/event-validation';
+import { chainHash, type SerializedEvent } from '@salesledger/domain/event-hash';
 
 // ESDB has no index by event id, so a retry is recognised only while its events are among the last
 // IDEMPOTENCY_WINDOW of the stream; an older retry is appended again (or refused by its revision).
@@ -44,7 +44,7 @@ export class EsdbEventStore extends EventStore {
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    assertValidAppend(streamId, events);
+    const serialized = serializeAppend(streamId, events);
     for (let attempt = 1; ; attempt++) {
       const tail = await this.read(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: IDEMPOTENCY_WINDOW });
       const stored = storedResult(streamId, events, tail);
@@ -54,7 +54,7 @@ export class EsdbEventStore extends EventStore {
         throw new WrongExpectedRevisionError(streamId, String(expected), actual);
       }
       try {
-        return await this.appendAfter(streamId, events, tail[0]);
+        return await this.appendAfter(streamId, events, serialized, tail[0]);
       } catch (error) {
         // Re-reading after a lost race reports the revision that won, or recognises a concurrent retry.
         if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -115,11 +115,16 @@ export class EsdbEventStore extends EventStore {
   }
 
   /** Chains the events to `head` and appends them only if `head` is still the stream's last event. */
-  private async appendAfter(streamId: string, events: readonly NewEvent[], head: RecordedEvent | undefined) {
+  private async appendAfter(
+    streamId: string,
+    events: readonly NewEvent[],
+    serialized: readonly SerializedEvent[],
+    head: RecordedEvent | undefined,
+  ) {
     const first = (head?.revision ?? -1) + 1;
     let previous: Buffer | null = head ? Buffer.from(head.hash, 'hex') : null;
     const data = events.map((event, i) => {
-      const hash = chainHash(previous, eventDigest(streamId, event), first + i);
+      const hash = chainHash(previous, (serialized[i] as SerializedEvent).digest, first + i);
       previous = hash;
       const metadata: StoredMetadata = { ...event.metadata, chainHash: hash.toString('hex') };
       return jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata });

@@ -8,8 +8,8 @@ import {
   type SubscribeOptions,
 } from '@salesledger/domain/event-store.port';
 import { ConflictError, InvalidInputError, WrongExpectedRevisionError } from '@salesledger/domain/errors';
-import { assertValidAppend } from '@salesledger/domain/event-validation';
-import { eventDigest } from '@salesledger/domain/event-hash';
+import { serializeAppend } from '@salesledger/domain/event-validation';
+import { serializeEvent, type SerializedEvent } from '@salesledger/domain/event-hash';
 import type { StreamHead } from '@salesledger/domain/audit-verification';
 
 interface EventRow {
@@ -57,19 +57,33 @@ export class PostgresEventStore extends EventStore {
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    assertValidAppend(streamId, events);
+    const serialized = serializeAppend(streamId, events);
     try {
-      const { rows } = await this.track(() =>
-        this.pool.query<{ stream_revision: string; position: string }>(appendQuery(streamId, events, expected)),
-      );
-      return {
-        streamId,
-        nextExpectedRevision: Number(rows[rows.length - 1]?.stream_revision),
-        positions: rows.map((row) => Number(row.position)),
-      };
+      const { rows } = await this.track(() => this.pool.query<PositionRow>(appendQuery(streamId, events, expected, serialized)));
+      return toAppendResult(streamId, rows);
     } catch (error) {
+      if (isRetryCandidate(error)) {
+        const stored = await this.storedResult(streamId, events);
+        if (stored) return stored;
+      }
       throw translateAppendError(error, streamId, expected);
     }
+  }
+
+  /** The original result of an append whose events are all stored already; a conflict if only some are. */
+  private async storedResult(streamId: string, events: readonly NewEvent[]): Promise<AppendResult | undefined> {
+    const { rows } = await this.track(() =>
+      this.pool.query<PositionRow & { stream_id: string }>(
+        `SELECT stream_id, stream_revision, position FROM event_store.events WHERE event_id = ANY($1::uuid[])
+         ORDER BY stream_revision`,
+        [events.map((e) => e.eventId)],
+      ),
+    );
+    if (rows.length === 0) return undefined;
+    if (rows.length < events.length || rows.some((row) => row.stream_id !== streamId)) {
+      throw new ConflictError(`event ids of this append are already stored in another append (stream ${streamId})`);
+    }
+    return toAppendResult(streamId, rows);
   }
 
   async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
@@ -134,7 +148,12 @@ export class PostgresEventStore extends EventStore {
 }
 
 /** The single statement of an append; exported so tests can run it inside a transaction they hold open. */
-export function appendQuery(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) {
+export function appendQuery(
+  streamId: string,
+  events: readonly NewEvent[],
+  expected: ExpectedRevision,
+  serialized: readonly SerializedEvent[] = events.map((e) => serializeEvent(streamId, e)),
+) {
   return {
     name: 'event_store.append',
     text: 'SELECT * FROM event_store.append_events($1, $2, $3, $4, $5, $6, $7, $8)',
@@ -143,20 +162,36 @@ export function appendQuery(streamId: string, events: readonly NewEvent[], expec
       expected === 'any' ? null : expected === 'no-stream' ? -1 : expected,
       events.map((e) => e.eventId),
       events.map((e) => e.type),
-      events.map((e) => JSON.stringify(e.data)),
-      events.map((e) => JSON.stringify(e.metadata)),
+      serialized.map((s) => s.data),
+      serialized.map((s) => s.metadata),
       events.map((e) => e.metadata.recordedAt),
-      events.map((e) => eventDigest(streamId, e)),
+      serialized.map((s) => s.digest),
     ],
   };
+}
+
+interface PositionRow {
+  stream_revision: string;
+  position: string;
+}
+
+function toAppendResult(streamId: string, rows: PositionRow[]): AppendResult {
+  return {
+    streamId,
+    nextExpectedRevision: Number(rows[rows.length - 1]?.stream_revision),
+    positions: rows.map((row) => Number(row.position)),
+  };
+}
+
+/** A retried append fails on the revision check or on the unique event id; its events are then stored. */
+function isRetryCandidate(error: unknown): boolean {
+  return error instanceof DatabaseError && (error.code === 'SL001' || error.code === '23505');
 }
 
 function translateAppendError(error: unknown, streamId: string, expected: ExpectedRevision): unknown {
   if (!(error instanceof DatabaseError)) return error;
   if (error.code === 'SL001') return new WrongExpectedRevisionError(streamId, String(expected), Number(error.detail));
-  if (error.code === 'SL002' || error.code === '23505') {
-    return new ConflictError(`an event id of this append is already stored elsewhere (stream ${streamId})`);
-  }
+  if (error.code === '23505') return new ConflictError(`an event id of this append is already stored (stream ${streamId})`);
   if (error.code?.startsWith('22')) return new InvalidInputError([{ field: 'events', message: error.message }]);
   return error;
 }

@@ -39,9 +39,10 @@ CREATE TABLE event_store.events (
 
 CREATE INDEX events_global_order ON event_store.events (transaction_id, position);
 
--- One call, one statement, one round trip: idempotency check, expected-revision check, hash chain
--- and insert happen under the stream's lock. The lock is taken before the first write so that the
--- transaction id, and with it the global order, follows the stream's revision order.
+-- One call, one statement, one round trip: expected-revision check, hash chain and insert happen
+-- under the stream's lock. The lock is taken before the first write so that the transaction id,
+-- and with it the global order, follows the stream's revision order. A retried append fails here
+-- (on the revision check or the unique event id) and the adapter then returns the stored result.
 CREATE FUNCTION event_store.append_events(
   p_stream text,
   p_expected bigint, -- NULL: any; -1: no stream; n: exactly revision n
@@ -51,29 +52,15 @@ CREATE FUNCTION event_store.append_events(
   p_metadata jsonb[],
   p_recorded_at timestamptz[],
   p_digests bytea[]
-) RETURNS TABLE (event_id uuid, stream_revision bigint, "position" bigint)
+) RETURNS TABLE (stream_revision bigint, "position" bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
   v_revision bigint;
   v_hash bytea;
-  v_found int;
-  v_elsewhere int;
   v_revisions bigint[];
   v_hashes bytea[];
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 0));
-
-  SELECT count(*), count(*) FILTER (WHERE e.stream_id <> p_stream)
-    INTO v_found, v_elsewhere
-    FROM event_store.events e WHERE e.event_id = ANY (p_ids);
-  IF v_found = cardinality(p_ids) AND v_elsewhere = 0 THEN
-    RETURN QUERY SELECT e.event_id, e.stream_revision, e.position
-      FROM event_store.events e WHERE e.event_id = ANY (p_ids) ORDER BY e.stream_revision;
-    RETURN;
-  ELSIF v_found > 0 THEN
-    RAISE EXCEPTION 'event ids of this append are already stored in another append'
-      USING ERRCODE = 'SL002';
-  END IF;
 
   SELECT s.revision, s.head_hash INTO v_revision, v_hash
     FROM event_store.streams s WHERE s.stream_id = p_stream;
@@ -102,7 +89,7 @@ BEGIN
     SELECT p_stream, u.revision, u.id, u.type, u.data, u.metadata, u.recorded_at, u.hash
       FROM unnest(v_revisions, p_ids, p_types, p_data, p_metadata, p_recorded_at, v_hashes)
         AS u(revision, id, type, data, metadata, recorded_at, hash)
-    RETURNING e.event_id, e.stream_revision, e.position;
+    RETURNING e.stream_revision, e.position;
 END
 $$;
 `;
