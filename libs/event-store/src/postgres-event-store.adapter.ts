@@ -154,19 +154,16 @@ export function appendQuery(
   expected: ExpectedRevision,
   serialized: readonly SerializedEvent[] = events.map((e) => serializeEvent(streamId, e)),
 ) {
+  // One JSON document rather than arrays: the parts are already JSON, so this is concatenation,
+  // where array parameters would escape every quote again.
+  const documents = events.map(
+    (e, i) =>
+      `{"id":"${e.eventId}","type":${JSON.stringify(e.type)},"data":${serialized[i]?.data},"metadata":${serialized[i]?.metadata},"digest":"${serialized[i]?.digest.toString('hex')}"}`,
+  );
   return {
     name: 'event_store.append',
-    text: 'SELECT * FROM event_store.append_events($1, $2, $3, $4, $5, $6, $7, $8)',
-    values: [
-      streamId,
-      expected === 'any' ? null : expected === 'no-stream' ? -1 : expected,
-      events.map((e) => e.eventId),
-      events.map((e) => e.type),
-      serialized.map((s) => s.data),
-      serialized.map((s) => s.metadata),
-      events.map((e) => e.metadata.recordedAt),
-      serialized.map((s) => s.digest),
-    ],
+    text: 'SELECT * FROM event_store.append_events($1, $2, $3)',
+    values: [streamId, expected === 'any' ? null : expected === 'no-stream' ? -1 : expected, `[${documents.join(',')}]`],
   };
 }
 

@@ -46,18 +46,13 @@ CREATE INDEX events_global_order ON event_store.events (transaction_id, position
 CREATE FUNCTION event_store.append_events(
   p_stream text,
   p_expected bigint, -- NULL: any; -1: no stream; n: exactly revision n
-  p_ids uuid[],
-  p_types text[],
-  p_data jsonb[],
-  p_metadata jsonb[],
-  p_recorded_at timestamptz[],
-  p_digests bytea[]
+  p_events jsonb     -- [{id, type, data, metadata, digest (hex)}, ...]
 ) RETURNS TABLE (stream_revision bigint, "position" bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
   v_revision bigint;
+  v_first bigint;
   v_hash bytea;
-  v_revisions bigint[];
   v_hashes bytea[];
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 0));
@@ -72,23 +67,26 @@ BEGIN
       USING ERRCODE = 'SL001', DETAIL = v_revision::text;
   END IF;
 
-  FOR i IN 1 .. cardinality(p_ids) LOOP
+  v_first := v_revision + 1;
+  FOR i IN 0 .. jsonb_array_length(p_events) - 1 LOOP
     v_revision := v_revision + 1;
-    v_hash := sha256(coalesce(v_hash, ''::bytea) || p_digests[i] || int8send(v_revision));
-    v_revisions[i] := v_revision;
-    v_hashes[i] := v_hash;
+    v_hash := sha256(coalesce(v_hash, ''::bytea) || decode(p_events -> i ->> 'digest', 'hex') || int8send(v_revision));
+    v_hashes[i + 1] := v_hash;
   END LOOP;
 
-  INSERT INTO event_store.streams AS s (stream_id, revision, head_hash)
-    VALUES (p_stream, v_revision, v_hash)
-    ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, head_hash = excluded.head_hash;
+  -- Under the stream's lock the row cannot appear meanwhile, so no ON CONFLICT is needed.
+  IF v_first = 0 THEN
+    INSERT INTO event_store.streams (stream_id, revision, head_hash) VALUES (p_stream, v_revision, v_hash);
+  ELSE
+    UPDATE event_store.streams SET revision = v_revision, head_hash = v_hash WHERE stream_id = p_stream;
+  END IF;
 
   RETURN QUERY
     INSERT INTO event_store.events AS e
       (stream_id, stream_revision, event_id, type, data, metadata, recorded_at, hash)
-    SELECT p_stream, u.revision, u.id, u.type, u.data, u.metadata, u.recorded_at, u.hash
-      FROM unnest(v_revisions, p_ids, p_types, p_data, p_metadata, p_recorded_at, v_hashes)
-        AS u(revision, id, type, data, metadata, recorded_at, hash)
+    SELECT p_stream, v_first + u.n - 1, (u.event ->> 'id')::uuid, u.event ->> 'type', u.event -> 'data',
+        u.event -> 'metadata', (u.event -> 'metadata' ->> 'recordedAt')::timestamptz, v_hashes[u.n]
+      FROM jsonb_array_elements(p_events) WITH ORDINALITY AS u(event, n)
     RETURNING e.stream_revision, e.position;
 END
 $$;
