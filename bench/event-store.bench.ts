@@ -29,8 +29,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@salesledger/platform/embedded-postgres.server';
+import { withPgClient } from '@salesledger/platform/pg-client';
 import type { WorkerCommand, WorkerReply } from './contestant.worker';
 import {
   makeEvents,
@@ -118,15 +118,6 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function admin<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A contestant's process; commands go one at a time. */
 class Worker {
@@ -186,7 +177,7 @@ async function runContestants(
   };
   try {
     for (const [i, contestant] of contestants.entries()) {
-      await admin(adminUrl, (client) => client.query(`CREATE DATABASE ${databases[i]}`));
+      await withPgClient(adminUrl, (client) => client.query(`CREATE DATABASE ${databases[i]}`));
       const worker = new Worker(contestant);
       workers.push(worker);
       await worker.send({ op: 'open', contestant, url: withDatabase(adminUrl, databases[i] as string), config, seed });
@@ -226,7 +217,7 @@ async function runContestants(
   } finally {
     for (const worker of workers) worker.kill();
     for (const database of databases) {
-      await admin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+      await withPgClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
     }
   }
   return contestants.map((c) => results.get(c) as ContestantResult);
@@ -244,7 +235,7 @@ interface MachineInfo {
 }
 
 async function machineInfo(adminUrl: string, server: Server): Promise<MachineInfo> {
-  const [version, settings] = await admin(adminUrl, async (client) => [
+  const [version, settings] = await withPgClient(adminUrl, async (client) => [
     (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?',
     (
       await client.query<{ name: string; setting: string }>(

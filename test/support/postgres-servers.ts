@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { withPgClient } from '@salesledger/platform/pg-client';
 
 export interface PostgresServer {
   readonly name: string;
@@ -30,25 +30,15 @@ export function skipLoudly(what: string, how: string, { ciHasIt = true } = {}): 
 /** Creates an empty database on the server; returns its URL and a function that drops it. */
 export async function createDatabase(server: PostgresServer): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `salesledger_test_${randomBytes(6).toString('hex')}`;
-  await withClient(server.url, (client) => client.query(`CREATE DATABASE ${name}`));
+  await withPgClient(server.url, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(server.url);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: async () => {
-      await withClient(server.url, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await withPgClient(server.url, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 function required(name: string): string {

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
+import { withPgClient } from './pg-client';
 
 const run = promisify(execFile);
 const DATABASE = 'salesledger';
@@ -99,14 +99,10 @@ async function startServer(root: string, pgdata: string, runAs: RunAs): Promise<
 }
 
 async function ensureDatabase(adminUrl: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
+  await withPgClient(adminUrl, async (client) => {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
     if (rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function isAlive(pidFile: string): Promise<boolean> {
