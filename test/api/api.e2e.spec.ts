@@ -1,32 +1,15 @@
-import type { INestApplication } from '@nestjs/common';
-import pino from 'pino';
-import { createApiApp } from '@salesledger/api/create-api-app';
-import { loadConfig } from '@salesledger/platform/config';
-import { openRuntime, type Runtime } from '@salesledger/platform/runtime';
-import { createDatabase, postgresServers } from '../support/postgres-servers';
-
-const TOKEN = 'e2e-admin-token-0123456789';
+import { postgresServers } from '../support/postgres-servers';
+import { ADMIN_TOKEN as TOKEN, startApi, type ApiUnderTest } from '../support/api-app';
 
 describe.each(postgresServers())('HTTP API on $name', (server) => {
-  let app: INestApplication;
-  let runtime: Runtime;
+  let api: ApiUnderTest;
   let base: string;
-  let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    const database = await createDatabase(server);
-    drop = database.drop;
-    const config = loadConfig({ EVENT_STORE_URL: database.url, SALESLEDGER_BOOTSTRAP_TOKEN: TOKEN, LOG_LEVEL: 'silent' });
-    runtime = await openRuntime(config, pino({ level: 'silent' }));
-    app = await createApiApp(runtime);
-    await app.listen(0, '127.0.0.1');
-    base = await app.getUrl();
+    api = await startApi(server);
+    base = await api.app.getUrl();
   });
-  afterAll(async () => {
-    await app.close();
-    await runtime.close().catch(() => undefined);
-    await drop();
-  });
+  afterAll(() => api.close());
 
   const get = (path: string, token?: string) =>
     fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -79,7 +62,7 @@ describe.each(postgresServers())('HTTP API on $name', (server) => {
   });
 
   it('reports the event store down (503) once it is unreachable', async () => {
-    await runtime.eventStore.close();
+    await api.runtime.eventStore.close();
     const response = await get('/health');
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ status: 'error', details: { eventStore: { status: 'down' } } });

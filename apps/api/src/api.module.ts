@@ -1,5 +1,6 @@
-import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { Module, ValidationPipe, type DynamicModule, type OnApplicationShutdown, type ValidationError } from '@nestjs/common';
+import { InvalidInputError } from '@salesledger/domain/errors';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
@@ -13,6 +14,26 @@ import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import { MeController } from './me.controller';
 import { MetricsController } from './metrics.controller';
+import { ActivityService } from './sales/activity.service';
+import { OrganisationService } from './sales/organisation.service';
+import { ActivityController, OrganisationController, TargetsController } from './sales/sales.controller';
+import { TargetsService } from './sales/targets.service';
+
+/** Unknown fields are refused, not dropped: a typo must not silently lose data. */
+const validationPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  transform: true,
+  stopAtFirstError: true,
+  exceptionFactory: (errors) => new InvalidInputError(errors.flatMap((error) => fieldProblems(error, ''))),
+});
+
+function fieldProblems(error: ValidationError, prefix: string): { field: string; message: string }[] {
+  const field = `${prefix}${error.property}`;
+  const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+  return [...own, ...(error.children ?? []).flatMap((child) => fieldProblems(child, `${field}.`))];
+}
 
 @Module({})
 export class ApiModule implements OnApplicationShutdown {
@@ -29,11 +50,15 @@ export class ApiModule implements OnApplicationShutdown {
         PrometheusModule.register({ controller: MetricsController, path: '/metrics' }),
         TerminusModule,
       ],
-      controllers: [HealthController, MeController],
+      controllers: [HealthController, MeController, OrganisationController, TargetsController, ActivityController],
       providers: [
         { provide: EventStore, useValue: runtime.eventStore },
         { provide: Clock, useValue: new SystemClock() },
-        { provide: TokenVerifier, useValue: new TokenVerifier(runtime.bootstrapToken) },
+        { provide: TokenVerifier, useValue: new TokenVerifier(runtime.eventStore, runtime.bootstrapToken) },
+        OrganisationService,
+        TargetsService,
+        ActivityService,
+        { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],

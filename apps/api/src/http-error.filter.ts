@@ -47,6 +47,8 @@ function statusOf(code: ErrorCode): number {
   switch (code) {
     case 'invalid':
       return HttpStatus.BAD_REQUEST;
+    case 'forbidden':
+      return HttpStatus.FORBIDDEN;
     case 'not-found':
       return HttpStatus.NOT_FOUND;
     case 'conflict':

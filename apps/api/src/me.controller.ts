@@ -1,14 +1,15 @@
-import { Controller, Get, Req } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { AuthenticatedRequest } from './auth/bearer-auth.guard';
+import type { Principal } from '@salesledger/domain/organisation/access.policy';
+import { CurrentPrincipal } from './auth/principal.decorator';
 
 @ApiTags('auth')
 @ApiBearerAuth()
 @Controller('v1/me')
 export class MeController {
   @Get()
-  @ApiOkResponse({ description: 'The user and role the bearer token stands for' })
-  me(@Req() request: AuthenticatedRequest) {
-    return request.actor;
+  @ApiOkResponse({ description: 'The user, role, team and rep the bearer token stands for' })
+  me(@CurrentPrincipal() principal: Principal) {
+    return principal;
   }
 }

@@ -1,4 +1,4 @@
-export type ErrorCode = 'invalid' | 'not-found' | 'conflict' | 'wrong-expected-revision';
+export type ErrorCode = 'invalid' | 'forbidden' | 'not-found' | 'conflict' | 'wrong-expected-revision';
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
@@ -20,6 +20,10 @@ export class InvalidInputError extends DomainError {
   constructor(readonly problems: readonly FieldProblem[]) {
     super(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
   }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden';
 }
 
 export class NotFoundError extends DomainError {

@@ -11,6 +11,9 @@ export interface EventMetadata {
   readonly causationId: string;
   /** ISO-8601 instant from the injected clock, so replays and tests are deterministic. */
   readonly recordedAt: string;
+  /** The command that caused the event; a retry of it is recognised by id and fingerprint. */
+  readonly commandId?: string;
+  readonly commandFingerprint?: string;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

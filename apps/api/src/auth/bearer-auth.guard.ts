@@ -1,11 +1,11 @@
 import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { Actor } from '@salesledger/domain/event';
+import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { IS_PUBLIC } from './public.decorator';
 import { TokenVerifier } from './token-verifier';
 
-export type AuthenticatedRequest = Request & { actor: Actor };
+export type AuthenticatedRequest = Request & { principal: Principal };
 
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
@@ -19,9 +19,9 @@ export class BearerAuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
-    const actor = match ? await this.tokens.verify(match[1] as string) : undefined;
-    if (!actor) throw new UnauthorizedException('a valid bearer token is required (Authorization: Bearer <token>)');
-    request.actor = actor;
+    const principal = match ? await this.tokens.verify(match[1] as string) : undefined;
+    if (!principal) throw new UnauthorizedException('a valid bearer token is required (Authorization: Bearer <token>)');
+    request.principal = principal;
     return true;
   }
 }

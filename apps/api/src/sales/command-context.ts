@@ -1,0 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '@salesledger/domain/clock.port';
+import type { CommandContext } from '@salesledger/domain/command-handler';
+import type { Principal } from '@salesledger/domain/organisation/access.policy';
+
+export function commandContext(principal: Principal, commandId: string, clock: Clock): CommandContext {
+  return {
+    commandId,
+    actor: { userId: principal.userId, role: principal.role },
+    correlationId: randomUUID(),
+    now: clock.now(),
+  };
+}

@@ -1,0 +1,102 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { VISIT_KINDS } from '@salesledger/domain/visits/visit.decider';
+
+/** Client-chosen ids become stream names: keep them short and plain. */
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
+const ID_RULE = { message: '$property must be 1-100 letters, digits, _ . : - (starting with a letter or digit)' };
+const ROLES = ['admin', 'director', 'manager', 'rep', 'analyst'] as const;
+
+export class CreateUserDto {
+  @ApiProperty() @Matches(ID, ID_RULE) id!: string;
+  @ApiProperty() @IsString() @Length(1, 200) name!: string;
+  @ApiProperty() @IsEmail() email!: string;
+  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: (typeof ROLES)[number];
+  @ApiPropertyOptional() @IsOptional() @Matches(ID, ID_RULE) teamId?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(ID, ID_RULE) repId?: string;
+}
+
+export class CreateTeamDto {
+  @ApiProperty() @Matches(ID, ID_RULE) id!: string;
+  @ApiProperty() @IsString() @Length(1, 200) name!: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(ID, ID_RULE) managerUserId?: string;
+}
+
+export class CreateRepDto {
+  @ApiProperty() @Matches(ID, ID_RULE) id!: string;
+  @ApiProperty() @IsString() @Length(1, 200) name!: string;
+  @ApiProperty() @IsEmail() email!: string;
+  @ApiProperty() @Matches(ID, ID_RULE) teamId!: string;
+}
+
+export class CreateCustomerDto {
+  @ApiProperty() @Matches(ID, ID_RULE) id!: string;
+  @ApiProperty() @IsString() @Length(1, 200) name!: string;
+  @ApiProperty() @Matches(ID, ID_RULE) repId!: string;
+  @ApiPropertyOptional({ enum: ['prospect', 'customer'], default: 'customer' })
+  @IsOptional()
+  @IsIn(['prospect', 'customer'])
+  status?: 'prospect' | 'customer';
+}
+
+export class SetTargetDto {
+  @ApiProperty({ example: 120000 }) @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(1e12) amount!: number;
+  @ApiProperty({ example: 'Q2 push on the northern accounts' }) @IsString() @Length(1, 1000) reason!: string;
+}
+
+export class LogVisitDto {
+  @ApiProperty() @Matches(ID, ID_RULE) id!: string;
+  @ApiProperty() @Matches(ID, ID_RULE) repId!: string;
+  @ApiProperty() @Matches(ID, ID_RULE) customerId!: string;
+  @ApiProperty({ example: '2026-03-02T09:30:00Z' }) @IsISO8601({ strict: true }) occurredAt!: string;
+  @ApiProperty({ enum: VISIT_KINDS }) @IsIn(VISIT_KINDS) kind!: (typeof VISIT_KINDS)[number];
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) outcome?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 5000) notes?: string;
+}
+
+export class OrderLineDto {
+  @ApiProperty() @IsString() @Length(1, 100) sku!: string;
+  @ApiProperty() @IsString() @Length(1, 100) category!: string;
+  @ApiProperty() @IsNumber({ maxDecimalPlaces: 3 }) @Min(0.001) @Max(1e9) quantity!: number;
+  @ApiProperty() @IsNumber({ maxDecimalPlaces: 4 }) @Min(0) @Max(1e9) unitPrice!: number;
+  @ApiPropertyOptional({ description: 'fraction, 0 to 1' }) @IsOptional() @IsNumber() @Min(0) @Max(1) discount?: number;
+}
+
+export class PlaceOrderDto {
+  @ApiProperty() @Matches(ID, ID_RULE) id!: string;
+  @ApiProperty() @Matches(ID, ID_RULE) repId!: string;
+  @ApiProperty() @Matches(ID, ID_RULE) customerId!: string;
+  @ApiProperty({ example: '2026-03-02T09:30:00Z' }) @IsISO8601({ strict: true }) placedAt!: string;
+  @ApiProperty({ type: [OrderLineDto] })
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  lines!: OrderLineDto[];
+}
+
+export class CancelOrderDto {
+  @ApiProperty() @IsString() @Length(1, 1000) reason!: string;
+}
+
+export class AsOfQuery {
+  @ApiPropertyOptional({ description: 'ISO-8601 instant: the target as it was known then' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
+}

@@ -1,0 +1,48 @@
+import { mayRead, mayWrite, type Principal } from './access.policy';
+
+const admin: Principal = { userId: 'a', role: 'admin' };
+const director: Principal = { userId: 'd', role: 'director' };
+const manager: Principal = { userId: 'm', role: 'manager', teamId: 'north' };
+const rep: Principal = { userId: 'r', role: 'rep', teamId: 'north', repId: 'rep-1' };
+const analyst: Principal = { userId: 'x', role: 'analyst' };
+
+const own = { repId: 'rep-1', teamId: 'north' };
+const sameTeam = { repId: 'rep-2', teamId: 'north' };
+const otherTeam = { repId: 'rep-9', teamId: 'south' };
+
+describe('who may change what', () => {
+  it.each([
+    ['admin', admin, 'users', {}, true],
+    ['director', director, 'users', {}, false],
+    ['director', director, 'teams', {}, true],
+    ['manager', manager, 'teams', {}, false],
+    ['manager', manager, 'reps', sameTeam, true],
+    ['manager', manager, 'reps', otherTeam, false],
+    ['manager', manager, 'targets', sameTeam, true],
+    ['manager', manager, 'targets', otherTeam, false],
+    ['rep', rep, 'targets', own, false],
+    ['rep', rep, 'orders', own, true],
+    ['rep', rep, 'orders', sameTeam, false],
+    ['rep', rep, 'customers', own, true],
+    ['analyst', analyst, 'orders', own, false],
+  ] as const)('%s writing %s: %p -> %p', (_, principal, resource, owner, allowed) => {
+    expect(mayWrite(principal, resource, owner)).toBe(allowed);
+  });
+
+  it('lets nobody set their own target, whatever their role', () => {
+    expect(mayWrite({ ...director, repId: 'rep-1' }, 'targets', own)).toBe(false);
+    expect(mayWrite({ ...admin, repId: 'rep-1' }, 'targets', own)).toBe(false);
+  });
+});
+
+describe('who may read what', () => {
+  it.each([
+    ['analyst', analyst, otherTeam, true],
+    ['manager', manager, sameTeam, true],
+    ['manager', manager, otherTeam, false],
+    ['rep', rep, own, true],
+    ['rep', rep, sameTeam, false],
+  ] as const)('%s reading targets of %p -> %p', (_, principal, owner, allowed) => {
+    expect(mayRead(principal, 'targets', owner)).toBe(allowed);
+  });
+});

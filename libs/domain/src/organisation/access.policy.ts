@@ -1,0 +1,63 @@
+import { ForbiddenError } from '../errors';
+import type { Actor } from '../event';
+
+/** The actor behind a token, with what ties it to the organisation. */
+export interface Principal extends Actor {
+  readonly teamId?: string;
+  readonly repId?: string;
+}
+
+export type Resource = 'users' | 'teams' | 'reps' | 'customers' | 'targets' | 'visits' | 'orders';
+
+/** The rep (and that rep's team) the data belongs to; empty for organisation-wide data. */
+export interface Ownership {
+  readonly repId?: string;
+  readonly teamId?: string;
+}
+
+/**
+ * Admin: everything. Director: all business data. Manager: their team's. Rep: their own visits,
+ * orders and prospects, and reads of their own targets. Analyst: reads everything. Nobody sets
+ * their own target.
+ */
+export function mayWrite(principal: Principal, resource: Resource, owner: Ownership): boolean {
+  if (resource === 'users') return principal.role === 'admin';
+  if (resource === 'targets' && owner.repId !== undefined && owner.repId === principal.repId) return false;
+  switch (principal.role) {
+    case 'admin':
+    case 'director':
+      return true;
+    case 'manager':
+      return resource !== 'teams' && sameTeam(principal, owner);
+    case 'rep':
+      return ['customers', 'visits', 'orders'].includes(resource) && owner.repId === principal.repId;
+    default:
+      return false;
+  }
+}
+
+export function mayRead(principal: Principal, _resource: Resource, owner: Ownership): boolean {
+  switch (principal.role) {
+    case 'admin':
+    case 'director':
+    case 'analyst':
+      return true;
+    case 'manager':
+      return sameTeam(principal, owner);
+    case 'rep':
+      return owner.repId !== undefined && owner.repId === principal.repId;
+    default:
+      return false;
+  }
+}
+
+export function assertMayWrite(principal: Principal, resource: Resource, owner: Ownership = {}): void {
+  if (!mayWrite(principal, resource, owner)) throw new ForbiddenError(`a ${principal.role} may not change these ${resource}`);
+}
+
+export function assertMayRead(principal: Principal, resource: Resource, owner: Ownership = {}): void {
+  if (!mayRead(principal, resource, owner)) throw new ForbiddenError(`a ${principal.role} may not read these ${resource}`);
+}
+
+const sameTeam = (principal: Principal, owner: Ownership): boolean =>
+  principal.teamId !== undefined && owner.teamId === principal.teamId;

@@ -1,0 +1,11 @@
+/** One stream per aggregate instance; the id scheme is part of the log's public shape. */
+export const streams = {
+  user: (id: string) => `user-${id}`,
+  team: (id: string) => `team-${id}`,
+  rep: (id: string) => `rep-${id}`,
+  token: (hash: string) => `token-${hash}`,
+  customer: (id: string) => `customer-${id}`,
+  target: (repId: string, month: string) => `target-${repId}-${month}`,
+  visit: (id: string) => `visit-${id}`,
+  order: (id: string) => `order-${id}`,
+};

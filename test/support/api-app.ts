@@ -1,0 +1,54 @@
+import type { INestApplication } from '@nestjs/common';
+import pino from 'pino';
+import { createApiApp } from '@salesledger/api/create-api-app';
+import type { RecordedEvent } from '@salesledger/domain/event';
+import { loadConfig } from '@salesledger/platform/config';
+import { openRuntime, type Runtime } from '@salesledger/platform/runtime';
+import { createDatabase, type PostgresServer } from './postgres-servers';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface ApiUnderTest {
+  readonly runtime: Runtime;
+  readonly app: INestApplication;
+  call(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any }>;
+  eventCount(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The API on its own fresh database on `server`, listening on a free port. */
+export async function startApi(server: PostgresServer): Promise<ApiUnderTest> {
+  const database = await createDatabase(server);
+  const config = loadConfig({ EVENT_STORE_URL: database.url, SALESLEDGER_BOOTSTRAP_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent' });
+  const runtime = await openRuntime(config, pino({ level: 'silent' }));
+  const app = await createApiApp(runtime);
+  await app.listen(0, '127.0.0.1');
+  const base = await app.getUrl();
+  return {
+    runtime,
+    app,
+    call: async (method, path, token = ADMIN_TOKEN, body) => {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    eventCount: async () => {
+      let count = 0;
+      for (let checkpoint: string | null = null; ; ) {
+        const page: RecordedEvent[] = await runtime.eventStore.readAll(checkpoint, 1000);
+        count += page.length;
+        if (page.length < 1000) return count;
+        checkpoint = page[page.length - 1]!.checkpoint;
+      }
+    },
+    close: async () => {
+      await app.close();
+      await runtime.close().catch(() => undefined);
+      await database.drop();
+    },
+  };
+}
