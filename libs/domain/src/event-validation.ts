@@ -16,6 +16,8 @@ export function serializeAppend(streamId: string, events: readonly NewEvent[]): 
   const problems: FieldProblem[] = [];
   if (typeof streamId !== 'string' || streamId.length === 0 || streamId.length > MAX_STREAM_ID_LENGTH) {
     problems.push({ field: 'streamId', message: `must be 1 to ${MAX_STREAM_ID_LENGTH} characters` });
+  } else if (streamId.includes('\u0000')) {
+    problems.push({ field: 'streamId', message: 'must not contain NUL characters' });
   }
   if (events.length === 0) problems.push({ field: 'events', message: 'must not be empty' });
   const seen = new Set<string>();

@@ -87,6 +87,8 @@ export class PostgresEventStore extends EventStore {
   }
 
   async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
+    // A stream id PostgreSQL cannot even store (a NUL character) names no stream.
+    if (streamId.includes('\u0000')) return [];
     const { rows } = await this.track(() =>
       this.pool.query<EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM event_store.events e WHERE e.stream_id = $1 AND e.stream_revision >= $2

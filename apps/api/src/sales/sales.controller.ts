@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ActivityService } from './activity.service';
+import { IdPipe } from './id.pipe';
 import { OrganisationService } from './organisation.service';
 import {
   AsOfQuery,
@@ -29,7 +30,7 @@ export class OrganisationController {
   }
 
   @Post('users/:id/tokens')
-  issueToken(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+  issueToken(@CurrentPrincipal() principal: Principal, @Param('id', IdPipe) id: string) {
     return this.organisation.issueToken(principal, id);
   }
 
@@ -54,7 +55,7 @@ export class TargetsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'makes a retried revision append nothing' })
   set(
     @CurrentPrincipal() principal: Principal,
-    @Param('repId') repId: string,
+    @Param('repId', IdPipe) repId: string,
     @Param('month') month: string,
     @Body() body: SetTargetDto,
     @Headers('idempotency-key') key?: string,
@@ -63,12 +64,12 @@ export class TargetsController {
   }
 
   @Get()
-  get(@CurrentPrincipal() principal: Principal, @Param('repId') repId: string, @Param('month') month: string, @Query() query: AsOfQuery) {
+  get(@CurrentPrincipal() principal: Principal, @Param('repId', IdPipe) repId: string, @Param('month') month: string, @Query() query: AsOfQuery) {
     return this.targets.get(principal, repId, month, query.asOf ? new Date(query.asOf) : undefined);
   }
 
   @Get('history')
-  history(@CurrentPrincipal() principal: Principal, @Param('repId') repId: string, @Param('month') month: string) {
+  history(@CurrentPrincipal() principal: Principal, @Param('repId', IdPipe) repId: string, @Param('month') month: string) {
     return this.targets.history(principal, repId, month);
   }
 }
@@ -96,7 +97,7 @@ export class ActivityController {
 
   @Post('orders/:id/cancellation')
   @HttpCode(200)
-  cancelOrder(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: CancelOrderDto) {
+  cancelOrder(@CurrentPrincipal() principal: Principal, @Param('id', IdPipe) id: string, @Body() body: CancelOrderDto) {
     return this.activity.cancelOrder(principal, id, body.reason);
   }
 }
