@@ -17,7 +17,13 @@ import {
 } from './workload';
 
 export type WorkerCommand =
-  | { readonly op: 'open'; readonly contestant: Contestant; readonly url: string; readonly config: BenchConfig; readonly seed: number }
+  | {
+      readonly op: 'open';
+      readonly contestant: Contestant;
+      readonly url: string;
+      readonly config: BenchConfig;
+      readonly seed: number;
+    }
   | { readonly op: 'warmup' }
   | { readonly op: 'single'; readonly round: number; readonly events: number }
   | { readonly op: 'batch'; readonly round: number; readonly events: number }
@@ -32,7 +38,12 @@ export type WorkerReply =
 /** Appends per stream in the single-event workload: a small aggregate's life, then a new stream. */
 const EVENTS_PER_STREAM = 10;
 
-async function singleAppends(store: BenchStore, tag: string, writers: number, events: BenchEvent[]): Promise<Measurement> {
+async function singleAppends(
+  store: BenchStore,
+  tag: string,
+  writers: number,
+  events: BenchEvent[],
+): Promise<Measurement> {
   const seconds = await concurrently(writers, events.length, (writer, task, nth) =>
     store.appendOne(
       `order-${tag}${writer}x${Math.floor(nth / EVENTS_PER_STREAM)}`,
@@ -43,7 +54,12 @@ async function singleAppends(store: BenchStore, tag: string, writers: number, ev
   return { events: events.length, seconds };
 }
 
-async function batchAppends(store: BenchStore, tag: string, writers: number, batches: BenchEvent[][]): Promise<Measurement> {
+async function batchAppends(
+  store: BenchStore,
+  tag: string,
+  writers: number,
+  batches: BenchEvent[][],
+): Promise<Measurement> {
   const seconds = await concurrently(writers, batches.length, (_writer, task) =>
     store.appendBatch(`import-${tag}${task}`, 0, batches[task] as BenchEvent[]),
   );
@@ -115,7 +131,10 @@ async function handle(command: WorkerCommand): Promise<WorkerReply> {
     case 'batch': {
       const batches = inBatches(take(s, command.events), s.config.batchSize);
       await settle(s.url);
-      return { ok: true, measurement: await batchAppends(s.store, `r${command.round}b`, s.config.batchWriters, batches) };
+      return {
+        ok: true,
+        measurement: await batchAppends(s.store, `r${command.round}b`, s.config.batchWriters, batches),
+      };
     }
     case 'prepare-read': {
       await settle(s.url);
@@ -136,6 +155,9 @@ process.on('message', (command: WorkerCommand) => {
   handle(command).then(
     (reply) => process.send?.(reply),
     (error: unknown) =>
-      process.send?.({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerReply),
+      process.send?.({
+        ok: false,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      } satisfies WorkerReply),
   );
 });

@@ -44,7 +44,7 @@ async function salesledger(url: string, config: BenchConfig): Promise<BenchStore
     },
     readAll: async (pageSize) => {
       let checkpoint: Checkpoint | null = null;
-      for (let count = 0; ; ) {
+      for (let count = 0; ;) {
         const page = await store.readAll(checkpoint, pageSize);
         count += page.length;
         const last = page[page.length - 1];
@@ -86,7 +86,7 @@ async function emmett(url: string, config: BenchConfig): Promise<BenchStore> {
     },
     readAll: async (pageSize) => {
       let after = 0n;
-      for (let count = 0; ; ) {
+      for (let count = 0; ;) {
         const batch = await readMessagesBatch(db.execute, { after, batchSize: pageSize });
         count += batch.messages.length;
         if (batch.messages.length === 0 || !batch.areMessagesLeft) return count;
@@ -127,7 +127,10 @@ const rawInserts = new Map<number, { name: string; text: string }>();
 function rawInsert(rows: number): { name: string; text: string } {
   const known = rawInserts.get(rows);
   if (known) return known;
-  const tuples = Array.from({ length: rows }, (_, r) => `(${Array.from({ length: 8 }, (_, c) => `$${r * 8 + c + 1}`).join(', ')})`);
+  const tuples = Array.from(
+    { length: rows },
+    (_, r) => `(${Array.from({ length: 8 }, (_, c) => `$${r * 8 + c + 1}`).join(', ')})`,
+  );
   const statement = {
     name: `raw_insert_${rows}`,
     text: `INSERT INTO raw_events (${RAW_COLUMNS}) VALUES ${tuples.join(', ')} RETURNING position`,
@@ -166,7 +169,7 @@ async function raw(url: string, config: BenchConfig): Promise<BenchStore> {
     },
     readAll: async (pageSize) => {
       let after = '0';
-      for (let count = 0; ; ) {
+      for (let count = 0; ;) {
         const { rows } = await pool.query<{ position: string }>({
           name: 'raw_read',
           text: RAW_READ,

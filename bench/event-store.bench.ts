@@ -118,7 +118,6 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-
 /** A contestant's process; commands go one at a time. */
 class Worker {
   private readonly child: ChildProcess;
@@ -254,7 +253,9 @@ async function machineInfo(adminUrl: string, server: Server): Promise<MachineInf
     os: `${process.platform} ${release()}`,
     postgres: `${version} (${server.description})`,
     settings,
-    load: loadavg().map((n) => n.toFixed(2)).join(' '),
+    load: loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' '),
   };
 }
 
@@ -266,7 +267,8 @@ interface Goal {
 }
 
 const pad = (text: string, width: number, right = false) => (right ? text.padStart(width) : text.padEnd(width));
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 function table(headers: string[], rows: string[][], rightFrom: number): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
@@ -279,7 +281,10 @@ function report(results: ContestantResult[], config: BenchConfig): string {
   const rows: string[][] = [];
   const workloads: [string, (r: ContestantResult) => Measurement[]][] = [
     [`single appends, ${config.writers} writers`, (r) => r.single],
-    [`batched appends, ${config.batchSize}/call, ${config.batchWriters} writer${config.batchWriters > 1 ? 's' : ''}`, (r) => r.batch],
+    [
+      `batched appends, ${config.batchSize}/call, ${config.batchWriters} writer${config.batchWriters > 1 ? 's' : ''}`,
+      (r) => r.batch,
+    ],
     [`catch-up read, pages of ${config.readPageSize}`, (r) => r.reads],
   ];
   for (const [workload, pick] of workloads) {
@@ -309,11 +314,19 @@ function report(results: ContestantResult[], config: BenchConfig): string {
     const ratio = goal.ours !== undefined && goal.theirs !== undefined ? goal.ours / goal.theirs : undefined;
     const verdict =
       ratio === undefined ? 'n/a' : goal.target === undefined ? 'info' : ratio >= goal.target ? 'PASS' : 'MISS';
-    return [goal.name, ratio === undefined ? '-' : `${ratio.toFixed(2)}×`, goal.target ? `≥ ${goal.target}×` : '', verdict];
+    return [
+      goal.name,
+      ratio === undefined ? '-' : `${ratio.toFixed(2)}×`,
+      goal.target ? `≥ ${goal.target}×` : '',
+      verdict,
+    ];
   });
   const warnings = results
     .filter((r) => r.seen !== r.written)
-    .map((r) => `! ${LABEL[r.contestant]}: its catch-up read returned ${fmt(r.seen)} events of the ${fmt(r.written)} written`);
+    .map(
+      (r) =>
+        `! ${LABEL[r.contestant]}: its catch-up read returned ${fmt(r.seen)} events of the ${fmt(r.written)} written`,
+    );
   return [
     table(['workload', 'contestant', 'events', 'seconds', 'events/s', 'per round/pass'], rows, 2),
     ...(warnings.length > 0 ? ['', ...warnings] : []),
@@ -351,7 +364,9 @@ async function main(): Promise<void> {
     console.log('');
 
     const results = await runContestants(adminUrl, contestants, config, seed);
-    const loadAfter = loadavg().map((n) => n.toFixed(2)).join(' ');
+    const loadAfter = loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ');
     console.log(report(results, config));
     console.log(`\nload average at start ${machine.load}, at end ${loadAfter}`);
 

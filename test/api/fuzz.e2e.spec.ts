@@ -6,10 +6,24 @@ import { startApi, type ApiUnderTest } from '../support/api-app';
 const nearly = (valid: Record<string, unknown>) =>
   fc.oneof(
     fc.jsonValue({ stringUnit: 'binary' }),
-    fc.record(Object.fromEntries(Object.keys(valid).map((key) => [key, fc.oneof(fc.constant(valid[key]), fc.jsonValue({ stringUnit: 'binary' }), fc.constantFrom('\u0000', 'x'.repeat(10_000), -1, 1e308))])), {
-      requiredKeys: [],
-    }),
-    fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue({ stringUnit: 'binary' })).map((extra) => ({ ...valid, ...extra })),
+    fc.record(
+      Object.fromEntries(
+        Object.keys(valid).map((key) => [
+          key,
+          fc.oneof(
+            fc.constant(valid[key]),
+            fc.jsonValue({ stringUnit: 'binary' }),
+            fc.constantFrom('\u0000', 'x'.repeat(10_000), -1, 1e308),
+          ),
+        ]),
+      ),
+      {
+        requiredKeys: [],
+      },
+    ),
+    fc
+      .dictionary(fc.string({ unit: 'binary' }), fc.jsonValue({ stringUnit: 'binary' }))
+      .map((extra) => ({ ...valid, ...extra })),
   );
 
 /** A path segment, already encoded: mostly the valid one, else odd bytes (NUL, a lone surrogate, a bare %) or any text. */
@@ -26,34 +40,71 @@ describe.each(postgresServers())('every route under random input on $name', (ser
   beforeAll(async () => {
     api = await startApi(server);
     await api.call('POST', '/v1/teams', undefined, { id: 'north', name: 'North' });
-    await api.call('POST', '/v1/reps', undefined, { id: 'rep-1', name: 'Ann', email: 'ann@example.com', teamId: 'north' });
+    await api.call('POST', '/v1/reps', undefined, {
+      id: 'rep-1',
+      name: 'Ann',
+      email: 'ann@example.com',
+      teamId: 'north',
+    });
     await api.call('POST', '/v1/customers', undefined, { id: 'cust-1', name: 'Acme', repId: 'rep-1' });
   });
   afterAll(() => api.close());
 
   const routes: [string, fc.Arbitrary<[string, string, unknown]>][] = [
-    ['POST /v1/users', nearly({ id: 'u', name: 'n', email: 'a@b.co', role: 'rep', repId: 'rep-1' }).map((b) => ['POST', '/v1/users', b])],
+    [
+      'POST /v1/users',
+      nearly({ id: 'u', name: 'n', email: 'a@b.co', role: 'rep', repId: 'rep-1' }).map((b) => ['POST', '/v1/users', b]),
+    ],
     ['POST /v1/teams', nearly({ id: 't', name: 'n' }).map((b) => ['POST', '/v1/teams', b])],
-    ['POST /v1/reps', nearly({ id: 'r', name: 'n', email: 'a@b.co', teamId: 'north' }).map((b) => ['POST', '/v1/reps', b])],
+    [
+      'POST /v1/reps',
+      nearly({ id: 'r', name: 'n', email: 'a@b.co', teamId: 'north' }).map((b) => ['POST', '/v1/reps', b]),
+    ],
     ['POST /v1/customers', nearly({ id: 'c', name: 'n', repId: 'rep-1' }).map((b) => ['POST', '/v1/customers', b])],
     [
       'POST /v1/visits',
-      nearly({ id: 'v', repId: 'rep-1', customerId: 'cust-1', occurredAt: '2026-03-02T09:00:00Z', kind: 'follow-up' }).map((b) => [
-        'POST',
-        '/v1/visits',
-        b,
-      ]),
+      nearly({
+        id: 'v',
+        repId: 'rep-1',
+        customerId: 'cust-1',
+        occurredAt: '2026-03-02T09:00:00Z',
+        kind: 'follow-up',
+      }).map((b) => ['POST', '/v1/visits', b]),
     ],
     [
       'POST /v1/orders',
-      nearly({ id: 'o', repId: 'rep-1', customerId: 'cust-1', placedAt: '2026-03-02T09:00:00Z', lines: [{ sku: 'a', category: 'b', quantity: 1, unitPrice: 1 }] }).map(
-        (b) => ['POST', '/v1/orders', b],
-      ),
+      nearly({
+        id: 'o',
+        repId: 'rep-1',
+        customerId: 'cust-1',
+        placedAt: '2026-03-02T09:00:00Z',
+        lines: [{ sku: 'a', category: 'b', quantity: 1, unitPrice: 1 }],
+      }).map((b) => ['POST', '/v1/orders', b]),
     ],
-    ['PUT target', fc.tuple(segment('rep-1'), segment('2026-03'), nearly({ amount: 1, reason: 'r' })).map(([r, m, b]) => ['PUT', `/v1/reps/${r}/targets/${m}`, b])],
-    ['GET target', fc.tuple(segment('rep-1'), segment('2026-03'), fc.string({ unit: 'grapheme' })).map(([r, m, q]) => ['GET', `/v1/reps/${r}/targets/${m}?asOf=${encodeURIComponent(q)}`, undefined])],
-    ['GET history', fc.tuple(segment('rep-1'), segment('2026-03')).map(([r, m]) => ['GET', `/v1/reps/${r}/targets/${m}/history`, undefined])],
-    ['POST cancellation', fc.tuple(segment('order-1'), nearly({ reason: 'r' })).map(([id, b]) => ['POST', `/v1/orders/${id}/cancellation`, b])],
+    [
+      'PUT target',
+      fc
+        .tuple(segment('rep-1'), segment('2026-03'), nearly({ amount: 1, reason: 'r' }))
+        .map(([r, m, b]) => ['PUT', `/v1/reps/${r}/targets/${m}`, b]),
+    ],
+    [
+      'GET target',
+      fc
+        .tuple(segment('rep-1'), segment('2026-03'), fc.string({ unit: 'grapheme' }))
+        .map(([r, m, q]) => ['GET', `/v1/reps/${r}/targets/${m}?asOf=${encodeURIComponent(q)}`, undefined]),
+    ],
+    [
+      'GET history',
+      fc
+        .tuple(segment('rep-1'), segment('2026-03'))
+        .map(([r, m]) => ['GET', `/v1/reps/${r}/targets/${m}/history`, undefined]),
+    ],
+    [
+      'POST cancellation',
+      fc
+        .tuple(segment('order-1'), nearly({ reason: 'r' }))
+        .map(([id, b]) => ['POST', `/v1/orders/${id}/cancellation`, b]),
+    ],
     ['POST tokens', segment('u-1').map((id) => ['POST', `/v1/users/${id}/tokens`, undefined])],
     ['raw bodies', fc.string({ unit: 'binary' }).map((text) => ['POST', '/v1/orders', text])],
   ];

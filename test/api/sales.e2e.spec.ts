@@ -24,7 +24,11 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
     api = await startApi(server);
     const admin = (path: string, body: unknown) => expectStatus(api.call('POST', path, undefined, body), 201);
     for (const team of ['north', 'south']) await admin('/v1/teams', { id: team, name: team });
-    for (const [id, teamId] of [['rep-n1', 'north'], ['rep-n2', 'north'], ['rep-s1', 'south']]) {
+    for (const [id, teamId] of [
+      ['rep-n1', 'north'],
+      ['rep-n2', 'north'],
+      ['rep-s1', 'south'],
+    ]) {
       await admin('/v1/reps', { id, name: id, email: `${id}@example.com`, teamId });
       await admin('/v1/customers', { id: `cust-${id}`, name: `Customer of ${id}`, repId: id });
     }
@@ -51,7 +55,9 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
   describe('targets and their audit trail', () => {
     it('sets, revises, answers as of an instant, and lists every change with who and why', async () => {
       const path = '/v1/reps/rep-n2/targets/2026-04';
-      expect(await expectStatus(api.call('PUT', path, tokens.director, { amount: 10000, reason: 'annual plan' }), 200)).toEqual({
+      expect(
+        await expectStatus(api.call('PUT', path, tokens.director, { amount: 10000, reason: 'annual plan' }), 200),
+      ).toEqual({
         amount: 10000,
         version: 1,
       });
@@ -59,12 +65,29 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
 
       const history = await expectStatus(api.call('GET', `${path}/history`, tokens.analyst), 200);
       expect(history).toEqual([
-        { version: 1, amount: 10000, previousAmount: null, reason: 'annual plan', actor: { userId: 'u-director', role: 'director' }, recordedAt: expect.any(String) },
-        { version: 2, amount: 12500.5, previousAmount: 10000, reason: 'new key account', actor: { userId: 'u-manager', role: 'manager' }, recordedAt: expect.any(String) },
+        {
+          version: 1,
+          amount: 10000,
+          previousAmount: null,
+          reason: 'annual plan',
+          actor: { userId: 'u-director', role: 'director' },
+          recordedAt: expect.any(String),
+        },
+        {
+          version: 2,
+          amount: 12500.5,
+          previousAmount: 10000,
+          reason: 'new key account',
+          actor: { userId: 'u-manager', role: 'manager' },
+          recordedAt: expect.any(String),
+        },
       ]);
       expect(await expectStatus(api.call('GET', path), 200)).toEqual({ amount: 12500.5, version: 2 });
       const firstKnown = encodeURIComponent(history[0].recordedAt);
-      expect(await expectStatus(api.call('GET', `${path}?asOf=${firstKnown}`), 200)).toEqual({ amount: 10000, version: 1 });
+      expect(await expectStatus(api.call('GET', `${path}?asOf=${firstKnown}`), 200)).toEqual({
+        amount: 10000,
+        version: 1,
+      });
       await expectStatus(api.call('GET', `${path}?asOf=2000-01-01T00:00:00Z`), 404);
     });
 
@@ -72,7 +95,10 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       const path = '/v1/reps/rep-s1/targets/2026-04';
       await expectStatus(api.call('PUT', path, undefined, { amount: 500, reason: 'plan' }), 200);
       const before = await api.eventCount();
-      expect(await expectStatus(api.call('PUT', path, undefined, { amount: 500, reason: 'plan' }), 200)).toEqual({ amount: 500, version: 1 });
+      expect(await expectStatus(api.call('PUT', path, undefined, { amount: 500, reason: 'plan' }), 200)).toEqual({
+        amount: 500,
+        version: 1,
+      });
       expect(await api.eventCount()).toBe(before);
     });
 
@@ -85,7 +111,8 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
     ])('refuses %s and appends nothing', async (_, path, body, status) => {
       const before = await api.eventCount();
       const answer = await expectStatus(api.call('PUT', path, undefined, body), status);
-      if (status === 400) expect(answer.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.any(String) })]));
+      if (status === 400)
+        expect(answer.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.any(String) })]));
       expect(await api.eventCount()).toBe(before);
     });
 
@@ -96,9 +123,17 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
 
   describe('client-chosen ids', () => {
     it('answers a retried POST with the same result and appends nothing', async () => {
-      const first = await expectStatus(api.call('POST', '/v1/visits', tokens.rep, visit('visit-retry', 'rep-n1', 'cust-rep-n1')), 201);
+      const first = await expectStatus(
+        api.call('POST', '/v1/visits', tokens.rep, visit('visit-retry', 'rep-n1', 'cust-rep-n1')),
+        201,
+      );
       const before = await api.eventCount();
-      expect(await expectStatus(api.call('POST', '/v1/visits', tokens.rep, visit('visit-retry', 'rep-n1', 'cust-rep-n1')), 201)).toEqual(first);
+      expect(
+        await expectStatus(
+          api.call('POST', '/v1/visits', tokens.rep, visit('visit-retry', 'rep-n1', 'cust-rep-n1')),
+          201,
+        ),
+      ).toEqual(first);
       expect(await api.eventCount()).toBe(before);
     });
 
@@ -111,9 +146,19 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
 
   describe('orders', () => {
     it('prices lines exactly and cancels once', async () => {
-      const placed = await expectStatus(api.call('POST', '/v1/orders', tokens.rep, order('order-1', 'rep-n1', 'cust-rep-n1')), 201);
-      expect(placed).toMatchObject({ status: 'placed', netAmount: '53.97', lines: [{ unitPrice: '19.99', netAmount: '53.97' }] });
-      const cancelled = await expectStatus(api.call('POST', '/v1/orders/order-1/cancellation', tokens.rep, { reason: 'duplicate' }), 200);
+      const placed = await expectStatus(
+        api.call('POST', '/v1/orders', tokens.rep, order('order-1', 'rep-n1', 'cust-rep-n1')),
+        201,
+      );
+      expect(placed).toMatchObject({
+        status: 'placed',
+        netAmount: '53.97',
+        lines: [{ unitPrice: '19.99', netAmount: '53.97' }],
+      });
+      const cancelled = await expectStatus(
+        api.call('POST', '/v1/orders/order-1/cancellation', tokens.rep, { reason: 'duplicate' }),
+        200,
+      );
       expect(cancelled).toMatchObject({ status: 'cancelled', cancellation: { reason: 'duplicate' } });
       await expectStatus(api.call('POST', '/v1/orders/order-1/cancellation', tokens.rep, { reason: 'duplicate' }), 200);
       await expectStatus(api.call('POST', '/v1/orders/order-1/cancellation', tokens.rep, { reason: 'other' }), 409);
@@ -128,7 +173,10 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       ['an id with spaces', { id: 'order 2' }],
     ])('refuses %s with field messages', async (_, change) => {
       const before = await api.eventCount();
-      const answer = await expectStatus(api.call('POST', '/v1/orders', undefined, { ...order('order-bad', 'rep-n1', 'cust-rep-n1'), ...change }), 400);
+      const answer = await expectStatus(
+        api.call('POST', '/v1/orders', undefined, { ...order('order-bad', 'rep-n1', 'cust-rep-n1'), ...change }),
+        400,
+      );
       expect(answer.fields.length).toBeGreaterThan(0);
       expect(await api.eventCount()).toBe(before);
     });
@@ -148,14 +196,31 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       'POST customer': (repId) => ['POST', '/v1/customers', { id: `c-${++n}`, name: 'c', repId, status: 'prospect' }],
       'POST visit': (repId) => ['POST', '/v1/visits', visit(`v-${++n}`, repId, `cust-${repId}`)],
       'POST order': (repId) => ['POST', '/v1/orders', order(`o-${++n}`, repId, `cust-${repId}`)],
-      'POST rep': (repId) => ['POST', '/v1/reps', { id: `r-${++n}`, name: 'r', email: 'r@example.com', teamId: repId === 'rep-s1' ? 'south' : 'north' }],
+      'POST rep': (repId) => [
+        'POST',
+        '/v1/reps',
+        { id: `r-${++n}`, name: 'r', email: 'r@example.com', teamId: repId === 'rep-s1' ? 'south' : 'north' },
+      ],
     };
-    const ok = { 'PUT target': 200, 'GET target': 200, 'POST customer': 201, 'POST visit': 201, 'POST order': 201, 'POST rep': 201 } as Record<string, number>;
+    const ok = {
+      'PUT target': 200,
+      'GET target': 200,
+      'POST customer': 201,
+      'POST visit': 201,
+      'POST order': 201,
+      'POST rep': 201,
+    } as Record<string, number>;
     // Expected status per role and ownership; 'ok' is the route's success status.
     const allowed: Record<string, Record<string, Record<Ownership, 'ok' | 403>>> = {
-      admin: Object.fromEntries(Object.keys(routes).map((r) => [r, { own: 'ok', 'same team': 'ok', 'other team': 'ok' }])),
-      director: Object.fromEntries(Object.keys(routes).map((r) => [r, { own: 'ok', 'same team': 'ok', 'other team': 'ok' }])),
-      manager: Object.fromEntries(Object.keys(routes).map((r) => [r, { own: 'ok', 'same team': 'ok', 'other team': 403 }])),
+      admin: Object.fromEntries(
+        Object.keys(routes).map((r) => [r, { own: 'ok', 'same team': 'ok', 'other team': 'ok' }]),
+      ),
+      director: Object.fromEntries(
+        Object.keys(routes).map((r) => [r, { own: 'ok', 'same team': 'ok', 'other team': 'ok' }]),
+      ),
+      manager: Object.fromEntries(
+        Object.keys(routes).map((r) => [r, { own: 'ok', 'same team': 'ok', 'other team': 403 }]),
+      ),
       rep: {
         'PUT target': { own: 403, 'same team': 403, 'other team': 403 },
         'GET target': { own: 'ok', 'same team': 403, 'other team': 403 },
@@ -165,18 +230,28 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
         'POST rep': { own: 403, 'same team': 403, 'other team': 403 },
       },
       analyst: Object.fromEntries(
-        Object.keys(routes).map((r) => [r, r === 'GET target' ? { own: 'ok', 'same team': 'ok', 'other team': 'ok' } : { own: 403, 'same team': 403, 'other team': 403 }]),
+        Object.keys(routes).map((r) => [
+          r,
+          r === 'GET target'
+            ? { own: 'ok', 'same team': 'ok', 'other team': 'ok' }
+            : { own: 403, 'same team': 403, 'other team': 403 },
+        ]),
       ),
     };
     const cases = Object.entries(allowed).flatMap(([role, byRoute]) =>
       Object.entries(byRoute).flatMap(([route, byOwner]) =>
-        (Object.keys(byOwner) as Ownership[]).map((owner) => [role, route, owner, byOwner[owner] === 'ok' ? ok[route] : 403] as const),
+        (Object.keys(byOwner) as Ownership[]).map(
+          (owner) => [role, route, owner, byOwner[owner] === 'ok' ? ok[route] : 403] as const,
+        ),
       ),
     );
 
     beforeAll(async () => {
       for (const repId of Object.values(repOf)) {
-        await api.call('PUT', `/v1/reps/${repId}/targets/2026-04`, undefined, { amount: 1000, reason: 'matrix baseline' });
+        await api.call('PUT', `/v1/reps/${repId}/targets/2026-04`, undefined, {
+          amount: 1000,
+          reason: 'matrix baseline',
+        });
       }
     });
 

@@ -45,13 +45,18 @@ describe.each(postgresServers())('salesledger audit verify on $name', (server) =
     const target = ids['target-rep-1-2026-03']?.[1];
     await sql.query(`UPDATE event_store.events SET data = '{"amount": 1000000}' WHERE event_id = $1`, [target]);
     const { code, stdout } = await verify();
-    expect(problems(stdout)).toEqual([expect.stringMatching(`^ALTERED stream=target-rep-1-2026-03 revision=1 event=${target}`)]);
+    expect(problems(stdout)).toEqual([
+      expect.stringMatching(`^ALTERED stream=target-rep-1-2026-03 revision=1 event=${target}`),
+    ]);
     expect(code).toBe(1);
   });
 
   it('names an event whose metadata (actor) was altered', async () => {
     const target = ids['order-1']?.[0];
-    await sql.query(`UPDATE event_store.events SET metadata = jsonb_set(metadata, '{actor,userId}', '"someone-else"') WHERE event_id = $1`, [target]);
+    await sql.query(
+      `UPDATE event_store.events SET metadata = jsonb_set(metadata, '{actor,userId}', '"someone-else"') WHERE event_id = $1`,
+      [target],
+    );
     const { code, stdout } = await verify();
     expect(problems(stdout)).toEqual([expect.stringMatching(`^ALTERED stream=order-1 revision=0 event=${target}`)]);
     expect(code).toBe(1);
@@ -73,8 +78,14 @@ describe.each(postgresServers())('salesledger audit verify on $name', (server) =
 
   it('names both events of a stream whose order was swapped', async () => {
     const [first, second] = ids['order-1'] ?? [];
-    await sql.query(`UPDATE event_store.events SET stream_revision = -stream_revision - 1 WHERE event_id IN ($1, $2)`, [first, second]);
-    await sql.query(`UPDATE event_store.events SET stream_revision = CASE WHEN event_id = $1 THEN 1 ELSE 0 END WHERE event_id IN ($1, $2)`, [first, second]);
+    await sql.query(`UPDATE event_store.events SET stream_revision = -stream_revision - 1 WHERE event_id IN ($1, $2)`, [
+      first,
+      second,
+    ]);
+    await sql.query(
+      `UPDATE event_store.events SET stream_revision = CASE WHEN event_id = $1 THEN 1 ELSE 0 END WHERE event_id IN ($1, $2)`,
+      [first, second],
+    );
     const { code, stdout } = await verify();
     expect(problems(stdout).sort()).toEqual([
       expect.stringMatching(`^REORDERED stream=order-1 revision=0 event=${second}`),

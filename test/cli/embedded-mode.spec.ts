@@ -17,7 +17,8 @@ describe('embedded mode (npm start with no services)', () => {
   });
   afterEach(async () => {
     for (const server of running) server.child.kill('SIGKILL');
-    if (existsSync(join(dataDir, 'postgres', 'data', 'PG_VERSION'))) await (await startEmbeddedPostgres(dataDir)).stop();
+    if (existsSync(join(dataDir, 'postgres', 'data', 'PG_VERSION')))
+      await (await startEmbeddedPostgres(dataDir)).stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -85,7 +86,10 @@ describe('embedded mode (npm start with no services)', () => {
   });
 
   it('refuses a bad configuration with one message per bad value', async () => {
-    const { code, stderr } = await runCli(['start'], env({ PORT: 'abc', KAFKA_BROKERS: 'nohost', EVENT_STORE_URL: 'mysql://x' }));
+    const { code, stderr } = await runCli(
+      ['start'],
+      env({ PORT: 'abc', KAFKA_BROKERS: 'nohost', EVENT_STORE_URL: 'mysql://x' }),
+    );
     expect(code).toBe(2);
     expect(stderr).toContain('PORT must be a whole number from 0 to 65535');
     expect(stderr).toContain('KAFKA_BROKERS must be a comma-separated list of host:port');

@@ -128,13 +128,16 @@ export function eventStoreContract(
       expect(await store.readStream(stream)).toHaveLength(4);
     });
 
-    (capabilities.uniqueEventIdsAcrossStreams ? it : it.skip)('refuses an event id already stored in another stream', async () => {
-      const events = newEvents(1);
-      await store.append(uniqueStream(), events, 'any');
-      const other = uniqueStream();
-      await expect(store.append(other, [...events, newEvent()], 'any')).rejects.toBeInstanceOf(ConflictError);
-      expect(await store.readStream(other)).toEqual([]);
-    });
+    (capabilities.uniqueEventIdsAcrossStreams ? it : it.skip)(
+      'refuses an event id already stored in another stream',
+      async () => {
+        const events = newEvents(1);
+        await store.append(uniqueStream(), events, 'any');
+        const other = uniqueStream();
+        await expect(store.append(other, [...events, newEvent()], 'any')).rejects.toBeInstanceOf(ConflictError);
+        expect(await store.readStream(other)).toEqual([]);
+      },
+    );
   });
 
   describe('atomic multi-event appends', () => {
@@ -180,7 +183,10 @@ export function eventStoreContract(
       const received: string[] = [];
       const later = newEvents(3);
       const consuming = (async () => {
-        for await (const event of store.subscribe({ from: (all.at(-1) as RecordedEvent).checkpoint, signal: controller.signal })) {
+        for await (const event of store.subscribe({
+          from: (all.at(-1) as RecordedEvent).checkpoint,
+          signal: controller.signal,
+        })) {
           received.push(event.eventId);
           if (received.length === later.length) controller.abort();
         }
@@ -203,9 +209,7 @@ export function eventStoreContract(
       })();
       const rolledBack = new Set<string>();
       const committed = new Set<string>();
-      await Promise.all(
-        Array.from({ length: 8 }, (_, writer) => runWriter(writer, fixture, committed, rolledBack)),
-      );
+      await Promise.all(Array.from({ length: 8 }, (_, writer) => runWriter(writer, fixture, committed, rolledBack)));
       await waitFor(() => seen.filter((e) => committed.has(e.eventId)).length >= committed.size);
       controller.abort();
       await reading;
@@ -248,7 +252,7 @@ async function readEverything(store: EventStore, pageSize: number): Promise<Reco
 
 async function readAfter(store: EventStore, from: string | null, pageSize = 1000): Promise<RecordedEvent[]> {
   const all: RecordedEvent[] = [];
-  for (let checkpoint = from; ; ) {
+  for (let checkpoint = from; ;) {
     const page = await store.readAll(checkpoint, pageSize);
     all.push(...page);
     if (page.length < pageSize) return all;

@@ -91,7 +91,9 @@ describe.each(postgresServers())('PostgreSQL event store specifics on $name', (s
     const outcomes = await Promise.allSettled(appends);
     await closing;
     expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
-    const stored = await pool.query('SELECT DISTINCT stream_id FROM event_store.events WHERE stream_id = ANY($1)', [streams]);
+    const stored = await pool.query('SELECT DISTINCT stream_id FROM event_store.events WHERE stream_id = ANY($1)', [
+      streams,
+    ]);
     expect(stored.rowCount).toBe(streams.length);
     await expect(store.append(uniqueStream(), newEvents(1), 'any')).rejects.toThrow('the event store is closed');
   });

@@ -19,7 +19,11 @@ export interface ApiUnderTest {
 /** The API on its own fresh database on `server`, listening on a free port. */
 export async function startApi(server: PostgresServer): Promise<ApiUnderTest> {
   const database = await createDatabase(server);
-  const config = loadConfig({ EVENT_STORE_URL: database.url, SALESLEDGER_BOOTSTRAP_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    EVENT_STORE_URL: database.url,
+    SALESLEDGER_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
+    LOG_LEVEL: 'silent',
+  });
   const runtime = await openRuntime(config, pino({ level: 'silent' }));
   const app = await createApiApp(runtime);
   await app.listen(0, '127.0.0.1');
@@ -30,7 +34,10 @@ export async function startApi(server: PostgresServer): Promise<ApiUnderTest> {
     call: async (method, path, token = ADMIN_TOKEN, body) => {
       const response = await fetch(`${base}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await response.text();
@@ -38,7 +45,7 @@ export async function startApi(server: PostgresServer): Promise<ApiUnderTest> {
     },
     eventCount: async () => {
       let count = 0;
-      for (let checkpoint: string | null = null; ; ) {
+      for (let checkpoint: string | null = null; ;) {
         const page: RecordedEvent[] = await runtime.eventStore.readAll(checkpoint, 1000);
         count += page.length;
         if (page.length < 1000) return count;

@@ -1,4 +1,10 @@
-import { Module, ValidationPipe, type DynamicModule, type OnApplicationShutdown, type ValidationError } from '@nestjs/common';
+import {
+  Module,
+  ValidationPipe,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type ValidationError,
+} from '@nestjs/common';
 import { InvalidInputError } from '@salesledger/domain/errors';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -16,7 +22,13 @@ import { MeController } from './me.controller';
 import { MetricsController } from './metrics.controller';
 import { ActivityService } from './sales/activity.service';
 import { OrganisationService } from './sales/organisation.service';
-import { ActivityController, OrganisationController, TargetsController } from './sales/sales.controller';
+import { ActivityController } from './sales/activity.controller';
+import { CustomersController } from './sales/customers.controller';
+import { OrganisationController } from './sales/organisation.controller';
+import { RepWorkController } from './sales/rep-work.controller';
+import { TargetsController } from './sales/targets.controller';
+import { RepWorkService } from './sales/rep-work.service';
+import { CustomersService } from './sales/customers.service';
 import { TargetsService } from './sales/targets.service';
 
 /** Unknown fields are refused, not dropped: a typo must not silently lose data. */
@@ -50,7 +62,15 @@ export class ApiModule implements OnApplicationShutdown {
         PrometheusModule.register({ controller: MetricsController, path: '/metrics' }),
         TerminusModule,
       ],
-      controllers: [HealthController, MeController, OrganisationController, TargetsController, ActivityController],
+      controllers: [
+        HealthController,
+        MeController,
+        OrganisationController,
+        TargetsController,
+        CustomersController,
+        ActivityController,
+        RepWorkController,
+      ],
       providers: [
         { provide: EventStore, useValue: runtime.eventStore },
         { provide: Clock, useValue: new SystemClock() },
@@ -58,6 +78,8 @@ export class ApiModule implements OnApplicationShutdown {
         OrganisationService,
         TargetsService,
         ActivityService,
+        CustomersService,
+        RepWorkService,
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -7,7 +7,9 @@ export async function auditVerify(): Promise<void> {
   try {
     const report = await auditEventStore(runtime.eventStore, runtime.streamHeads?.());
     for (const f of report.findings) {
-      console.log(`${f.kind.toUpperCase()} stream=${f.streamId} revision=${f.revision} event=${f.eventId ?? '-'}: ${f.detail}`);
+      console.log(
+        `${f.kind.toUpperCase()} stream=${f.streamId} revision=${f.revision} event=${f.eventId ?? '-'}: ${f.detail}`,
+      );
     }
     console.log(`checked ${report.events} events in ${report.streams} streams: ${report.findings.length} problems`);
     process.exitCode = report.findings.length > 0 ? 1 : 0;

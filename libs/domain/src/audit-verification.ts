@@ -64,7 +64,12 @@ export class AuditVerifier {
     this.report('reordered', event, `committed after revision ${jumper.revision} (event ${jumper.eventId})`);
     if (this.reportedJumpers.has(jumper.eventId)) return;
     this.reportedJumpers.add(jumper.eventId);
-    this.found.push({ kind: 'reordered', streamId: event.streamId, ...jumper, detail: 'committed before an earlier revision' });
+    this.found.push({
+      kind: 'reordered',
+      streamId: event.streamId,
+      ...jumper,
+      detail: 'committed before an earlier revision',
+    });
   }
 
   private skippedAhead(event: RecordedEvent, state: StreamState, expected: number): void {
@@ -75,7 +80,12 @@ export class AuditVerifier {
   checkHead(head: StreamHead): void {
     const state = this.stream(head.streamId);
     for (let revision = state.revision + 1; revision <= head.revision; revision++) {
-      this.found.push({ kind: 'removed', streamId: head.streamId, revision, detail: 'missing at the end of the stream' });
+      this.found.push({
+        kind: 'removed',
+        streamId: head.streamId,
+        revision,
+        detail: 'missing at the end of the stream',
+      });
     }
     if (head.revision === state.revision && head.hash !== state.hash) {
       this.found.push({

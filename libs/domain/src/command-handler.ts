@@ -54,7 +54,11 @@ export async function handleCommand<Command extends JsonObject, Event extends Do
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, revision, replayed: false };
     try {
-      await store.append(streamId, events.map((event) => withMetadata(event, context, fingerprint)), revision < 0 ? 'no-stream' : revision);
+      await store.append(
+        streamId,
+        events.map((event) => withMetadata(event, context, fingerprint)),
+        revision < 0 ? 'no-stream' : revision,
+      );
     } catch (error) {
       const raced = error instanceof WrongExpectedRevisionError && context.expectedRevision === undefined;
       if (raced && attempt < RACE_RETRIES) continue;

@@ -13,5 +13,7 @@ export interface Decider<Command, Event extends DomainEvent, State> {
   evolve(state: State, event: Event): State;
 }
 
-export const fold = <Event extends DomainEvent, State>(decider: Decider<unknown, Event, State>, events: readonly Event[]): State =>
-  events.reduce(decider.evolve, decider.initialState);
+export const fold = <Event extends DomainEvent, State>(
+  decider: Decider<unknown, Event, State>,
+  events: readonly Event[],
+): State => events.reduce(decider.evolve, decider.initialState);

@@ -8,17 +8,36 @@ const event = (data: JsonObject): NewEvent => ({
   eventId: '4a0c5c43-3f7e-4e8c-9d55-2f1c1f0d5b11',
   type: 'OrderPlaced',
   data,
-  metadata: { actor: { userId: 'u1', role: 'rep' }, correlationId: 'c', causationId: 'c', recordedAt: '2026-03-02T09:30:00.000Z' },
+  metadata: {
+    actor: { userId: 'u1', role: 'rep' },
+    correlationId: 'c',
+    causationId: 'c',
+    recordedAt: '2026-03-02T09:30:00.000Z',
+  },
 });
 
 describe('event digest', () => {
   it('is the SHA-256 of the RFC 8785 canonical JSON of the event, for any JSON data', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue({ stringUnit: 'binary' })), fc.string({ minLength: 1, unit: 'binary' }), (data, streamId) => {
-        const e = event(data as JsonObject);
-        const reference = canonicalize({ streamId, eventId: e.eventId, type: e.type, data: e.data, metadata: e.metadata });
-        expect(eventDigest(streamId, e).toString('hex')).toBe(createHash('sha256').update(reference ?? '').digest('hex'));
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue({ stringUnit: 'binary' })),
+        fc.string({ minLength: 1, unit: 'binary' }),
+        (data, streamId) => {
+          const e = event(data as JsonObject);
+          const reference = canonicalize({
+            streamId,
+            eventId: e.eventId,
+            type: e.type,
+            data: e.data,
+            metadata: e.metadata,
+          });
+          expect(eventDigest(streamId, e).toString('hex')).toBe(
+            createHash('sha256')
+              .update(reference ?? '')
+              .digest('hex'),
+          );
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -30,8 +30,10 @@ export interface NewEvent<Type extends string = string, Data extends JsonObject 
  * An event as the store holds it. `position` is unique and grows with every append; `checkpoint`
  * is the key `readAll` pages by, and the only safe value to resume a feed from.
  */
-export interface RecordedEvent<Type extends string = string, Data extends JsonObject = JsonObject>
-  extends NewEvent<Type, Data> {
+export interface RecordedEvent<Type extends string = string, Data extends JsonObject = JsonObject> extends NewEvent<
+  Type,
+  Data
+> {
   readonly streamId: string;
   readonly revision: number;
   readonly position: number;

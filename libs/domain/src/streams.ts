@@ -8,4 +8,7 @@ export const streams = {
   target: (repId: string, month: string) => `target-${repId}-${month}`,
   visit: (id: string) => `visit-${id}`,
   order: (id: string) => `order-${id}`,
+  weeklyPapers: (repId: string, week: string) => `papers-${repId}-${week}`,
+  review: (id: string) => `review-${id}`,
+  customerRequest: (id: string) => `request-${id}`,
 };

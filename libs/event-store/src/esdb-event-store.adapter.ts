@@ -58,7 +58,8 @@ export class EsdbEventStore extends EventStore {
       } catch (error) {
         // Re-reading after a lost race reports the revision that won, or recognises a concurrent retry.
         if (!(error instanceof WrongExpectedVersionError)) throw error;
-        if (attempt >= APPEND_ATTEMPTS) throw new WrongExpectedRevisionError(streamId, String(expected), revisionOf(error));
+        if (attempt >= APPEND_ATTEMPTS)
+          throw new WrongExpectedRevisionError(streamId, String(expected), revisionOf(error));
       }
     }
   }
@@ -69,7 +70,7 @@ export class EsdbEventStore extends EventStore {
 
   async readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]> {
     const found: RecordedEvent[] = [];
-    for (let after = from; found.length < limit; ) {
+    for (let after = from; found.length < limit;) {
       const maxCount = limit - found.length + 1;
       const page = await collect(this.client.readAll({ fromPosition: positionOf(after), maxCount }));
       // fromPosition is inclusive: the event at the checkpoint was delivered with the previous page.
@@ -86,7 +87,11 @@ export class EsdbEventStore extends EventStore {
     if (signal.aborted) return;
     const subscription = this.client.subscribeToAll({ fromPosition: positionOf(from), filter: excludeSystemEvents() });
     let stopping: Promise<void> | undefined;
-    const stop = () => (stopping ??= subscription.unsubscribe().catch(() => undefined).finally(() => subscription.destroy()));
+    const stop = () =>
+      (stopping ??= subscription
+        .unsubscribe()
+        .catch(() => undefined)
+        .finally(() => subscription.destroy()));
     signal.addEventListener('abort', stop, { once: true });
     try {
       for await (const { event } of subscription) {
@@ -199,6 +204,7 @@ function checkpointOf(position: Position): Checkpoint {
 function positionOf(checkpoint: Checkpoint | null): Position | typeof START {
   if (checkpoint === null) return START;
   const match = /^(\d+)\/(\d+)$/.exec(checkpoint);
-  if (!match) throw new InvalidInputError([{ field: 'checkpoint', message: `not an EventStoreDB checkpoint: ${checkpoint}` }]);
+  if (!match)
+    throw new InvalidInputError([{ field: 'checkpoint', message: `not an EventStoreDB checkpoint: ${checkpoint}` }]);
   return { commit: BigInt(match[1] as string), prepare: BigInt(match[2] as string) };
 }

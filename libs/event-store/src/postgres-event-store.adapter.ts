@@ -59,7 +59,9 @@ export class PostgresEventStore extends EventStore {
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const serialized = serializeAppend(streamId, events);
     try {
-      const { rows } = await this.track(() => this.pool.query<PositionRow>(appendQuery(streamId, events, expected, serialized)));
+      const { rows } = await this.track(() =>
+        this.pool.query<PositionRow>(appendQuery(streamId, events, expected, serialized)),
+      );
       return toAppendResult(streamId, rows);
     } catch (error) {
       if (isRetryCandidate(error)) {
@@ -102,7 +104,11 @@ export class PostgresEventStore extends EventStore {
   async readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]> {
     const [transactionId, position] = from ? parseCheckpoint(from) : START;
     const { rows } = await this.track(() =>
-      this.pool.query<EventRow>({ name: 'event_store.read_all', text: READ_ALL, values: [transactionId, position, limit] }),
+      this.pool.query<EventRow>({
+        name: 'event_store.read_all',
+        text: READ_ALL,
+        values: [transactionId, position, limit],
+      }),
     );
     return rows.map(toRecordedEvent);
   }
@@ -165,7 +171,11 @@ export function appendQuery(
   return {
     name: 'event_store.append',
     text: 'SELECT * FROM event_store.append_events($1, $2, $3)',
-    values: [streamId, expected === 'any' ? null : expected === 'no-stream' ? -1 : expected, `[${documents.join(',')}]`],
+    values: [
+      streamId,
+      expected === 'any' ? null : expected === 'no-stream' ? -1 : expected,
+      `[${documents.join(',')}]`,
+    ],
   };
 }
 
@@ -190,14 +200,16 @@ function isRetryCandidate(error: unknown): boolean {
 function translateAppendError(error: unknown, streamId: string, expected: ExpectedRevision): unknown {
   if (!(error instanceof DatabaseError)) return error;
   if (error.code === 'SL001') return new WrongExpectedRevisionError(streamId, String(expected), Number(error.detail));
-  if (error.code === '23505') return new ConflictError(`an event id of this append is already stored (stream ${streamId})`);
+  if (error.code === '23505')
+    return new ConflictError(`an event id of this append is already stored (stream ${streamId})`);
   if (error.code?.startsWith('22')) return new InvalidInputError([{ field: 'events', message: error.message }]);
   return error;
 }
 
 function parseCheckpoint(checkpoint: Checkpoint): [string, string] {
   const match = /^(\d+)\/(\d+)$/.exec(checkpoint);
-  if (!match) throw new InvalidInputError([{ field: 'checkpoint', message: `not a PostgreSQL checkpoint: ${checkpoint}` }]);
+  if (!match)
+    throw new InvalidInputError([{ field: 'checkpoint', message: `not a PostgreSQL checkpoint: ${checkpoint}` }]);
   return [match[1] as string, match[2] as string];
 }
 

@@ -21,18 +21,28 @@ describe('configuration from the environment', () => {
   });
 
   it('keeps events in DATABASE_URL too when only it is set', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgresql://db/sl' }).eventStore).toEqual({ kind: 'postgres', url: 'postgresql://db/sl' });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/sl' }).eventStore).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://db/sl',
+    });
   });
 
   it('takes EventStoreDB for events and PostgreSQL for read models', () => {
-    const config = loadConfig({ EVENT_STORE_URL: 'esdb://es:2113?tls=false', DATABASE_URL: 'postgres://db/rm', KAFKA_BROKERS: 'k1:9092,k2:9092' });
+    const config = loadConfig({
+      EVENT_STORE_URL: 'esdb://es:2113?tls=false',
+      DATABASE_URL: 'postgres://db/rm',
+      KAFKA_BROKERS: 'k1:9092,k2:9092',
+    });
     expect(config.eventStore).toEqual({ kind: 'esdb', url: 'esdb://es:2113?tls=false' });
     expect(config.databaseUrl).toBe('postgres://db/rm');
     expect(config.kafkaBrokers).toEqual(['k1:9092', 'k2:9092']);
   });
 
   it('treats an empty variable as unset', () => {
-    expect(loadConfig({ PORT: '', EVENT_STORE_URL: '' })).toMatchObject({ port: 3000, eventStore: { kind: 'embedded' } });
+    expect(loadConfig({ PORT: '', EVENT_STORE_URL: '' })).toMatchObject({
+      port: 3000,
+      eventStore: { kind: 'embedded' },
+    });
   });
 
   it.each([
@@ -40,7 +50,10 @@ describe('configuration from the environment', () => {
     [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535'],
     [{ EVENT_STORE_URL: 'mysql://db' }, 'EVENT_STORE_URL must be a postgres://... or esdb://... URL'],
     [{ DATABASE_URL: 'esdb://es:2113' }, 'DATABASE_URL must be a postgres://... URL'],
-    [{ EVENT_STORE_URL: 'esdb://es:2113' }, 'EVENT_STORE_URL=esdb://... needs DATABASE_URL=postgres://... for the read models'],
+    [
+      { EVENT_STORE_URL: 'esdb://es:2113' },
+      'EVENT_STORE_URL=esdb://... needs DATABASE_URL=postgres://... for the read models',
+    ],
     [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS must be a comma-separated list of host:port'],
     [{ SALESLEDGER_BOOTSTRAP_TOKEN: 'short' }, 'SALESLEDGER_BOOTSTRAP_TOKEN must be at least 16 characters'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],

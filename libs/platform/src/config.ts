@@ -62,7 +62,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   if (raw.PORT !== undefined) raw.PORT = /^\d+$/.test(raw.PORT) ? (Number(raw.PORT) as never) : raw.PORT;
   const parsed = plainToInstance(Environment, raw, { excludeExtraneousValues: false });
-  const problems = validateSync(parsed, { stopAtFirstError: true }).flatMap((error) => Object.values(error.constraints ?? {}));
+  const problems = validateSync(parsed, { stopAtFirstError: true }).flatMap((error) =>
+    Object.values(error.constraints ?? {}),
+  );
   const eventStore = eventStoreConfig(parsed);
   if (eventStore.kind === 'esdb' && !parsed.DATABASE_URL) {
     problems.push('EVENT_STORE_URL=esdb://... needs DATABASE_URL=postgres://... for the read models');

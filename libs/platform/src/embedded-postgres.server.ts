@@ -39,7 +39,9 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   if (runAs.uid !== undefined) {
     await chown(root, runAs.uid, runAs.gid ?? runAs.uid);
     await run('test', ['-w', root], { ...runAs }).catch(() => {
-      throw new Error(`the ${SUPERUSER} system user cannot reach ${root}: choose a data dir outside private directories`);
+      throw new Error(
+        `the ${SUPERUSER} system user cannot reach ${root}: choose a data dir outside private directories`,
+      );
     });
   }
   const password = await initialise(root, pgdata, runAs);
@@ -67,8 +69,14 @@ async function initialise(root: string, pgdata: string, runAs: RunAs): Promise<s
   if (runAs.uid !== undefined) await chown(passwordFile, runAs.uid, runAs.gid ?? runAs.uid);
   await run(
     join(binDir(), 'initdb'),
-    [`--pgdata=${pgdata}`, `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, '--auth=scram-sha-256',
-      '--encoding=UTF8', '--locale=C'],
+    [
+      `--pgdata=${pgdata}`,
+      `--username=${SUPERUSER}`,
+      `--pwfile=${passwordFile}`,
+      '--auth=scram-sha-256',
+      '--encoding=UTF8',
+      '--locale=C',
+    ],
     { ...runAs },
   ).catch((error: Error & { stderr?: string }) => {
     throw new Error(`initdb failed in ${pgdata}: ${error.stderr ?? error.message}`);

@@ -27,7 +27,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   try {
     const eventStore = await openEventStore(config, embedded, log);
     const bootstrap = await resolveBootstrapToken(config.bootstrapToken, config.dataDir, embedded !== undefined);
-    if (bootstrap.generated) log.warn(`generated admin token (kept in ${config.dataDir}/bootstrap-token): ${bootstrap.token}`);
+    if (bootstrap.generated)
+      log.warn(`generated admin token (kept in ${config.dataDir}/bootstrap-token): ${bootstrap.token}`);
     return {
       config,
       eventStore,
@@ -45,7 +46,11 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   }
 }
 
-async function openEventStore(config: Config, embedded: EmbeddedPostgres | undefined, log: Logger): Promise<EventStore> {
+async function openEventStore(
+  config: Config,
+  embedded: EmbeddedPostgres | undefined,
+  log: Logger,
+): Promise<EventStore> {
   if (config.eventStore.kind === 'esdb') return EsdbEventStore.connect(config.eventStore.url);
   const url = embedded?.url ?? (config.eventStore as { url: string }).url;
   await migrateEventStore(url);

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@salesledger/domain/clock.port';
 import { handleCommand } from '@salesledger/domain/command-handler';
-import { customerDecider, type CustomerData } from '@salesledger/domain/customers/customer.decider';
 import { EventStore } from '@salesledger/domain/event-store.port';
 import { toMoney } from '@salesledger/domain/money';
 import { assertMayWrite, type Principal } from '@salesledger/domain/organisation/access.policy';
@@ -10,7 +9,8 @@ import { registered } from '@salesledger/domain/registration';
 import { streams } from '@salesledger/domain/streams';
 import { visitDecider, type VisitData } from '@salesledger/domain/visits/visit.decider';
 import { commandContext } from './command-context';
-import { load, loadRegistered } from './load';
+import { CustomersService } from './customers.service';
+import { load } from './load';
 import { OrganisationService } from './organisation.service';
 
 export interface PlaceOrderInput {
@@ -21,20 +21,15 @@ export interface PlaceOrderInput {
   lines: { sku: string; category: string; quantity: number; unitPrice: number; discount?: number }[];
 }
 
-/** What reps do in the field: customers, visits, orders. */
+/** What reps do in the field: visits and orders. */
 @Injectable()
 export class ActivityService {
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly organisation: OrganisationService,
+    private readonly customers: CustomersService,
   ) {}
-
-  async registerCustomer(principal: Principal, customer: CustomerData) {
-    assertMayWrite(principal, 'customers', await this.organisation.repOwnership(customer.repId));
-    const context = commandContext(principal, customer.id, this.clock);
-    return registered((await handleCommand(this.store, streams.customer(customer.id), customerDecider, customer, context)).state);
-  }
 
   async logVisit(principal: Principal, visit: VisitData) {
     assertMayWrite(principal, 'visits', await this.organisation.repOwnership(visit.repId));
@@ -52,13 +47,20 @@ export class ActivityService {
       discount: line.discount ?? 0,
     }));
     const command = { kind: 'place' as const, ...order, lines };
-    await handleCommand(this.store, streams.order(order.id), orderDecider, command, commandContext(principal, order.id, this.clock));
+    await handleCommand(
+      this.store,
+      streams.order(order.id),
+      orderDecider,
+      command,
+      commandContext(principal, order.id, this.clock),
+    );
     return this.order(order.id);
   }
 
   async cancelOrder(principal: Principal, orderId: string, reason: string) {
     const placed = await load(this.store, streams.order(orderId), orderDecider);
-    if (placed.status !== 'none') assertMayWrite(principal, 'orders', await this.organisation.repOwnership(placed.repId));
+    if (placed.status !== 'none')
+      assertMayWrite(principal, 'orders', await this.organisation.repOwnership(placed.repId));
     const context = commandContext(principal, `${orderId}/cancellation`, this.clock);
     await handleCommand(this.store, streams.order(orderId), orderDecider, { kind: 'cancel', reason }, context);
     return this.order(orderId);
@@ -66,10 +68,14 @@ export class ActivityService {
 
   private async order(orderId: string) {
     const [placed, cancelled] = await this.store.readStream(streams.order(orderId));
-    return { ...placed?.data, status: cancelled ? 'cancelled' : 'placed', ...(cancelled && { cancellation: cancelled.data }) };
+    return {
+      ...placed?.data,
+      status: cancelled ? 'cancelled' : 'placed',
+      ...(cancelled && { cancellation: cancelled.data }),
+    };
   }
 
   private async requireCustomer(customerId: string): Promise<void> {
-    await loadRegistered(this.store, streams.customer(customerId), customerDecider, `customer ${customerId}`);
+    await this.customers.get(customerId);
   }
 }

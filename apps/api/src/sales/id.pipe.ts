@@ -7,7 +7,12 @@ import { ID } from './sales.dto';
 export class IdPipe implements PipeTransform<string, string> {
   transform(value: string, metadata: ArgumentMetadata): string {
     if (typeof value !== 'string' || !ID.test(value)) {
-      throw new InvalidInputError([{ field: metadata.data ?? 'id', message: 'must be 1-100 letters, digits, _ . : - (starting with a letter or digit)' }]);
+      throw new InvalidInputError([
+        {
+          field: metadata.data ?? 'id',
+          message: 'must be 1-100 letters, digits, _ . : - (starting with a letter or digit)',
+        },
+      ]);
     }
     return value;
   }

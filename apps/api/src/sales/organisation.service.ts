@@ -4,8 +4,9 @@ import { Clock } from '@salesledger/domain/clock.port';
 import { handleCommand } from '@salesledger/domain/command-handler';
 import { EventStore } from '@salesledger/domain/event-store.port';
 import { assertMayWrite, type Principal } from '@salesledger/domain/organisation/access.policy';
+import { repDecider, type RepCommand } from '@salesledger/domain/organisation/rep.decider';
+import { NotFoundError } from '@salesledger/domain/errors';
 import {
-  repDecider,
   teamDecider,
   tokenDecider,
   userDecider,
@@ -17,7 +18,7 @@ import { registered } from '@salesledger/domain/registration';
 import { streams } from '@salesledger/domain/streams';
 import { tokenHash } from '../auth/token-verifier';
 import { commandContext } from './command-context';
-import { loadRegistered } from './load';
+import { load, loadRegistered } from './load';
 
 @Injectable()
 export class OrganisationService {
@@ -29,7 +30,7 @@ export class OrganisationService {
   async registerUser(principal: Principal, user: UserData) {
     assertMayWrite(principal, 'users', {});
     if (user.teamId) await loadRegistered(this.store, streams.team(user.teamId), teamDecider, `team ${user.teamId}`);
-    if (user.repId) await loadRegistered(this.store, streams.rep(user.repId), repDecider, `rep ${user.repId}`);
+    if (user.repId) await this.repOwnership(user.repId);
     const context = commandContext(principal, user.id, this.clock);
     return registered((await handleCommand(this.store, streams.user(user.id), userDecider, user, context)).state);
   }
@@ -40,7 +41,13 @@ export class OrganisationService {
     await loadRegistered(this.store, streams.user(userId), userDecider, `user ${userId}`);
     const token = `sl_${randomBytes(32).toString('base64url')}`;
     const hash = tokenHash(token);
-    await handleCommand(this.store, streams.token(hash), tokenDecider, { userId }, commandContext(principal, hash, this.clock));
+    await handleCommand(
+      this.store,
+      streams.token(hash),
+      tokenDecider,
+      { userId },
+      commandContext(principal, hash, this.clock),
+    );
     return { token };
   }
 
@@ -56,13 +63,30 @@ export class OrganisationService {
   async hireRep(principal: Principal, rep: RepData) {
     assertMayWrite(principal, 'reps', { teamId: rep.teamId });
     await loadRegistered(this.store, streams.team(rep.teamId), teamDecider, `team ${rep.teamId}`);
-    const context = commandContext(principal, rep.id, this.clock);
-    return registered((await handleCommand(this.store, streams.rep(rep.id), repDecider, rep, context)).state);
+    return this.handleRep(principal, rep.id, { kind: 'hire', ...rep }, rep.id);
+  }
+
+  /** A manager may move reps out of their team; the receiving team must exist. */
+  async moveRep(principal: Principal, repId: string, teamId: string, commandId: string) {
+    assertMayWrite(principal, 'reps', await this.repOwnership(repId));
+    await loadRegistered(this.store, streams.team(teamId), teamDecider, `team ${teamId}`);
+    return this.handleRep(principal, repId, { kind: 'move', teamId }, commandId);
+  }
+
+  async repLeaves(principal: Principal, repId: string, reason: string, leftOn: string) {
+    assertMayWrite(principal, 'reps', await this.repOwnership(repId));
+    return this.handleRep(principal, repId, { kind: 'leave', reason, leftOn }, `${repId}/departure`);
   }
 
   /** The rep and the team it belongs to: what ownership checks need. */
   async repOwnership(repId: string): Promise<{ repId: string; teamId: string }> {
-    const rep = await loadRegistered(this.store, streams.rep(repId), repDecider, `rep ${repId}`);
+    const rep = await load(this.store, streams.rep(repId), repDecider);
+    if (rep.status === 'none') throw new NotFoundError(`rep ${repId} does not exist`);
     return { repId, teamId: rep.teamId };
+  }
+
+  private async handleRep(principal: Principal, repId: string, command: RepCommand, commandId: string) {
+    const context = commandContext(principal, commandId, this.clock);
+    return (await handleCommand(this.store, streams.rep(repId), repDecider, command, context)).state;
   }
 }

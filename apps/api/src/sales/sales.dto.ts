@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsBoolean,
+  IsInt,
   ArrayMinSize,
   IsEmail,
   IsIn,
@@ -15,9 +17,11 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { MONTH } from '@salesledger/domain/targets/target.decider';
 import { VISIT_KINDS } from '@salesledger/domain/visits/visit.decider';
 
 /** Client-chosen ids become stream names: keep them short and plain. */
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 const ID_RULE = { message: '$property must be 1-100 letters, digits, _ . : - (starting with a letter or digit)' };
 const ROLES = ['admin', 'director', 'manager', 'rep', 'analyst'] as const;
@@ -99,4 +103,59 @@ export class AsOfQuery {
   @IsOptional()
   @IsISO8601({ strict: true })
   asOf?: string;
+}
+
+export class MoveRepDto {
+  @ApiProperty() @Matches(ID, ID_RULE) teamId!: string;
+}
+
+export class RepDepartureDto {
+  @ApiProperty() @IsString() @Length(1, 1000) reason!: string;
+  @ApiProperty({ example: '2026-06-30' })
+  @IsISO8601({ strict: true })
+  @Matches(DAY, { message: '$property must be YYYY-MM-DD' })
+  leftOn!: string;
+}
+
+export class ReassignCustomerDto {
+  @ApiProperty() @Matches(ID, ID_RULE) repId!: string;
+  @ApiProperty() @IsString() @Length(1, 1000) reason!: string;
+}
+
+export class KeyAccountDto {
+  @ApiProperty() @IsBoolean() keyAccount!: boolean;
+}
+
+export class CustomerLossDto {
+  @ApiProperty() @IsString() @Length(1, 1000) reason!: string;
+  @ApiProperty({ example: '2026-06-30' })
+  @IsISO8601({ strict: true })
+  @Matches(DAY, { message: '$property must be YYYY-MM-DD' })
+  lostOn!: string;
+}
+
+export class PaperDto {
+  @ApiProperty({ description: 'the plan or report itself' }) @IsString() @Length(1, 20000) content!: string;
+}
+
+export class RecordReviewDto {
+  @ApiProperty() @Matches(ID, ID_RULE) id!: string;
+  @ApiProperty() @Matches(ID, ID_RULE) repId!: string;
+  @ApiProperty({ example: '2026-03', description: 'the month reviewed' })
+  @Matches(MONTH, { message: '$property must be YYYY-MM' })
+  period!: string;
+  @ApiProperty({ minimum: 1, maximum: 5, description: 'discipline score' }) @IsInt() @Min(1) @Max(5) score!: number;
+  @ApiProperty() @IsString() @Length(0, 5000) notes!: string;
+}
+
+export class ReceiveRequestDto {
+  @ApiProperty() @Matches(ID, ID_RULE) id!: string;
+  @ApiProperty() @Matches(ID, ID_RULE) customerId!: string;
+  @ApiProperty() @IsString() @Length(1, 500) subject!: string;
+  @ApiProperty({ example: '2026-03-02T09:00:00Z' }) @IsISO8601({ strict: true }) receivedAt!: string;
+  @ApiPropertyOptional({ default: 24 }) @IsOptional() @IsInt() @Min(1) @Max(24 * 90) slaHours?: number;
+}
+
+export class AnswerRequestDto {
+  @ApiProperty({ example: '2026-03-02T15:00:00Z' }) @IsISO8601({ strict: true }) answeredAt!: string;
 }

@@ -29,7 +29,13 @@ export class TargetsService {
     private readonly organisation: OrganisationService,
   ) {}
 
-  async set(principal: Principal, repId: string, month: string, change: { amount: number; reason: string }, key?: string) {
+  async set(
+    principal: Principal,
+    repId: string,
+    month: string,
+    change: { amount: number; reason: string },
+    key?: string,
+  ) {
     assertMonth(month);
     assertMayWrite(principal, 'targets', await this.organisation.repOwnership(repId));
     const command = { repId, month, amount: toMoney(change.amount, 'amount'), reason: change.reason };
@@ -40,16 +46,20 @@ export class TargetsService {
 
   /** The target as known at `asOf` (default: now), from the changes recorded up to then. */
   async get(principal: Principal, repId: string, month: string, asOf?: Date) {
-    const changes = (await this.history(principal, repId, month)).filter((c) => !asOf || new Date(c.recordedAt) <= asOf);
+    const changes = (await this.history(principal, repId, month)).filter(
+      (c) => !asOf || new Date(c.recordedAt) <= asOf,
+    );
     const current = changes.at(-1);
-    if (!current) throw new NotFoundError(`no target for rep ${repId} in ${month}${asOf ? ` as of ${asOf.toISOString()}` : ''}`);
+    if (!current)
+      throw new NotFoundError(`no target for rep ${repId} in ${month}${asOf ? ` as of ${asOf.toISOString()}` : ''}`);
     return { amount: current.amount, version: current.version };
   }
 
   async history(principal: Principal, repId: string, month: string): Promise<TargetChange[]> {
     assertMonth(month);
     assertMayRead(principal, 'targets', await this.organisation.repOwnership(repId));
-    const events = (await this.store.readStream(streams.target(repId, month))) as unknown as (RecordedEvent & TargetEvent)[];
+    const events = (await this.store.readStream(streams.target(repId, month))) as unknown as (RecordedEvent &
+      TargetEvent)[];
     return events.map((event, i) => ({
       version: i + 1,
       amount: Number(event.data.amount),

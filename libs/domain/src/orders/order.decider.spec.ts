@@ -38,7 +38,10 @@ describe('an order', () => {
 
   describe('placed', () => {
     it('is cancelled with a reason', () =>
-      spec.given([placed]).when({ kind: 'cancel', reason: 'duplicate' }).then([{ type: 'OrderCancelled', data: { reason: 'duplicate' } }]));
+      spec
+        .given([placed])
+        .when({ kind: 'cancel', reason: 'duplicate' })
+        .then([{ type: 'OrderCancelled', data: { reason: 'duplicate' } }]));
 
     it('cannot be placed again under its id', () => spec.given([placed]).when(place).thenThrows(ConflictError));
   });

@@ -10,7 +10,10 @@ export type OrderCommand =
   | { kind: 'cancel'; reason: string };
 
 export type OrderEvent =
-  | DomainEvent<'OrderPlaced', { id: string; repId: string; customerId: string; placedAt: string; lines: PricedLine[]; netAmount: Money }>
+  | DomainEvent<
+      'OrderPlaced',
+      { id: string; repId: string; customerId: string; placedAt: string; lines: PricedLine[]; netAmount: Money }
+    >
   | DomainEvent<'OrderCancelled', { reason: string }>;
 
 export type OrderState = { status: 'none' } | { status: 'placed' | 'cancelled'; repId: string; customerId: string };
@@ -21,7 +24,10 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
     if (command.kind === 'place') {
       if (state.status !== 'none') throw new ConflictError('this order id is already used');
       const { kind: _kind, ...order } = command;
-      const lines = order.lines.map((line) => ({ ...line, netAmount: netAmount(line.quantity, line.unitPrice, line.discount) }));
+      const lines = order.lines.map((line) => ({
+        ...line,
+        netAmount: netAmount(line.quantity, line.unitPrice, line.discount),
+      }));
       return [{ type: 'OrderPlaced', data: { ...order, lines, netAmount: sumMoney(lines.map((l) => l.netAmount)) } }];
     }
     if (state.status === 'none') throw new NotFoundError('no such order');

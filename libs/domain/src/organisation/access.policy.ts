@@ -7,7 +7,8 @@ export interface Principal extends Actor {
   readonly repId?: string;
 }
 
-export type Resource = 'users' | 'teams' | 'reps' | 'customers' | 'targets' | 'visits' | 'orders';
+export type Resource =
+  'users' | 'teams' | 'reps' | 'customers' | 'targets' | 'visits' | 'orders' | 'plans' | 'reviews' | 'requests';
 
 /** The rep (and that rep's team) the data belongs to; empty for organisation-wide data. */
 export interface Ownership {
@@ -15,14 +16,17 @@ export interface Ownership {
   readonly teamId?: string;
 }
 
+const REP_WRITES: readonly Resource[] = ['customers', 'visits', 'orders', 'plans', 'requests'];
+
 /**
  * Admin: everything. Director: all business data. Manager: their team's. Rep: their own visits,
- * orders and prospects, and reads of their own targets. Analyst: reads everything. Nobody sets
- * their own target.
+ * orders, prospects, plans, reports and customer requests, and reads of their own data. Analyst:
+ * reads everything. Nobody sets their own target or reviews themselves.
  */
 export function mayWrite(principal: Principal, resource: Resource, owner: Ownership): boolean {
   if (resource === 'users') return principal.role === 'admin';
-  if (resource === 'targets' && owner.repId !== undefined && owner.repId === principal.repId) return false;
+  const self = owner.repId !== undefined && owner.repId === principal.repId;
+  if ((resource === 'targets' || resource === 'reviews') && self) return false;
   switch (principal.role) {
     case 'admin':
     case 'director':
@@ -30,7 +34,7 @@ export function mayWrite(principal: Principal, resource: Resource, owner: Owners
     case 'manager':
       return resource !== 'teams' && sameTeam(principal, owner);
     case 'rep':
-      return ['customers', 'visits', 'orders'].includes(resource) && owner.repId === principal.repId;
+      return REP_WRITES.includes(resource) && owner.repId === principal.repId;
     default:
       return false;
   }
@@ -52,11 +56,13 @@ export function mayRead(principal: Principal, _resource: Resource, owner: Owners
 }
 
 export function assertMayWrite(principal: Principal, resource: Resource, owner: Ownership = {}): void {
-  if (!mayWrite(principal, resource, owner)) throw new ForbiddenError(`a ${principal.role} may not change these ${resource}`);
+  if (!mayWrite(principal, resource, owner))
+    throw new ForbiddenError(`a ${principal.role} may not change these ${resource}`);
 }
 
 export function assertMayRead(principal: Principal, resource: Resource, owner: Ownership = {}): void {
-  if (!mayRead(principal, resource, owner)) throw new ForbiddenError(`a ${principal.role} may not read these ${resource}`);
+  if (!mayRead(principal, resource, owner))
+    throw new ForbiddenError(`a ${principal.role} may not read these ${resource}`);
 }
 
 const sameTeam = (principal: Principal, owner: Ownership): boolean =>

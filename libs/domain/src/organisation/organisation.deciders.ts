@@ -16,7 +16,6 @@ export type RepData = { id: string; name: string; email: string; teamId: string 
 
 export const userDecider = registrationDecider<'UserRegistered', UserData>('UserRegistered', 'user');
 export const teamDecider = registrationDecider<'TeamCreated', TeamData>('TeamCreated', 'team');
-export const repDecider = registrationDecider<'RepHired', RepData>('RepHired', 'rep');
 
 /** Issued tokens are streams of their own, keyed by the token's hash, so a request finds its user in one read. */
 export type TokenData = { userId: string };

@@ -7,12 +7,23 @@ const set = { repId: 'rep-1', month: '2026-03', amount: '1000.00', reason: 'annu
 
 describe('a rep monthly target', () => {
   describe('never set', () => {
-    it('is set with its reason', () => spec.given([]).when(set).then([{ type: 'TargetSet', data: set }]));
+    it('is set with its reason', () =>
+      spec
+        .given([])
+        .when(set)
+        .then([{ type: 'TargetSet', data: set }]));
 
     it('refuses a month that is not YYYY-MM', () =>
-      spec.given([]).when({ ...set, month: '2026-13' }).thenThrows(InvalidInputError, 'must be YYYY-MM'));
+      spec
+        .given([])
+        .when({ ...set, month: '2026-13' })
+        .thenThrows(InvalidInputError, 'must be YYYY-MM'));
 
-    it('refuses a blank reason', () => spec.given([]).when({ ...set, reason: '  ' }).thenThrows(InvalidInputError, 'reason'));
+    it('refuses a blank reason', () =>
+      spec
+        .given([])
+        .when({ ...set, reason: '  ' })
+        .thenThrows(InvalidInputError, 'reason'));
   });
 
   describe('already set', () => {
@@ -22,7 +33,12 @@ describe('a rep monthly target', () => {
       spec
         .given(history)
         .when({ ...set, amount: '1200.00', reason: 'new key account' })
-        .then([{ type: 'TargetRevised', data: { ...set, amount: '1200.00', reason: 'new key account', previousAmount: '1000.00' } }]));
+        .then([
+          {
+            type: 'TargetRevised',
+            data: { ...set, amount: '1200.00', reason: 'new key account', previousAmount: '1000.00' },
+          },
+        ]));
 
     it('records the same amount for a new reason', () =>
       spec
@@ -30,6 +46,7 @@ describe('a rep monthly target', () => {
         .when({ ...set, reason: 'confirmed at review' })
         .then([{ type: 'TargetRevised', data: { ...set, reason: 'confirmed at review', previousAmount: '1000.00' } }]));
 
-    it('changes nothing when set again to the same amount for the same reason', () => spec.given(history).when(set).then([]));
+    it('changes nothing when set again to the same amount for the same reason', () =>
+      spec.given(history).when(set).then([]));
   });
 });

@@ -8,7 +8,10 @@ export type SetTarget = { repId: string; month: string; amount: Money; reason: s
 
 export type TargetEvent =
   | DomainEvent<'TargetSet', { repId: string; month: string; amount: Money; reason: string }>
-  | DomainEvent<'TargetRevised', { repId: string; month: string; amount: Money; previousAmount: Money; reason: string }>;
+  | DomainEvent<
+      'TargetRevised',
+      { repId: string; month: string; amount: Money; previousAmount: Money; reason: string }
+    >;
 
 export interface TargetState {
   readonly amount: Money | null;

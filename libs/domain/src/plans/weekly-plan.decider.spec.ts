@@ -1,0 +1,62 @@
+import { specFor } from '../../../../test/support/decider-spec';
+import { ConflictError, InvalidInputError } from '../errors';
+import { weeklyPapersDecider } from './weekly-plan.decider';
+
+const spec = specFor(weeklyPapersDecider);
+// ISO week 2026-W10 starts on Monday 2 March 2026.
+const plan = { paper: 'plan' as const, repId: 'rep-1', week: '2026-W10', content: 'visit Acme' };
+
+describe("a rep's weekly plan and report", () => {
+  it('counts a plan submitted by Monday 09:00 as on time', () =>
+    spec
+      .given([])
+      .when({ ...plan, submittedAt: '2026-03-02T08:59:00.000Z' })
+      .then([
+        {
+          type: 'WeeklyPlanSubmitted',
+          data: {
+            repId: 'rep-1',
+            week: '2026-W10',
+            content: 'visit Acme',
+            dueAt: '2026-03-02T09:00:00.000Z',
+            submittedAt: '2026-03-02T08:59:00.000Z',
+            late: false,
+          },
+        },
+      ]));
+
+  it('counts a plan submitted after Monday 09:00 as late', () =>
+    spec
+      .given([])
+      .when({ ...plan, submittedAt: '2026-03-02T09:00:01.000Z' })
+      .then([expect.objectContaining({ data: expect.objectContaining({ late: true }) }) as never]));
+
+  it('is due on Friday 18:00 for the report', () =>
+    spec
+      .given([])
+      .when({ ...plan, paper: 'report', submittedAt: '2026-03-06T17:00:00.000Z' })
+      .then([
+        expect.objectContaining({
+          type: 'WeeklyReportSubmitted',
+          data: expect.objectContaining({ dueAt: '2026-03-06T18:00:00.000Z', late: false }),
+        }) as never,
+      ]));
+
+  it('takes each paper once', () => {
+    const submitted = weeklyPapersDecider.decide({ ...plan, submittedAt: '2026-03-02T08:00:00.000Z' }, {});
+    spec
+      .given(submitted)
+      .when({ ...plan, submittedAt: '2026-03-02T08:30:00.000Z' })
+      .thenThrows(ConflictError, 'already submitted');
+    spec
+      .given(submitted)
+      .when({ ...plan, paper: 'report', submittedAt: '2026-03-06T08:30:00.000Z' })
+      .then([expect.anything() as never]);
+  });
+
+  it('refuses a week that does not exist', () =>
+    spec
+      .given([])
+      .when({ ...plan, week: '2026-W54', submittedAt: '2026-03-02T08:00:00.000Z' })
+      .thenThrows(InvalidInputError));
+});
