@@ -186,6 +186,150 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
     });
   });
 
+  describe('organisation and customer lifecycle', () => {
+    it('moves a rep to another team, which moves who may manage them', async () => {
+      await expectStatus(
+        api.call('POST', '/v1/reps', undefined, { id: 'rep-move', name: 'm', email: 'm@example.com', teamId: 'north' }),
+        201,
+      );
+      await expectStatus(
+        api.call('PUT', '/v1/reps/rep-move/targets/2026-07', tokens.manager, { amount: 1, reason: 'x' }),
+        200,
+      );
+      const moved = await expectStatus(
+        api.call('POST', '/v1/reps/rep-move/move', tokens.manager, { teamId: 'south' }),
+        200,
+      );
+      expect(moved).toMatchObject({ teamId: 'south', status: 'active' });
+      await expectStatus(
+        api.call('PUT', '/v1/reps/rep-move/targets/2026-07', tokens.manager, { amount: 2, reason: 'y' }),
+        403,
+      );
+      await expectStatus(api.call('POST', '/v1/reps/rep-move/move', undefined, { teamId: 'nowhere' }), 404);
+    });
+
+    it('records a departure once', async () => {
+      await expectStatus(
+        api.call('POST', '/v1/reps', undefined, { id: 'rep-gone', name: 'g', email: 'g@example.com', teamId: 'south' }),
+        201,
+      );
+      const left = await expectStatus(
+        api.call('POST', '/v1/reps/rep-gone/departure', undefined, { reason: 'resigned', leftOn: '2026-06-30' }),
+        200,
+      );
+      expect(left).toMatchObject({ status: 'left' });
+      await expectStatus(
+        api.call('POST', '/v1/reps/rep-gone/departure', undefined, { reason: 'other', leftOn: '2026-06-30' }),
+        409,
+      );
+      await expectStatus(api.call('POST', '/v1/reps/rep-gone/move', undefined, { teamId: 'north' }), 409);
+    });
+
+    it('reassigns a customer, flags a key account and marks it lost', async () => {
+      await expectStatus(
+        api.call('POST', '/v1/customers', tokens.rep, {
+          id: 'cust-life',
+          name: 'Life',
+          repId: 'rep-n1',
+          status: 'prospect',
+        }),
+        201,
+      );
+      expect(
+        await expectStatus(
+          api.call('POST', '/v1/customers/cust-life/reassignment', tokens.manager, {
+            repId: 'rep-n2',
+            reason: 'territory',
+          }),
+          200,
+        ),
+      ).toMatchObject({ repId: 'rep-n2' });
+      await expectStatus(
+        api.call('POST', '/v1/customers/cust-life/reassignment', tokens.manager, { repId: 'rep-s1', reason: 'x' }),
+        403,
+      );
+      expect(
+        await expectStatus(
+          api.call('PUT', '/v1/customers/cust-life/key-account', tokens.director, { keyAccount: true }),
+          200,
+        ),
+      ).toMatchObject({ keyAccount: true });
+      expect(
+        await expectStatus(
+          api.call('POST', '/v1/customers/cust-life/loss', tokens.manager, {
+            reason: 'competitor',
+            lostOn: '2026-05-31',
+          }),
+          200,
+        ),
+      ).toMatchObject({ lost: true });
+      await expectStatus(
+        api.call('POST', '/v1/customers/cust-life/loss', tokens.manager, { reason: 'again', lostOn: '2026-06-01' }),
+        409,
+      );
+      await expectStatus(
+        api.call('POST', '/v1/customers/nobody/loss', undefined, { reason: 'x', lostOn: '2026-06-01' }),
+        404,
+      );
+    });
+  });
+
+  describe('rep work', () => {
+    it('takes a weekly plan and report once each, stamped with the server time', async () => {
+      const plan = await expectStatus(
+        api.call('PUT', '/v1/reps/rep-n1/plans/2026-W10', tokens.rep, { content: 'Acme, Globex' }),
+        200,
+      );
+      expect(plan).toMatchObject({ repId: 'rep-n1', week: '2026-W10', dueAt: '2026-03-02T09:00:00.000Z', late: true });
+      await expectStatus(
+        api.call('PUT', '/v1/reps/rep-n1/plans/2026-W10', tokens.rep, { content: 'Acme, Globex' }),
+        200,
+      );
+      await expectStatus(api.call('PUT', '/v1/reps/rep-n1/plans/2026-W10', tokens.rep, { content: 'changed' }), 409);
+      await expectStatus(api.call('PUT', '/v1/reps/rep-n1/reports/2026-W10', tokens.rep, { content: 'done' }), 200);
+      await expectStatus(api.call('PUT', '/v1/reps/rep-n1/plans/2026-W99', tokens.rep, { content: 'x' }), 400);
+      await expectStatus(api.call('PUT', '/v1/reps/rep-n2/plans/2026-W10', tokens.rep, { content: 'x' }), 403);
+    });
+
+    it('records a review with a discipline score of 1 to 5; a rep cannot review', async () => {
+      const review = { id: 'review-1', repId: 'rep-n2', period: '2026-03', score: 4, notes: 'steady' };
+      expect(await expectStatus(api.call('POST', '/v1/reviews', tokens.manager, review), 201)).toEqual(review);
+      await expectStatus(api.call('POST', '/v1/reviews', tokens.manager, { ...review, id: 'review-2', score: 6 }), 400);
+      await expectStatus(api.call('POST', '/v1/reviews', tokens.rep, { ...review, id: 'review-3' }), 403);
+    });
+
+    it('answers a customer request and says whether it was within the SLA', async () => {
+      const received = await expectStatus(
+        api.call('POST', '/v1/customer-requests', tokens.rep, {
+          id: 'req-1',
+          customerId: 'cust-rep-n1',
+          subject: 'quote',
+          receivedAt: '2026-03-02T09:00:00Z',
+        }),
+        201,
+      );
+      expect(received).toMatchObject({
+        repId: 'rep-n1',
+        slaHours: 24,
+        dueAt: '2026-03-03T09:00:00.000Z',
+        answered: false,
+      });
+      const answered = await expectStatus(
+        api.call('POST', '/v1/customer-requests/req-1/answer', tokens.rep, { answeredAt: '2026-03-03T10:00:00Z' }),
+        200,
+      );
+      expect(answered).toMatchObject({ answered: true });
+      await expectStatus(
+        api.call('POST', '/v1/customer-requests/req-1/answer', tokens.rep, { answeredAt: '2026-03-03T11:00:00Z' }),
+        409,
+      );
+      await expectStatus(
+        api.call('POST', '/v1/customer-requests/none/answer', tokens.rep, { answeredAt: '2026-03-03T11:00:00Z' }),
+        404,
+      );
+    });
+  });
+
   describe('who may do what (role x ownership)', () => {
     type Ownership = 'own' | 'same team' | 'other team';
     const repOf: Record<Ownership, string> = { own: 'rep-n1', 'same team': 'rep-n2', 'other team': 'rep-s1' };
@@ -201,6 +345,21 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
         '/v1/reps',
         { id: `r-${++n}`, name: 'r', email: 'r@example.com', teamId: repId === 'rep-s1' ? 'south' : 'north' },
       ],
+      'PUT plan': (repId) => [
+        'PUT',
+        `/v1/reps/${repId}/plans/2026-W${String(10 + (++n % 40)).padStart(2, '0')}`,
+        { content: 'plan' },
+      ],
+      'POST review': (repId) => [
+        'POST',
+        '/v1/reviews',
+        { id: `rv-${++n}`, repId, period: '2026-03', score: 3, notes: '' },
+      ],
+      'POST request': (repId) => [
+        'POST',
+        '/v1/customer-requests',
+        { id: `rq-${++n}`, customerId: `cust-${repId}`, subject: 's', receivedAt: '2026-03-02T09:00:00Z' },
+      ],
     };
     const ok = {
       'PUT target': 200,
@@ -209,6 +368,9 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       'POST visit': 201,
       'POST order': 201,
       'POST rep': 201,
+      'PUT plan': 200,
+      'POST review': 201,
+      'POST request': 201,
     } as Record<string, number>;
     // Expected status per role and ownership; 'ok' is the route's success status.
     const allowed: Record<string, Record<string, Record<Ownership, 'ok' | 403>>> = {
@@ -228,6 +390,9 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
         'POST visit': { own: 'ok', 'same team': 403, 'other team': 403 },
         'POST order': { own: 'ok', 'same team': 403, 'other team': 403 },
         'POST rep': { own: 403, 'same team': 403, 'other team': 403 },
+        'PUT plan': { own: 'ok', 'same team': 403, 'other team': 403 },
+        'POST review': { own: 403, 'same team': 403, 'other team': 403 },
+        'POST request': { own: 'ok', 'same team': 403, 'other team': 403 },
       },
       analyst: Object.fromEntries(
         Object.keys(routes).map((r) => [

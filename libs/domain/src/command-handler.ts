@@ -16,6 +16,8 @@ export interface CommandContext {
   readonly now: Date;
   /** Optimistic concurrency from the client; a stale value is a WrongExpectedRevisionError. */
   readonly expectedRevision?: number;
+  /** What the client asked, when the command adds server facts (such as the time): a retry is the same request. */
+  readonly request?: JsonObject;
 }
 
 export interface CommandResult<State> {
@@ -36,7 +38,9 @@ export async function handleCommand<Command extends JsonObject, Event extends Do
   command: Command,
   context: CommandContext,
 ): Promise<CommandResult<State>> {
-  const fingerprint = createHash('sha256').update(stableJson(command)).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(stableJson(context.request ?? command))
+    .digest('hex');
   for (let attempt = 0; ; attempt++) {
     const history = (await store.readStream(streamId)) as unknown as (RecordedEvent & Event)[];
     const state = history.reduce(decider.evolve, decider.initialState);

@@ -25,8 +25,9 @@ export class RepWorkService {
   /** Submission time is the server's clock: lateness is not the client's to claim. */
   async submitPaper(principal: Principal, paper: Paper, repId: string, week: string, content: string) {
     assertMayWrite(principal, 'plans', await this.organisation.repOwnership(repId));
-    const context = commandContext(principal, `${paper}/${repId}/${week}`, this.clock);
-    const command = { paper, repId, week, content, submittedAt: context.now.toISOString() };
+    const request = { paper, repId, week, content };
+    const context = { ...commandContext(principal, `${paper}/${repId}/${week}`, this.clock), request };
+    const command = { ...request, submittedAt: context.now.toISOString() };
     const { state } = await handleCommand(
       this.store,
       streams.weeklyPapers(repId, week),
