@@ -16,6 +16,9 @@ const visit = (id: string, repId: string, customerId: string) => ({
   kind: 'follow-up',
 });
 
+/** A distinct ISO week for every n, so no two cells of the matrix submit the same paper. */
+const uniqueWeek = (n: number) => `${2030 + Math.floor(n / 52)}-W${String((n % 52) + 1).padStart(2, '0')}`;
+
 describe.each(postgresServers())('sales routes on $name', (server) => {
   let api: ApiUnderTest;
   const tokens: Record<string, string> = {};
@@ -345,11 +348,7 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
         '/v1/reps',
         { id: `r-${++n}`, name: 'r', email: 'r@example.com', teamId: repId === 'rep-s1' ? 'south' : 'north' },
       ],
-      'PUT plan': (repId) => [
-        'PUT',
-        `/v1/reps/${repId}/plans/2026-W${String(10 + (++n % 40)).padStart(2, '0')}`,
-        { content: 'plan' },
-      ],
+      'PUT plan': (repId) => ['PUT', `/v1/reps/${repId}/plans/${uniqueWeek(++n)}`, { content: 'plan' }],
       'POST review': (repId) => [
         'POST',
         '/v1/reviews',
