@@ -13,7 +13,7 @@ const nearly = (valid: Record<string, unknown>) =>
           fc.oneof(
             fc.constant(valid[key]),
             fc.jsonValue({ stringUnit: 'binary' }),
-            fc.constantFrom('\u0000', 'x'.repeat(10_000), -1, 1e308),
+            fc.constantFrom('\u0000', 'x'.repeat(10_000), -1, 1e308, 3e-323, 1e21, 0.1 + 0.2),
           ),
         ]),
       ),
@@ -106,6 +106,78 @@ describe.each(postgresServers())('every route under random input on $name', (ser
         .map(([id, b]) => ['POST', `/v1/orders/${id}/cancellation`, b]),
     ],
     ['POST tokens', segment('u-1').map((id) => ['POST', `/v1/users/${id}/tokens`, undefined])],
+    [
+      'POST rep move',
+      fc.tuple(segment('rep-1'), nearly({ teamId: 'north' })).map(([id, b]) => ['POST', `/v1/reps/${id}/move`, b]),
+    ],
+    [
+      'POST rep departure',
+      fc
+        .tuple(segment('rep-1'), nearly({ reason: 'r', leftOn: '2026-06-30' }))
+        .map(([id, b]) => ['POST', `/v1/reps/${id}/departure`, b]),
+    ],
+    [
+      'POST customer reassignment',
+      fc
+        .tuple(segment('cust-1'), nearly({ repId: 'rep-1', reason: 'r' }))
+        .map(([id, b]) => ['POST', `/v1/customers/${id}/reassignment`, b]),
+    ],
+    [
+      'PUT key account',
+      fc
+        .tuple(segment('cust-1'), nearly({ keyAccount: true }))
+        .map(([id, b]) => ['PUT', `/v1/customers/${id}/key-account`, b]),
+    ],
+    [
+      'POST customer loss',
+      fc
+        .tuple(segment('cust-1'), nearly({ reason: 'r', lostOn: '2026-06-30' }))
+        .map(([id, b]) => ['POST', `/v1/customers/${id}/loss`, b]),
+    ],
+    [
+      'PUT plan',
+      fc
+        .tuple(segment('rep-1'), segment('2026-W10'), nearly({ content: 'c' }))
+        .map(([r, w, b]) => ['PUT', `/v1/reps/${r}/plans/${w}`, b]),
+    ],
+    [
+      'POST review',
+      nearly({ id: 'rv', repId: 'rep-1', period: '2026-03', score: 3, notes: '' }).map((b) => [
+        'POST',
+        '/v1/reviews',
+        b,
+      ]),
+    ],
+    [
+      'POST customer request',
+      nearly({ id: 'rq', customerId: 'cust-1', subject: 's', receivedAt: '2026-03-02T09:00:00Z' }).map((b) => [
+        'POST',
+        '/v1/customer-requests',
+        b,
+      ]),
+    ],
+    [
+      'POST request answer',
+      fc
+        .tuple(segment('rq'), nearly({ answeredAt: '2026-03-02T10:00:00Z' }))
+        .map(([id, b]) => ['POST', `/v1/customer-requests/${id}/answer`, b]),
+    ],
+    [
+      'POST proposal decision',
+      fc
+        .tuple(
+          segment('rep-1'),
+          segment('2026-03'),
+          segment('p-1'),
+          fc.constantFrom('approval', 'rejection'),
+          nearly({ reason: 'r' }),
+        )
+        .map(([r, m, p, d, b]) => ['POST', `/v1/reps/${r}/targets/${m}/proposals/${p}/${d}`, b]),
+    ],
+    [
+      'PUT approval policy',
+      nearly({ mode: 'above-threshold', threshold: 100 }).map((b) => ['PUT', '/v1/settings/target-approval', b]),
+    ],
     ['raw bodies', fc.string({ unit: 'binary' }).map((text) => ['POST', '/v1/orders', text])],
   ];
 

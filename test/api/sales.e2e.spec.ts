@@ -74,6 +74,7 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
           previousAmount: null,
           reason: 'annual plan',
           actor: { userId: 'u-director', role: 'director' },
+          approver: null,
           recordedAt: expect.any(String),
         },
         {
@@ -82,6 +83,7 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
           previousAmount: 10000,
           reason: 'new key account',
           actor: { userId: 'u-manager', role: 'manager' },
+          approver: null,
           recordedAt: expect.any(String),
         },
       ]);
@@ -92,6 +94,60 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
         version: 1,
       });
       await expectStatus(api.call('GET', `${path}?asOf=2000-01-01T00:00:00Z`), 404);
+    });
+
+    it("makes a manager's large change a proposal that appears in the history with proposer and approver", async () => {
+      const path = '/v1/reps/rep-n1/targets/2026-08';
+      await expectStatus(
+        api.call('PUT', '/v1/settings/target-approval', tokens.director, { mode: 'above-threshold', threshold: 1000 }),
+        200,
+      );
+      try {
+        await expectStatus(api.call('PUT', path, tokens.director, { amount: 5000, reason: 'plan' }), 200);
+        expect(
+          await expectStatus(api.call('PUT', path, tokens.manager, { amount: 5500, reason: 'small' }), 200),
+        ).toEqual({ amount: 5500, version: 2 });
+        const proposal = await expectStatus(
+          api.call('PUT', path, tokens.manager, { amount: 9000, reason: 'new account' }),
+          202,
+        );
+        expect(proposal).toMatchObject({ status: 'pending', amount: 9000 });
+        expect(await expectStatus(api.call('GET', path), 200)).toEqual({ amount: 5500, version: 2 });
+
+        const approvalPath = `${path}/proposals/${proposal.proposalId}/approval`;
+        await expectStatus(api.call('POST', approvalPath, tokens.manager), 403);
+        expect(await expectStatus(api.call('POST', approvalPath, tokens.director), 200)).toMatchObject({
+          status: 'approved',
+          amount: 9000,
+          version: 3,
+        });
+        await expectStatus(
+          api.call('POST', `${path}/proposals/${proposal.proposalId}/rejection`, tokens.director, { reason: 'late' }),
+          409,
+        );
+
+        const history = await expectStatus(api.call('GET', `${path}/history`), 200);
+        expect(history[2]).toMatchObject({
+          version: 3,
+          amount: 9000,
+          previousAmount: 5500,
+          reason: 'new account',
+          actor: { userId: 'u-manager' },
+          approver: { userId: 'u-director', role: 'director' },
+        });
+
+        const rejected = await expectStatus(
+          api.call('PUT', path, tokens.manager, { amount: 20000, reason: 'too much' }),
+          202,
+        );
+        await expectStatus(
+          api.call('POST', `${path}/proposals/${rejected.proposalId}/rejection`, tokens.director, { reason: 'no' }),
+          200,
+        );
+        expect(await expectStatus(api.call('GET', path), 200)).toEqual({ amount: 9000, version: 3 });
+      } finally {
+        await expectStatus(api.call('PUT', '/v1/settings/target-approval', tokens.director, { mode: 'off' }), 200);
+      }
     });
 
     it('does not record a retried PUT twice', async () => {

@@ -26,7 +26,7 @@ import { ActivityController } from './sales/activity.controller';
 import { CustomersController } from './sales/customers.controller';
 import { OrganisationController } from './sales/organisation.controller';
 import { RepWorkController } from './sales/rep-work.controller';
-import { TargetsController } from './sales/targets.controller';
+import { TargetApprovalSettingsController, TargetsController } from './sales/targets.controller';
 import { RepWorkService } from './sales/rep-work.service';
 import { CustomersService } from './sales/customers.service';
 import { TargetsService } from './sales/targets.service';
@@ -70,6 +70,7 @@ export class ApiModule implements OnApplicationShutdown {
         CustomersController,
         ActivityController,
         RepWorkController,
+        TargetApprovalSettingsController,
       ],
       providers: [
         { provide: EventStore, useValue: runtime.eventStore },

@@ -15,10 +15,14 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { MONTH } from '@salesledger/domain/targets/target.decider';
 import { VISIT_KINDS } from '@salesledger/domain/visits/visit.decider';
+
+// No maxDecimalPlaces on numbers: class-validator 0.15 throws on exponent notation (3e-323) with it.
+// Money is rounded half-even to the cent where it enters the domain (toMoney).
 
 /** Client-chosen ids become stream names: keep them short and plain. */
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -59,7 +63,11 @@ export class CreateCustomerDto {
 }
 
 export class SetTargetDto {
-  @ApiProperty({ example: 120000 }) @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(1e12) amount!: number;
+  @ApiProperty({ example: 120000 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1e12)
+  amount!: number;
   @ApiProperty({ example: 'Q2 push on the northern accounts' }) @IsString() @Length(1, 1000) reason!: string;
 }
 
@@ -76,8 +84,8 @@ export class LogVisitDto {
 export class OrderLineDto {
   @ApiProperty() @IsString() @Length(1, 100) sku!: string;
   @ApiProperty() @IsString() @Length(1, 100) category!: string;
-  @ApiProperty() @IsNumber({ maxDecimalPlaces: 3 }) @Min(0.001) @Max(1e9) quantity!: number;
-  @ApiProperty() @IsNumber({ maxDecimalPlaces: 4 }) @Min(0) @Max(1e9) unitPrice!: number;
+  @ApiProperty() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0.001) @Max(1e9) quantity!: number;
+  @ApiProperty() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1e9) unitPrice!: number;
   @ApiPropertyOptional({ description: 'fraction, 0 to 1' }) @IsOptional() @IsNumber() @Min(0) @Max(1) discount?: number;
 }
 
@@ -158,4 +166,17 @@ export class ReceiveRequestDto {
 
 export class AnswerRequestDto {
   @ApiProperty({ example: '2026-03-02T15:00:00Z' }) @IsISO8601({ strict: true }) answeredAt!: string;
+}
+
+export class RejectProposalDto {
+  @ApiProperty() @IsString() @Length(1, 1000) reason!: string;
+}
+
+export class ApprovalPolicyDto {
+  @ApiProperty({ enum: ['off', 'above-threshold'] }) @IsIn(['off', 'above-threshold']) mode!: 'off' | 'above-threshold';
+  @ApiPropertyOptional({ description: 'a manager change moving the target by more than this needs a director' })
+  @ValidateIf((policy: ApprovalPolicyDto) => policy.mode === 'above-threshold')
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  threshold?: number;
 }

@@ -1,9 +1,11 @@
-import { Body, Controller, Get, Headers, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Put, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
+import { toMoney } from '@salesledger/domain/money';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { IdPipe } from './id.pipe';
-import { AsOfQuery, SetTargetDto } from './sales.dto';
+import { ApprovalPolicyDto, AsOfQuery, RejectProposalDto, SetTargetDto } from './sales.dto';
 import { TargetsService } from './targets.service';
 import { IDEMPOTENCY_KEY } from './idempotency-key';
 
@@ -15,14 +17,44 @@ export class TargetsController {
 
   @Put()
   @ApiHeader(IDEMPOTENCY_KEY)
-  set(
+  @ApiOkResponse({ description: 'the change took effect: {amount, version}' })
+  @ApiAcceptedResponse({
+    description: "a manager's change awaiting a director: {proposalId, status: 'pending', amount}",
+  })
+  async set(
     @CurrentPrincipal() principal: Principal,
     @Param('repId', IdPipe) repId: string,
     @Param('month') month: string,
     @Body() body: SetTargetDto,
+    @Res({ passthrough: true }) response: Response,
     @Headers('idempotency-key') key?: string,
   ) {
-    return this.targets.set(principal, repId, month, body, key);
+    const result = await this.targets.set(principal, repId, month, body, key);
+    if ('proposalId' in result) response.status(HttpStatus.ACCEPTED);
+    return result;
+  }
+
+  @Post('proposals/:proposalId/approval')
+  @HttpCode(200)
+  approve(
+    @CurrentPrincipal() principal: Principal,
+    @Param('repId', IdPipe) repId: string,
+    @Param('month') month: string,
+    @Param('proposalId', IdPipe) proposalId: string,
+  ) {
+    return this.targets.decide(principal, repId, month, proposalId, { approve: true });
+  }
+
+  @Post('proposals/:proposalId/rejection')
+  @HttpCode(200)
+  reject(
+    @CurrentPrincipal() principal: Principal,
+    @Param('repId', IdPipe) repId: string,
+    @Param('month') month: string,
+    @Param('proposalId', IdPipe) proposalId: string,
+    @Body() body: RejectProposalDto,
+  ) {
+    return this.targets.decide(principal, repId, month, proposalId, { approve: false, reason: body.reason });
   }
 
   @Get()
@@ -42,5 +74,22 @@ export class TargetsController {
     @Param('month') month: string,
   ) {
     return this.targets.history(principal, repId, month);
+  }
+}
+
+@ApiTags('targets')
+@ApiBearerAuth()
+@Controller('v1/settings/target-approval')
+export class TargetApprovalSettingsController {
+  constructor(private readonly targets: TargetsService) {}
+
+  @Put()
+  setPolicy(@CurrentPrincipal() principal: Principal, @Body() body: ApprovalPolicyDto) {
+    return this.targets.setApprovalPolicy(
+      principal,
+      body.mode === 'off'
+        ? { mode: 'off' }
+        : { mode: 'above-threshold', threshold: toMoney(body.threshold ?? -1, 'threshold') },
+    );
   }
 }

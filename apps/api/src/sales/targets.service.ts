@@ -2,14 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@salesledger/domain/clock.port';
 import { handleCommand } from '@salesledger/domain/command-handler';
-import { InvalidInputError, NotFoundError } from '@salesledger/domain/errors';
+import {
+  COMPANY_SETTINGS_STREAM,
+  companySettingsDecider,
+  type TargetApprovalPolicy,
+} from '@salesledger/domain/company/company-settings.decider';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '@salesledger/domain/errors';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import { EventStore } from '@salesledger/domain/event-store.port';
 import { toMoney } from '@salesledger/domain/money';
 import { assertMayRead, assertMayWrite, type Principal } from '@salesledger/domain/organisation/access.policy';
 import { streams } from '@salesledger/domain/streams';
-import { MONTH, targetDecider, type TargetEvent } from '@salesledger/domain/targets/target.decider';
+import { MONTH, targetDecider, type TargetCommand, type TargetEvent } from '@salesledger/domain/targets/target.decider';
 import { commandContext } from './command-context';
+import { load } from './load';
 import { OrganisationService } from './organisation.service';
 
 export interface TargetChange {
@@ -18,6 +24,8 @@ export interface TargetChange {
   previousAmount: number | null;
   reason: string;
   actor: { userId: string; role: string };
+  /** Who approved a manager's proposal; null for a change that needed no approval. */
+  approver: { userId: string; role: string } | null;
   recordedAt: string;
 }
 
@@ -38,10 +46,57 @@ export class TargetsService {
   ) {
     assertMonth(month);
     assertMayWrite(principal, 'targets', await this.organisation.repOwnership(repId));
-    const command = { repId, month, amount: toMoney(change.amount, 'amount'), reason: change.reason };
-    const context = commandContext(principal, key ?? randomUUID(), this.clock);
+    const commandId = key ?? randomUUID();
+    const policy = (await load(this.store, COMPANY_SETTINGS_STREAM, companySettingsDecider)).targetApproval;
+    const managerChange =
+      principal.role === 'manager' ? { proposalId: commandId, proposedBy: principal.userId, policy } : undefined;
+    const command: TargetCommand = {
+      kind: 'set',
+      repId,
+      month,
+      amount: toMoney(change.amount, 'amount'),
+      reason: change.reason,
+      managerChange,
+    };
+    const context = { ...commandContext(principal, commandId, this.clock), request: { repId, month, ...change } };
     const { state } = await handleCommand(this.store, streams.target(repId, month), targetDecider, command, context);
+    const proposal = state.proposals[commandId];
+    if (proposal?.status === 'pending')
+      return { proposalId: commandId, status: 'pending', amount: Number(proposal.amount) };
     return { amount: Number(state.amount), version: state.version };
+  }
+
+  /** Approving or rejecting is a director's (or admin's) call, never the proposer's. */
+  async decide(
+    principal: Principal,
+    repId: string,
+    month: string,
+    proposalId: string,
+    decision: { approve: boolean; reason?: string },
+  ) {
+    assertMonth(month);
+    assertMayWrite(principal, 'targets', await this.organisation.repOwnership(repId));
+    if (principal.role !== 'director' && principal.role !== 'admin')
+      throw new ForbiddenError('only a director approves or rejects target proposals');
+    const command: TargetCommand = decision.approve
+      ? { kind: 'approve', proposalId }
+      : { kind: 'reject', proposalId, reason: decision.reason ?? '' };
+    const context = commandContext(principal, `${proposalId}/decision`, this.clock);
+    const { state } = await handleCommand(this.store, streams.target(repId, month), targetDecider, command, context);
+    return {
+      proposalId,
+      status: state.proposals[proposalId]?.status,
+      amount: Number(state.amount),
+      version: state.version,
+    };
+  }
+
+  async setApprovalPolicy(principal: Principal, policy: TargetApprovalPolicy) {
+    if (principal.role !== 'director' && principal.role !== 'admin')
+      throw new ForbiddenError('only a director sets the approval policy');
+    const context = commandContext(principal, randomUUID(), this.clock);
+    return (await handleCommand(this.store, COMPANY_SETTINGS_STREAM, companySettingsDecider, policy, context)).state
+      .targetApproval;
   }
 
   /** The target as known at `asOf` (default: now), from the changes recorded up to then. */
@@ -60,14 +115,26 @@ export class TargetsService {
     assertMayRead(principal, 'targets', await this.organisation.repOwnership(repId));
     const events = (await this.store.readStream(streams.target(repId, month))) as unknown as (RecordedEvent &
       TargetEvent)[];
-    return events.map((event, i) => ({
-      version: i + 1,
-      amount: Number(event.data.amount),
-      previousAmount: event.type === 'TargetRevised' ? Number(event.data.previousAmount) : null,
-      reason: event.data.reason,
-      actor: event.metadata.actor,
-      recordedAt: event.metadata.recordedAt,
-    }));
+    const proposers = new Map(
+      events.flatMap((e) => (e.type === 'TargetProposed' ? [[e.data.proposalId, e.metadata.actor]] : [])),
+    );
+    return events
+      .flatMap((event) => {
+        if (event.type === 'TargetProposed' || event.type === 'TargetProposalRejected') return [];
+        const approved = event.type === 'TargetProposalApproved';
+        const previous = event.type === 'TargetSet' ? null : event.data.previousAmount;
+        return [
+          {
+            amount: Number(event.data.amount),
+            previousAmount: previous === null ? null : Number(previous),
+            reason: event.data.reason,
+            actor: approved ? (proposers.get(event.data.proposalId) ?? event.metadata.actor) : event.metadata.actor,
+            approver: approved ? event.metadata.actor : null,
+            recordedAt: event.metadata.recordedAt,
+          },
+        ];
+      })
+      .map((change, i) => ({ version: i + 1, ...change }));
   }
 }
 
