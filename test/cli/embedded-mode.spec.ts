@@ -23,8 +23,8 @@ describe('embedded mode (npm start with no services)', () => {
   });
 
   const env = (extra: Record<string, string> = {}) => cliEnv({ SALESLEDGER_DATA_DIR: dataDir, ...extra });
-  const start = async (extra?: Record<string, string>) => {
-    const server = await startServer(env(extra));
+  const start = async (extra?: Record<string, string>, args = ['--no-demo']) => {
+    const server = await startServer(env(extra), args);
     running.push(server);
     return server;
   };
@@ -83,6 +83,24 @@ describe('embedded mode (npm start with no services)', () => {
     expect(audit.stdout).toContain('checked 5 events in 1 streams: 0 problems');
     expect(audit.code).toBe(0);
     expect((await fetch(`${second.url}/health`)).status).toBe(200);
+  });
+
+  it('seeds the demo organisation into a fresh data dir, behind a live API, and only once', async () => {
+    const server = await start({ SALESLEDGER_BOOTSTRAP_TOKEN: 'a-long-enough-admin-token' }, []);
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    await server.waitFor(/demo organisation ready: \d+ events/);
+    const month = new Date().toISOString().slice(0, 7);
+    const target = await fetch(`${server.url}/v1/reps/rep-01/targets/${month}`, {
+      headers: { authorization: 'Bearer a-long-enough-admin-token' },
+    });
+    expect(target.status).toBe(200);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+
+    const again = await start({}, []);
+    again.child.kill('SIGTERM');
+    await again.exited;
+    expect(again.output()).not.toContain('seeding the demo organisation');
   });
 
   it('refuses a bad configuration with one message per bad value', async () => {

@@ -30,13 +30,15 @@ export interface RunningServer {
   readonly child: ChildProcess;
   readonly url: string;
   output(): string;
+  /** Resolves once the output matches. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
 }
 
 /** Starts `salesledger start` and resolves once it logs the address it listens on. */
-export function startServer(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<RunningServer> {
-  const child = spawn(process.execPath, [BIN, 'start'], { env: { PORT: '0', ...env } });
+export function startServer(env: NodeJS.ProcessEnv, args: string[] = [], timeoutMs = 30_000): Promise<RunningServer> {
+  const child = spawn(process.execPath, [BIN, 'start', ...args], { env: { PORT: '0', ...env } });
   let output = '';
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   return new Promise((done, fail) => {
@@ -46,7 +48,13 @@ export function startServer(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
-        done({ child, url: match[1] as string, output: () => output, exited });
+        done({
+          child,
+          url: match[1] as string,
+          output: () => output,
+          waitFor: (p, t) => waitForOutput(() => output, p, t),
+          exited,
+        });
       }
     };
     child.stdout.on('data', onData);
@@ -60,4 +68,14 @@ export async function tempDataDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'salesledger-data-'));
   await chmod(dir, 0o755);
   return dir;
+}
+
+async function waitForOutput(output: () => string, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = pattern.exec(output());
+    if (match) return match;
+    if (Date.now() > deadline) throw new Error(`output never matched ${pattern}:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -6,7 +6,8 @@ const program = new Command('salesledger').description('Event-sourced sales oper
 program
   .command('start')
   .description('run the API, projector and alert worker in one process')
-  .action(async () => (await import('./start.command')).start());
+  .option('--no-demo', 'do not seed the demo organisation into an empty embedded store')
+  .action(async (options: { demo: boolean }) => (await import('./start.command')).start(options));
 
 program
   .command('audit')

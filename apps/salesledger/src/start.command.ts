@@ -1,9 +1,12 @@
+import type { Logger } from 'pino';
 import { startAlertWorker } from '@salesledger/alert-worker/alert-worker';
 import { createApiApp } from '@salesledger/api/create-api-app';
+import { demoAnchor, seedDemoOrganisation } from '@salesledger/demo/demo-organisation';
+import type { Runtime } from '@salesledger/platform/runtime';
 import { runService } from '@salesledger/platform/service';
 import { startProjector } from '@salesledger/projector/projector';
 
-export function start(): Promise<void> {
+export function start(options: { demo: boolean }): Promise<void> {
   return runService('salesledger', async (runtime, log) => {
     const projector = await startProjector(runtime, log.child({ app: 'projector' }));
     const alertWorker = await startAlertWorker(runtime, log.child({ app: 'alert-worker' }));
@@ -11,9 +14,30 @@ export function start(): Promise<void> {
     await api.listen(runtime.config.port);
     const { port } = api.getHttpServer().address() as { port: number };
     log.info(`listening on http://localhost:${port} (API docs at /docs)`);
+    const seeding = options.demo ? seedDemo(runtime, log.child({ app: 'demo' })) : undefined;
     return async () => {
+      await seeding?.stop();
       await api.close();
       await Promise.all([projector(), alertWorker()]);
     };
   });
+}
+
+/** Embedded mode only: a store of someone's real data is never touched. Runs behind the live API. */
+function seedDemo(runtime: Runtime, log: Logger) {
+  if (runtime.config.eventStore.kind !== 'embedded') return undefined;
+  const stop = new AbortController();
+  const done = (async () => {
+    const anchor = await demoAnchor(runtime.eventStore, new Date());
+    if (!anchor) return;
+    log.info('seeding the demo organisation (start with --no-demo to skip)');
+    const events = await seedDemoOrganisation(runtime.eventStore, anchor, stop.signal);
+    if (!stop.signal.aborted) log.info(`demo organisation ready: ${events} events`);
+  })().catch((error: unknown) => log.error({ err: error }, 'demo seeding failed; it resumes at the next start'));
+  return {
+    stop: async () => {
+      stop.abort();
+      await done;
+    },
+  };
 }

@@ -1,0 +1,237 @@
+import { Faker, en } from '@faker-js/faker';
+import { DateTime } from 'luxon';
+import type { DomainEvent } from '@salesledger/domain/decider';
+import type { Actor, NewEvent } from '@salesledger/domain/event';
+import type { EventStore } from '@salesledger/domain/event-store.port';
+import { netAmount, sumMoney, toMoney } from '@salesledger/domain/money';
+import { streams } from '@salesledger/domain/streams';
+
+export const DEMO_STREAM = 'demo-organisation';
+const TEAMS = ['North', 'South', 'West'];
+const REPS_PER_TEAM = 10;
+const CUSTOMERS = 500;
+const PARALLEL_APPENDS = 16;
+/** Monthly weights, January first: a summer dip and a year-end peak. */
+const SEASON = [0.8, 0.85, 1, 1, 1.05, 0.95, 0.7, 0.65, 1.05, 1.1, 1.25, 1.4];
+const CATEGORIES = ['tools', 'fasteners', 'safety', 'electrical', 'plumbing'];
+
+type Append = { streamId: string; events: NewEvent[] };
+
+/**
+ * Whether to seed: on an empty store, or to finish a seeding that was interrupted (its anchor date
+ * is reused, and event ids are deterministic, so appends already made are answered, not repeated).
+ */
+export async function demoAnchor(store: EventStore, now: Date): Promise<Date | undefined> {
+  const [started, finished] = await store.readStream(DEMO_STREAM);
+  if (started) return finished ? undefined : new Date(String(started.data.anchor));
+  return (await store.readAll(null, 1)).length === 0 ? now : undefined;
+}
+
+/** A director, 3 teams, 30 reps, 500 customers and a year of their work up to `anchor`. */
+export async function seedDemoOrganisation(store: EventStore, anchor: Date, signal?: AbortSignal): Promise<number> {
+  const faker = new Faker({ locale: [en], seed: 2026 });
+  const actor: Actor = { userId: 'demo-seed', role: 'system' };
+  const event = (type: string, data: DomainEvent['data'], at: DateTime): NewEvent => ({
+    eventId: faker.string.uuid(),
+    type,
+    data,
+    metadata: { actor, correlationId: DEMO_STREAM, causationId: DEMO_STREAM, recordedAt: at.toUTC().toISO() as string },
+  });
+  const end = DateTime.fromJSDate(anchor, { zone: 'utc' });
+  const start = end.minus({ months: 11 }).startOf('month');
+  await store.append(DEMO_STREAM, [event('DemoSeedingStarted', { anchor: anchor.toISOString() }, end)], 'any');
+  let appended = 0;
+  for (const batch of chunks(organisation(faker, event, start, end), PARALLEL_APPENDS)) {
+    if (signal?.aborted) return appended;
+    await Promise.all(batch.map(({ streamId, events }) => store.append(streamId, events, 'no-stream')));
+    appended += batch.reduce((n, a) => n + a.events.length, 0);
+  }
+  await store.append(DEMO_STREAM, [event('DemoSeedingFinished', { events: appended }, end)], 'any');
+  return appended;
+}
+
+type MakeEvent = (type: string, data: DomainEvent['data'], at: DateTime) => NewEvent;
+
+function* organisation(faker: Faker, event: MakeEvent, start: DateTime, end: DateTime): Generator<Append> {
+  yield {
+    streamId: streams.user('director'),
+    events: [event('UserRegistered', person(faker, 'director', 'director'), start)],
+  };
+  const reps: { id: string; teamId: string }[] = [];
+  for (const [t, name] of TEAMS.entries()) {
+    const teamId = name.toLowerCase();
+    yield {
+      streamId: streams.user(`manager-${teamId}`),
+      events: [event('UserRegistered', { ...person(faker, `manager-${teamId}`, 'manager'), teamId }, start)],
+    };
+    yield {
+      streamId: streams.team(teamId),
+      events: [event('TeamCreated', { id: teamId, name: `Team ${name}`, managerUserId: `manager-${teamId}` }, start)],
+    };
+    for (let r = 1; r <= REPS_PER_TEAM; r++) {
+      const id = `rep-${String(t * REPS_PER_TEAM + r).padStart(2, '0')}`;
+      const { name: repName, email } = person(faker, id, 'rep');
+      reps.push({ id, teamId });
+      yield { streamId: streams.rep(id), events: [event('RepHired', { id, name: repName, email, teamId }, start)] };
+    }
+  }
+  const customers = Array.from({ length: CUSTOMERS }, (_, i) => ({
+    id: `cust-${String(i + 1).padStart(3, '0')}`,
+    repId: faker.helpers.arrayElement(reps).id,
+  }));
+  for (const customer of customers) {
+    const status = faker.datatype.boolean(0.3) ? 'prospect' : 'customer';
+    yield {
+      streamId: streams.customer(customer.id),
+      events: [event('CustomerRegistered', { ...customer, name: faker.company.name(), status }, start)],
+    };
+  }
+  for (const rep of reps)
+    yield* repYear(
+      faker,
+      event,
+      rep,
+      customers.filter((c) => c.repId === rep.id),
+      start,
+      end,
+    );
+}
+
+function* repYear(
+  faker: Faker,
+  event: MakeEvent,
+  rep: { id: string; teamId: string },
+  customers: { id: string }[],
+  start: DateTime,
+  end: DateTime,
+): Generator<Append> {
+  const base = faker.number.int({ min: 30, max: 60 }) * 1000;
+  for (let month = start; month <= end; month = month.plus({ months: 1 })) {
+    const key = month.toFormat('yyyy-MM');
+    const amount = toMoney(Math.round(base * (SEASON[month.month - 1] as number)), 'amount');
+    yield {
+      streamId: streams.target(rep.id, key),
+      events: [event('TargetSet', { repId: rep.id, month: key, amount, reason: 'annual plan' }, month)],
+    };
+    const score = faker.number.int({ min: 2, max: 5 });
+    const review = { id: `review-${rep.id}-${key}`, repId: rep.id, period: key, score, notes: faker.lorem.sentence() };
+    if (month.endOf('month') < end)
+      yield { streamId: streams.review(review.id), events: [event('ReviewRecorded', review, month.endOf('month'))] };
+  }
+  for (let day = start; day <= end; day = day.plus({ days: 1 })) {
+    if (day.weekday > 5 || customers.length === 0) continue;
+    if (day.weekday === 1) yield* weeklyPapers(faker, event, rep.id, day);
+    const weight = SEASON[day.month - 1] as number;
+    for (let v = faker.number.int({ min: 0, max: 3 }); v > 0; v--) {
+      const at = day.set({ hour: faker.number.int({ min: 8, max: 17 }) });
+      const id = `visit-${rep.id}-${at.toFormat('yyyyMMddHH')}-${v}`;
+      const kind = faker.helpers.arrayElement(['prospecting', 'existing-customer', 'follow-up']);
+      const data = {
+        id,
+        repId: rep.id,
+        customerId: faker.helpers.arrayElement(customers).id,
+        occurredAt: at.toISO() as string,
+        kind,
+        outcome: 'met',
+      };
+      yield { streamId: streams.visit(id), events: [event('VisitLogged', data, at)] };
+    }
+    if (faker.datatype.boolean(Math.min(0.95, 0.55 * weight)))
+      yield order(faker, event, rep.id, customers, day.set({ hour: 14 }));
+    if (faker.datatype.boolean(0.3)) yield request(faker, event, rep.id, customers, day.set({ hour: 10 }));
+  }
+}
+
+function order(faker: Faker, event: MakeEvent, repId: string, customers: { id: string }[], at: DateTime): Append {
+  const id = `order-${repId}-${at.toFormat('yyyyMMdd')}`;
+  const lines = Array.from({ length: faker.number.int({ min: 1, max: 4 }) }, () => {
+    const line = {
+      sku: `SKU-${faker.number.int({ min: 100, max: 119 })}`,
+      category: faker.helpers.arrayElement(CATEGORIES),
+      quantity: faker.number.int({ min: 1, max: 40 }),
+      unitPrice: toMoney(faker.number.float({ min: 5, max: 400, fractionDigits: 2 }), 'unitPrice'),
+      discount: faker.helpers.arrayElement([0, 0, 0.05, 0.1]),
+    };
+    return { ...line, netAmount: netAmount(line.quantity, line.unitPrice, line.discount) };
+  });
+  const data = {
+    id,
+    repId,
+    customerId: faker.helpers.arrayElement(customers).id,
+    placedAt: at.toISO() as string,
+    lines,
+    netAmount: sumMoney(lines.map((l) => l.netAmount)),
+  };
+  const events = [event('OrderPlaced', data, at)];
+  if (faker.datatype.boolean(0.04))
+    events.push(event('OrderCancelled', { reason: 'customer withdrew' }, at.plus({ days: 1 })));
+  return { streamId: streams.order(id), events };
+}
+
+function request(faker: Faker, event: MakeEvent, repId: string, customers: { id: string }[], at: DateTime): Append {
+  const id = `request-${repId}-${at.toFormat('yyyyMMdd')}`;
+  const dueAt = at.plus({ hours: 24 });
+  const received = {
+    id,
+    customerId: faker.helpers.arrayElement(customers).id,
+    repId,
+    subject: faker.commerce.productName(),
+    receivedAt: at.toISO() as string,
+    slaHours: 24,
+    dueAt: dueAt.toISO() as string,
+  };
+  const answeredAt = at.plus({ hours: faker.number.int({ min: 1, max: 36 }) });
+  const answered = {
+    answeredAt: answeredAt.toISO() as string,
+    responseMinutes: Math.round(answeredAt.diff(at, 'minutes').minutes),
+    withinSla: answeredAt <= dueAt,
+  };
+  return {
+    streamId: streams.customerRequest(id),
+    events: [event('CustomerRequestReceived', received, at), event('CustomerRequestAnswered', answered, answeredAt)],
+  };
+}
+
+function* weeklyPapers(faker: Faker, event: MakeEvent, repId: string, monday: DateTime): Generator<Append> {
+  const week = monday.toFormat("kkkk-'W'WW");
+  const events: NewEvent[] = [];
+  for (const [type, due] of [
+    ['WeeklyPlanSubmitted', monday.set({ hour: 9 })],
+    ['WeeklyReportSubmitted', monday.plus({ days: 4 }).set({ hour: 18 })],
+  ] as const) {
+    if (faker.datatype.boolean(0.08)) continue;
+    const submittedAt = due.plus({ hours: faker.number.int({ min: -20, max: 4 }) });
+    events.push(
+      event(
+        type,
+        {
+          repId,
+          week,
+          content: faker.lorem.sentence(),
+          dueAt: due.toISO() as string,
+          submittedAt: submittedAt.toISO() as string,
+          late: submittedAt > due,
+        },
+        submittedAt,
+      ),
+    );
+  }
+  if (events.length > 0) yield { streamId: streams.weeklyPapers(repId, week), events };
+}
+
+function person(faker: Faker, id: string, role: string) {
+  const name = faker.person.fullName();
+  return { id, name, email: `${id}@demo.salesledger.example`, role };
+}
+
+function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}

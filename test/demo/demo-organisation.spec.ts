@@ -1,0 +1,84 @@
+import { Pool } from 'pg';
+import { demoAnchor, seedDemoOrganisation } from '@salesledger/demo/demo-organisation';
+import type { RecordedEvent } from '@salesledger/domain/event';
+import { auditEventStore } from '@salesledger/event-store/audit';
+import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
+import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
+import { createDatabase, postgresServers } from '../support/postgres-servers';
+
+const NOW = new Date('2026-11-29T05:00:00Z');
+
+describe.each(postgresServers())('the demo organisation on $name', (server) => {
+  const opened: { store: PostgresEventStore; drop: () => Promise<void> }[] = [];
+  const freshStore = async () => {
+    const { url, drop } = await createDatabase(server);
+    await migrateEventStore(url);
+    const store = new PostgresEventStore(new Pool({ connectionString: url, max: 20 }));
+    opened.push({ store, drop });
+    return store;
+  };
+  afterAll(async () => {
+    for (const { store, drop } of opened) {
+      await store.close();
+      await drop();
+    }
+  });
+
+  let full: RecordedEvent[];
+
+  beforeAll(async () => {
+    const store = await freshStore();
+    await seedDemoOrganisation(store, (await demoAnchor(store, NOW)) as Date);
+    full = await readAll(store);
+  });
+
+  it('has a director, 3 teams of 10 reps, 500 customers and a year of their work', () => {
+    const count = (type: string) => full.filter((e) => e.type === type).length;
+    expect(full.filter((e) => e.type === 'UserRegistered' && e.data.role === 'director')).toHaveLength(1);
+    expect(count('TeamCreated')).toBe(3);
+    expect(count('RepHired')).toBe(30);
+    expect(count('CustomerRegistered')).toBe(500);
+    expect(count('TargetSet')).toBe(30 * 12);
+    const months = (type: string, field: string) =>
+      new Set(full.filter((e) => e.type === type).map((e) => String(e.data[field]).slice(0, 7)));
+    expect(months('VisitLogged', 'occurredAt').size).toBe(12);
+    expect(months('OrderPlaced', 'placedAt').size).toBe(12);
+    for (const type of ['WeeklyPlanSubmitted', 'ReviewRecorded', 'CustomerRequestAnswered', 'OrderCancelled'])
+      expect(count(type)).toBeGreaterThan(0);
+  });
+
+  it('follows the seasons: December targets above July ones', () => {
+    const target = (month: string) => Number(full.find((e) => e.streamId === `target-rep-01-${month}`)?.data.amount);
+    expect(target('2026-07')).toBeLessThan(target('2026-11'));
+    expect(target('2025-12')).toBeGreaterThan(target('2026-07'));
+  });
+
+  it('passes audit verify', async () => {
+    const store = opened[0]!.store;
+    expect((await auditEventStore(store, store.streamHeads())).findings).toEqual([]);
+  });
+
+  it('is seeded once; an interrupted seeding resumes to the same log', async () => {
+    const store = await freshStore();
+    const stop = new AbortController();
+    const seeding = seedDemoOrganisation(store, NOW, stop.signal);
+    setTimeout(() => stop.abort(), 1500);
+    await seeding;
+    const resumeFrom = await demoAnchor(store, new Date('2027-01-01T00:00:00Z'));
+    expect(resumeFrom).toEqual(NOW);
+    await seedDemoOrganisation(store, resumeFrom as Date);
+    expect(await demoAnchor(store, NOW)).toBeUndefined();
+    const resumed = await readAll(store);
+    expect(new Set(resumed.map((e) => e.eventId))).toEqual(new Set(full.map((e) => e.eventId)));
+  });
+});
+
+async function readAll(store: PostgresEventStore): Promise<RecordedEvent[]> {
+  const all: RecordedEvent[] = [];
+  for (let checkpoint: string | null = null; ;) {
+    const page = await store.readAll(checkpoint, 5000);
+    all.push(...page);
+    if (page.length < 5000) return all;
+    checkpoint = page.at(-1)!.checkpoint;
+  }
+}
