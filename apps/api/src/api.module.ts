@@ -20,16 +20,16 @@ import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import { MeController } from './me.controller';
 import { MetricsController } from './metrics.controller';
-import { ActivityService } from './sales/activity.service';
-import { OrganisationService } from './sales/organisation.service';
+import { ActivityService } from '@salesledger/sales/activity.service';
+import { OrganisationService } from '@salesledger/sales/organisation.service';
 import { ActivityController } from './sales/activity.controller';
 import { CustomersController } from './sales/customers.controller';
 import { OrganisationController } from './sales/organisation.controller';
 import { RepWorkController } from './sales/rep-work.controller';
 import { TargetApprovalSettingsController, TargetsController } from './sales/targets.controller';
-import { RepWorkService } from './sales/rep-work.service';
-import { CustomersService } from './sales/customers.service';
-import { TargetsService } from './sales/targets.service';
+import { RepWorkService } from '@salesledger/sales/rep-work.service';
+import { CustomersService } from '@salesledger/sales/customers.service';
+import { TargetsService } from '@salesledger/sales/targets.service';
 
 /** Unknown fields are refused, not dropped: a typo must not silently lose data. */
 const validationPipe = new ValidationPipe({

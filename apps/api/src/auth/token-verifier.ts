@@ -1,11 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { EventStore } from '@salesledger/domain/event-store.port';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { tokenDecider, userDecider } from '@salesledger/domain/organisation/organisation.deciders';
 import { streams } from '@salesledger/domain/streams';
-import { load } from '../sales/load';
-
-export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
+import { load } from '@salesledger/sales/load';
+import { tokenHash } from '@salesledger/sales/token-hash';
 
 /**
  * Resolves a bearer token to its principal. Tokens are only ever kept as SHA-256 hashes: the

@@ -2,9 +2,9 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { ActivityService } from './activity.service';
+import { ActivityService } from '@salesledger/sales/activity.service';
 import { IdPipe } from './id.pipe';
-import { CancelOrderDto, LogVisitDto, PlaceOrderDto } from './sales.dto';
+import { CancelOrderDto, LogVisitDto, PlaceOrderDto } from '@salesledger/sales/sales.dto';
 
 @ApiTags('activity')
 @ApiBearerAuth()

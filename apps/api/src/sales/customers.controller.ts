@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { randomUUID } from 'node:crypto';
-import { CustomersService } from './customers.service';
+import { CustomersService } from '@salesledger/sales/customers.service';
 import { IdPipe } from './id.pipe';
-import { CreateCustomerDto, CustomerLossDto, KeyAccountDto, ReassignCustomerDto } from './sales.dto';
+import { CreateCustomerDto, CustomerLossDto, KeyAccountDto, ReassignCustomerDto } from '@salesledger/sales/sales.dto';
 import { IDEMPOTENCY_KEY } from './idempotency-key';
 
 @ApiTags('customers')

@@ -1,6 +1,6 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import { InvalidInputError } from '@salesledger/domain/errors';
-import { ID } from './sales.dto';
+import { ID } from '@salesledger/sales/sales.dto';
 
 /** Ids in paths obey the same rule as ids in bodies, so no odd string reaches a stream name. */
 @Injectable()

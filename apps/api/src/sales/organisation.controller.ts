@@ -4,8 +4,8 @@ import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { randomUUID } from 'node:crypto';
 import { IdPipe } from './id.pipe';
-import { OrganisationService } from './organisation.service';
-import { CreateRepDto, CreateTeamDto, CreateUserDto, MoveRepDto, RepDepartureDto } from './sales.dto';
+import { OrganisationService } from '@salesledger/sales/organisation.service';
+import { CreateRepDto, CreateTeamDto, CreateUserDto, MoveRepDto, RepDepartureDto } from '@salesledger/sales/sales.dto';
 import { IDEMPOTENCY_KEY } from './idempotency-key';
 
 @ApiTags('organisation')

@@ -2,9 +2,9 @@ import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { RepWorkService } from './rep-work.service';
+import { RepWorkService } from '@salesledger/sales/rep-work.service';
 import { IdPipe } from './id.pipe';
-import { AnswerRequestDto, PaperDto, ReceiveRequestDto, RecordReviewDto } from './sales.dto';
+import { AnswerRequestDto, PaperDto, ReceiveRequestDto, RecordReviewDto } from '@salesledger/sales/sales.dto';
 
 @ApiTags('rep work')
 @ApiBearerAuth()

@@ -5,8 +5,8 @@ import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { toMoney } from '@salesledger/domain/money';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { IdPipe } from './id.pipe';
-import { ApprovalPolicyDto, AsOfQuery, RejectProposalDto, SetTargetDto } from './sales.dto';
-import { TargetsService } from './targets.service';
+import { ApprovalPolicyDto, AsOfQuery, RejectProposalDto, SetTargetDto } from '@salesledger/sales/sales.dto';
+import { TargetsService } from '@salesledger/sales/targets.service';
 import { IDEMPOTENCY_KEY } from './idempotency-key';
 
 @ApiTags('targets')

@@ -16,7 +16,7 @@ import {
 } from '@salesledger/domain/organisation/organisation.deciders';
 import { registered } from '@salesledger/domain/registration';
 import { streams } from '@salesledger/domain/streams';
-import { tokenHash } from '../auth/token-verifier';
+import { tokenHash } from './token-hash';
 import { commandContext } from './command-context';
 import { load, loadRegistered } from './load';
 
