@@ -6,11 +6,15 @@ describe.each(postgresServers())('salesledger start with EVENT_STORE_URL on $nam
   it('serves the API from that database and never seeds the demo organisation into it', async () => {
     const { url, drop } = await createDatabase(server);
     try {
-      const running = await startServer(cliEnv({ EVENT_STORE_URL: url, SALESLEDGER_BOOTSTRAP_TOKEN: 'a-long-enough-admin-token' }));
+      const running = await startServer(
+        cliEnv({ EVENT_STORE_URL: url, SALESLEDGER_BOOTSTRAP_TOKEN: 'a-long-enough-admin-token' }),
+      );
       expect((await fetch(`${running.url}/health`)).status).toBe(200);
       running.child.kill('SIGTERM');
       expect(await running.exited).toBe(0);
-      const { rows } = await withPgClient(url, (client) => client.query('SELECT count(*)::int AS n FROM event_store.events'));
+      const { rows } = await withPgClient(url, (client) =>
+        client.query('SELECT count(*)::int AS n FROM event_store.events'),
+      );
       expect(rows[0].n).toBe(0);
     } finally {
       await drop();

@@ -1,11 +1,6 @@
-import {
-  Module,
-  ValidationPipe,
-  type DynamicModule,
-  type OnApplicationShutdown,
-  type ValidationError,
-} from '@nestjs/common';
+import { Module, ValidationPipe, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { InvalidInputError } from '@salesledger/domain/errors';
+import { fieldProblems } from '@salesledger/sales/validation';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
@@ -26,7 +21,9 @@ import { ActivityController } from './sales/activity.controller';
 import { CustomersController } from './sales/customers.controller';
 import { OrganisationController } from './sales/organisation.controller';
 import { RepWorkController } from './sales/rep-work.controller';
+import { ImportsController } from './sales/imports.controller';
 import { TargetApprovalSettingsController, TargetsController } from './sales/targets.controller';
+import { CsvImporter } from '@salesledger/sales/csv-import';
 import { RepWorkService } from '@salesledger/sales/rep-work.service';
 import { CustomersService } from '@salesledger/sales/customers.service';
 import { TargetsService } from '@salesledger/sales/targets.service';
@@ -38,14 +35,8 @@ const validationPipe = new ValidationPipe({
   forbidUnknownValues: true,
   transform: true,
   stopAtFirstError: true,
-  exceptionFactory: (errors) => new InvalidInputError(errors.flatMap((error) => fieldProblems(error, ''))),
+  exceptionFactory: (errors) => new InvalidInputError(errors.flatMap((error) => fieldProblems(error))),
 });
-
-function fieldProblems(error: ValidationError, prefix: string): { field: string; message: string }[] {
-  const field = `${prefix}${error.property}`;
-  const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-  return [...own, ...(error.children ?? []).flatMap((child) => fieldProblems(child, `${field}.`))];
-}
 
 @Module({})
 export class ApiModule implements OnApplicationShutdown {
@@ -71,6 +62,7 @@ export class ApiModule implements OnApplicationShutdown {
         ActivityController,
         RepWorkController,
         TargetApprovalSettingsController,
+        ImportsController,
       ],
       providers: [
         { provide: EventStore, useValue: runtime.eventStore },
@@ -81,6 +73,7 @@ export class ApiModule implements OnApplicationShutdown {
         ActivityService,
         CustomersService,
         RepWorkService,
+        CsvImporter,
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

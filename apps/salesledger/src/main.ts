@@ -10,6 +10,22 @@ program
   .action(async (options: { demo: boolean }) => (await import('./start.command')).start(options));
 
 program
+  .command('import')
+  .description('import a CSV file through the same validation and commands as the API')
+  .argument('<kind>', 'customers, visits or orders')
+  .argument('<file>', 'CSV with a header row; orders take one row per order line')
+  .option(
+    '--map <column=field>',
+    'read a column as a field (repeatable)',
+    (pair: string, all: string[]) => [...all, pair],
+    [],
+  )
+  .option('--errors <file>', 'where to write the rejected rows (default: <file>.errors.csv)')
+  .action(async (kind: string, file: string, options: { map: string[]; errors?: string }) =>
+    (await import('./import.command')).importCsv(kind, file, options),
+  );
+
+program
   .command('audit')
   .description('tamper evidence')
   .command('verify')

@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ADMIN_TOKEN, startApi, type ApiUnderTest } from '../support/api-app';
+import { cliEnv, runCli } from '../support/cli';
+import { postgresServers } from '../support/postgres-servers';
+
+describe.each(postgresServers())('CSV import on $name', (server) => {
+  let api: ApiUnderTest;
+  let dir: string;
+  let url: string;
+
+  beforeAll(async () => {
+    api = await startApi(server);
+    url = (api.runtime.config.eventStore as { url: string }).url;
+    dir = await mkdtemp(join(tmpdir(), 'salesledger-import-'));
+    await api.call('POST', '/v1/teams', undefined, { id: 'north', name: 'North' });
+    for (const id of ['rep-1', 'rep-2'])
+      await api.call('POST', '/v1/reps', undefined, { id, name: id, email: `${id}@example.com`, teamId: 'north' });
+  });
+  afterAll(() => api.close());
+
+  const importFile = async (kind: string, name: string, csv: string, ...args: string[]) => {
+    const file = join(dir, name);
+    await writeFile(file, csv);
+    return { file, ...(await runCli(['import', kind, file, ...args], cliEnv({ EVENT_STORE_URL: url }))) };
+  };
+
+  it('imports the good rows of mapped columns, reports the bad ones by line, and appends nothing the second time', async () => {
+    const csv = [
+      'Customer No,Name,Owner,Status,Region',
+      'c-1,Acme,rep-1,customer,EU',
+      'c-2,Globex,rep-2,prospect,EU',
+      'c-3,Initech,nobody,customer,US',
+      'c-4,Umbrella,rep-1,bankrupt,US',
+      'c-5,Hooli,rep-2,,US',
+    ].join('\n');
+    const before = await api.eventCount();
+    const first = await importFile(
+      'customers',
+      'customers.csv',
+      csv,
+      '--map',
+      'Customer No=id',
+      '--map',
+      'Name=name',
+      '--map',
+      'Owner=repId',
+      '--map',
+      'Status=status',
+    );
+    expect(first.stdout).toContain('5 rows: 3 imported, 2 rejected');
+    expect(first.code).toBe(1);
+    expect(await api.eventCount()).toBe(before + 3);
+    const report = await readFile(`${first.file}.errors.csv`, 'utf8');
+    // Rows are imported in parallel, so the report is in completion order.
+    expect(report.split('\n').filter(Boolean).sort()).toEqual([
+      '4,row,rep nobody does not exist',
+      expect.stringMatching(/^5,status,/),
+      'row,field,message',
+    ]);
+    expect((await api.call('GET', '/v1/me')).status).toBe(200);
+
+    const second = await importFile(
+      'customers',
+      'customers.csv',
+      csv,
+      '--map',
+      'Customer No=id',
+      '--map',
+      'Name=name',
+      '--map',
+      'Owner=repId',
+      '--map',
+      'Status=status',
+    );
+    expect(second.stdout).toContain('3 imported, 2 rejected');
+    expect(await api.eventCount()).toBe(before + 3);
+  });
+
+  it('reads an order from consecutive rows, one per line, and points at the bad line', async () => {
+    await api.call('POST', '/v1/customers', undefined, { id: 'c-orders', name: 'Orders Inc', repId: 'rep-1' });
+    const csv = [
+      'id,repId,customerId,placedAt,sku,category,quantity,unitPrice,discount',
+      'o-1,rep-1,c-orders,2026-03-02T10:00:00Z,A,tools,2,10.00,',
+      'o-1,rep-1,c-orders,2026-03-02T10:00:00Z,B,parts,1,5.50,0.1',
+      'o-2,rep-1,c-orders,2026-03-03T10:00:00Z,A,tools,1,10.00,',
+      'o-2,rep-1,c-orders,2026-03-03T10:00:00Z,C,parts,lots,1.00,',
+    ].join('\n');
+    const { code, stdout, file } = await importFile('orders', 'orders.csv', csv);
+    expect(stdout).toContain('4 rows: 2 imported, 2 rejected');
+    expect(code).toBe(1);
+    expect(await readFile(`${file}.errors.csv`, 'utf8')).toMatch(/^5,lines\.1\.quantity,/m);
+    const placed = (await api.runtime.eventStore.readStream('order-o-1'))[0];
+    expect(placed?.data).toMatchObject({ netAmount: '24.95', lines: [{ sku: 'A' }, { sku: 'B' }] });
+  });
+
+  it('refuses a file without a required column before importing anything, and leaves no report', async () => {
+    const before = await api.eventCount();
+    const { code, stderr, file } = await importFile('visits', 'visits.csv', 'id,repId\nv-1,rep-1\n');
+    expect(code).toBe(2);
+    expect(stderr).toContain('customerId: has no column (name one with --map column=field)');
+    expect(existsSync(`${file}.errors.csv`)).toBe(false);
+    expect(await api.eventCount()).toBe(before);
+  });
+
+  it('takes the same CSV over HTTP, streamed, with the rejected rows in the answer', async () => {
+    await api.call('POST', '/v1/customers', undefined, { id: 'c-visits', name: 'Visits Inc', repId: 'rep-2' });
+    const csv = [
+      'visit,rep,customer,occurredAt,kind',
+      'v-1,rep-2,c-visits,2026-03-02T09:00:00Z,follow-up',
+      'v-2,rep-2,c-visits,not-a-date,follow-up',
+    ].join('\n');
+    const response = await fetch(
+      `${await api.app.getUrl()}/v1/imports/visits?map=visit=id&map=rep=repId&map=customer=customerId`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'text/csv' },
+        body: csv,
+      },
+    );
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({
+      rows: 2,
+      imported: 1,
+      rejected: 1,
+      errors: [{ row: 3, field: 'occurredAt' }],
+    });
+    expect((await api.call('POST', '/v1/imports/invoices', undefined, 'a,b')).status).toBe(400);
+  });
+});
