@@ -18,6 +18,11 @@ export interface CommandContext {
   readonly expectedRevision?: number;
   /** What the client asked, when the command adds server facts (such as the time): a retry is the same request. */
   readonly request?: JsonObject;
+  /**
+   * The command creates its stream (its id is the new entity's): skip the read and append at
+   * `no-stream`; only if the stream exists after all is it read, to answer a retry or a conflict.
+   */
+  readonly createsStream?: boolean;
 }
 
 export interface CommandResult<State> {
@@ -41,6 +46,10 @@ export async function handleCommand<Command extends JsonObject, Event extends Do
   const fingerprint = createHash('sha256')
     .update(stableJson(context.request ?? command))
     .digest('hex');
+  if (context.createsStream) {
+    const created = await tryCreate(store, streamId, decider, command, context, fingerprint);
+    if (created) return created;
+  }
   for (let attempt = 0; ; attempt++) {
     const history = (await store.readStream(streamId)) as unknown as (RecordedEvent & Event)[];
     const state = history.reduce(decider.evolve, decider.initialState);
@@ -70,6 +79,28 @@ export async function handleCommand<Command extends JsonObject, Event extends Do
     }
     return { state: events.reduce(decider.evolve, state), revision: revision + events.length, replayed: false };
   }
+}
+
+async function tryCreate<Command, Event extends DomainEvent, State>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<Command, Event, State>,
+  command: Command,
+  context: CommandContext,
+  fingerprint: string,
+): Promise<CommandResult<State> | undefined> {
+  const events = decider.decide(command, decider.initialState);
+  try {
+    await store.append(
+      streamId,
+      events.map((event) => withMetadata(event, context, fingerprint)),
+      'no-stream',
+    );
+  } catch (error) {
+    if (error instanceof WrongExpectedRevisionError) return undefined;
+    throw error;
+  }
+  return { state: events.reduce(decider.evolve, decider.initialState), revision: events.length - 1, replayed: false };
 }
 
 function withMetadata(event: DomainEvent, context: CommandContext, fingerprint: string) {

@@ -34,7 +34,7 @@ export class ActivityService {
   async logVisit(principal: Principal, visit: VisitData) {
     assertMayWrite(principal, 'visits', await this.organisation.repOwnership(visit.repId));
     await this.requireCustomer(visit.customerId);
-    const context = commandContext(principal, visit.id, this.clock);
+    const context = commandContext(principal, visit.id, this.clock, true);
     return registered((await handleCommand(this.store, streams.visit(visit.id), visitDecider, visit, context)).state);
   }
 
@@ -52,7 +52,7 @@ export class ActivityService {
       streams.order(order.id),
       orderDecider,
       command,
-      commandContext(principal, order.id, this.clock),
+      commandContext(principal, order.id, this.clock, true),
     );
     return this.order(order.id);
   }

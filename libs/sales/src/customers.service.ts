@@ -50,7 +50,7 @@ export class CustomersService {
   }
 
   private async handle(principal: Principal, id: string, command: CustomerCommand, commandId: string) {
-    const context = commandContext(principal, commandId, this.clock);
+    const context = commandContext(principal, commandId, this.clock, command.kind === 'register');
     return registered((await handleCommand(this.store, streams.customer(id), customerDecider, command, context)).state);
   }
 }

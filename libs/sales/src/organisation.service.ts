@@ -31,7 +31,7 @@ export class OrganisationService {
     assertMayWrite(principal, 'users', {});
     if (user.teamId) await loadRegistered(this.store, streams.team(user.teamId), teamDecider, `team ${user.teamId}`);
     if (user.repId) await this.repOwnership(user.repId);
-    const context = commandContext(principal, user.id, this.clock);
+    const context = commandContext(principal, user.id, this.clock, true);
     return registered((await handleCommand(this.store, streams.user(user.id), userDecider, user, context)).state);
   }
 
@@ -46,7 +46,7 @@ export class OrganisationService {
       streams.token(hash),
       tokenDecider,
       { userId },
-      commandContext(principal, hash, this.clock),
+      commandContext(principal, hash, this.clock, true),
     );
     return { token };
   }
@@ -56,7 +56,7 @@ export class OrganisationService {
     if (team.managerUserId) {
       await loadRegistered(this.store, streams.user(team.managerUserId), userDecider, `user ${team.managerUserId}`);
     }
-    const context = commandContext(principal, team.id, this.clock);
+    const context = commandContext(principal, team.id, this.clock, true);
     return registered((await handleCommand(this.store, streams.team(team.id), teamDecider, team, context)).state);
   }
 
@@ -86,7 +86,7 @@ export class OrganisationService {
   }
 
   private async handleRep(principal: Principal, repId: string, command: RepCommand, commandId: string) {
-    const context = commandContext(principal, commandId, this.clock);
+    const context = commandContext(principal, commandId, this.clock, command.kind === 'hire');
     return (await handleCommand(this.store, streams.rep(repId), repDecider, command, context)).state;
   }
 }

@@ -40,7 +40,7 @@ export class RepWorkService {
 
   async recordReview(principal: Principal, review: ReviewData) {
     assertMayWrite(principal, 'reviews', await this.organisation.repOwnership(review.repId));
-    const context = commandContext(principal, review.id, this.clock);
+    const context = commandContext(principal, review.id, this.clock, true);
     return registered(
       (await handleCommand(this.store, streams.review(review.id), reviewDecider, review, context)).state,
     );
@@ -59,7 +59,7 @@ export class RepWorkService {
       repId: customer.repId,
       slaHours: request.slaHours ?? DEFAULT_SLA_HOURS,
     };
-    const context = commandContext(principal, request.id, this.clock);
+    const context = commandContext(principal, request.id, this.clock, true);
     return registered(
       (await handleCommand(this.store, streams.customerRequest(request.id), customerRequestDecider, command, context))
         .state,
