@@ -178,6 +178,21 @@ describe.each(postgresServers())('every route under random input on $name', (ser
       'PUT approval policy',
       nearly({ mode: 'above-threshold', threshold: 100 }).map((b) => ['PUT', '/v1/settings/target-approval', b]),
     ],
+    [
+      'POST order amendment',
+      fc
+        .tuple(
+          segment('order-1'),
+          nearly({ reason: 'r', lines: [{ sku: 'a', category: 'b', quantity: 1, unitPrice: 1 }] }),
+        )
+        .map(([id, b]) => ['POST', `/v1/orders/${id}/amendments`, b]),
+    ],
+    [
+      'POST visit follow-up',
+      fc
+        .tuple(segment('v-1'), nearly({ outcome: 'completed', on: '2026-03-09' }))
+        .map(([id, b]) => ['POST', `/v1/visits/${id}/follow-up`, b]),
+    ],
     ['raw bodies', fc.string({ unit: 'binary' }).map((text) => ['POST', '/v1/orders', text])],
   ];
 

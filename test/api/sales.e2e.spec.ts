@@ -224,6 +224,54 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       await expectStatus(api.call('POST', '/v1/orders/nothing/cancellation', undefined, { reason: 'x' }), 404);
     });
 
+    it('amends an order: new lines, the same date; the same amendment again changes nothing', async () => {
+      await expectStatus(
+        api.call('POST', '/v1/orders', tokens.rep, order('order-amend', 'rep-n1', 'cust-rep-n1')),
+        201,
+      );
+      const change = {
+        reason: 'customer added a box',
+        lines: [{ sku: 'A-1', category: 'tools', quantity: 4, unitPrice: 19.99, discount: 0.1 }],
+      };
+      const amended = await expectStatus(
+        api.call('POST', '/v1/orders/order-amend/amendments', tokens.rep, change),
+        200,
+      );
+      expect(amended).toMatchObject({
+        netAmount: '71.96',
+        placedAt: '2026-03-02T10:00:00Z',
+        amendments: 1,
+        status: 'placed',
+      });
+      expect(
+        await expectStatus(api.call('POST', '/v1/orders/order-amend/amendments', tokens.rep, change), 200),
+      ).toMatchObject({ amendments: 1 });
+      await expectStatus(api.call('POST', '/v1/orders/order-amend/cancellation', tokens.rep, { reason: 'gone' }), 200);
+      await expectStatus(api.call('POST', '/v1/orders/order-amend/amendments', tokens.rep, change), 409);
+      await expectStatus(api.call('POST', '/v1/orders/order-amend/amendments', tokens.analyst, change), 403);
+    });
+
+    it('closes a visit follow-up once', async () => {
+      const visitWithFollowUp = { ...visit('visit-follow', 'rep-n1', 'cust-rep-n1'), followUpOn: '2026-03-09' };
+      await expectStatus(api.call('POST', '/v1/visits', tokens.rep, visitWithFollowUp), 201);
+      expect(
+        await expectStatus(
+          api.call('POST', '/v1/visits/visit-follow/follow-up', tokens.rep, { outcome: 'completed', on: '2026-03-09' }),
+          200,
+        ),
+      ).toMatchObject({
+        followUp: 'completed',
+      });
+      await expectStatus(
+        api.call('POST', '/v1/visits/visit-follow/follow-up', tokens.rep, { outcome: 'missed', on: '2026-03-10' }),
+        409,
+      );
+      await expectStatus(
+        api.call('POST', '/v1/visits/nothing/follow-up', tokens.rep, { outcome: 'missed', on: '2026-03-10' }),
+        404,
+      );
+    });
+
     it.each([
       ['no lines', { lines: [] }],
       ['a quantity that is not a number', { lines: [{ sku: 'a', category: 'b', quantity: 'x', unitPrice: 1 }] }],

@@ -1,11 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { configure } from 'safe-stable-stringify';
+import { canonicalJson } from './canonical-json';
 import type { Decider, DomainEvent } from './decider';
 import { ConflictError, WrongExpectedRevisionError } from './errors';
 import type { Actor, JsonObject, RecordedEvent } from './event';
 import type { EventStore } from './event-store.port';
 
-const stableJson = configure({ deterministic: true }) as (value: unknown) => string;
 const RACE_RETRIES = 3;
 
 export interface CommandContext {
@@ -44,7 +43,7 @@ export async function handleCommand<Command extends JsonObject, Event extends Do
   context: CommandContext,
 ): Promise<CommandResult<State>> {
   const fingerprint = createHash('sha256')
-    .update(stableJson(context.request ?? command))
+    .update(canonicalJson(context.request ?? command))
     .digest('hex');
   if (context.createsStream) {
     const created = await tryCreate(store, streamId, decider, command, context, fingerprint);

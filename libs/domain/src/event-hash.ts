@@ -1,11 +1,6 @@
 import { hash } from 'node:crypto';
-import { configure } from 'safe-stable-stringify';
+import { canonicalJson } from './canonical-json';
 import type { NewEvent } from './event';
-
-// Sorted keys and ES number/string serialisation: RFC 8785 canonical JSON for JSON values (the
-// equivalence with a JCS implementation is a property test), at a fraction of its cost. Not strict:
-// the string hashed is the string stored, so anything non-JSON is dropped alike from both.
-const canonicalJson = configure({ deterministic: true, circularValue: Error }) as (value: unknown) => string;
 
 /** An event serialised once, for the digest and for the store's parameters alike. */
 export interface SerializedEvent {

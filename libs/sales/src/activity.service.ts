@@ -13,13 +13,22 @@ import { CustomersService } from './customers.service';
 import { load } from './load';
 import { OrganisationService } from './organisation.service';
 
+export type OrderLineInput = { sku: string; category: string; quantity: number; unitPrice: number; discount?: number };
+
 export interface PlaceOrderInput {
   id: string;
   repId: string;
   customerId: string;
   placedAt: string;
-  lines: { sku: string; category: string; quantity: number; unitPrice: number; discount?: number }[];
+  lines: OrderLineInput[];
 }
+
+const orderLines = (lines: OrderLineInput[]): OrderLine[] =>
+  lines.map((line, i) => ({
+    ...line,
+    unitPrice: toMoney(line.unitPrice, `lines[${i}].unitPrice`),
+    discount: line.discount ?? 0,
+  }));
 
 /** What reps do in the field: visits and orders. */
 @Injectable()
@@ -35,18 +44,28 @@ export class ActivityService {
     assertMayWrite(principal, 'visits', await this.organisation.repOwnership(visit.repId));
     await this.requireCustomer(visit.customerId);
     const context = commandContext(principal, visit.id, this.clock, true);
-    return registered((await handleCommand(this.store, streams.visit(visit.id), visitDecider, visit, context)).state);
+    const { state } = await handleCommand(
+      this.store,
+      streams.visit(visit.id),
+      visitDecider,
+      { kind: 'log', visit },
+      context,
+    );
+    return registered(state);
+  }
+
+  async closeFollowUp(principal: Principal, visitId: string, outcome: 'completed' | 'missed', on: string) {
+    const visit = await load(this.store, streams.visit(visitId), visitDecider);
+    if (visit.registered) assertMayWrite(principal, 'visits', await this.organisation.repOwnership(visit.repId));
+    const context = commandContext(principal, `${visitId}/follow-up`, this.clock);
+    const command = { kind: 'close-follow-up' as const, outcome, on };
+    return registered((await handleCommand(this.store, streams.visit(visitId), visitDecider, command, context)).state);
   }
 
   async placeOrder(principal: Principal, order: PlaceOrderInput) {
     assertMayWrite(principal, 'orders', await this.organisation.repOwnership(order.repId));
     await this.requireCustomer(order.customerId);
-    const lines: OrderLine[] = order.lines.map((line, i) => ({
-      ...line,
-      unitPrice: toMoney(line.unitPrice, `lines[${i}].unitPrice`),
-      discount: line.discount ?? 0,
-    }));
-    const command = { kind: 'place' as const, ...order, lines };
+    const command = { kind: 'place' as const, ...order, lines: orderLines(order.lines) };
     await handleCommand(
       this.store,
       streams.order(order.id),
@@ -57,19 +76,45 @@ export class ActivityService {
     return this.order(order.id);
   }
 
+  /** An amendment replaces the lines; the order keeps its date, so its month's figure changes. */
+  async amendOrder(
+    principal: Principal,
+    orderId: string,
+    change: { lines: OrderLineInput[]; reason: string },
+    commandId: string,
+  ) {
+    await this.assertMayChangeOrder(principal, orderId);
+    const context = { ...commandContext(principal, commandId, this.clock), request: { orderId, ...change } };
+    const command = { kind: 'amend' as const, lines: orderLines(change.lines), reason: change.reason };
+    await handleCommand(this.store, streams.order(orderId), orderDecider, command, context);
+    return this.order(orderId);
+  }
+
   async cancelOrder(principal: Principal, orderId: string, reason: string) {
-    const placed = await load(this.store, streams.order(orderId), orderDecider);
-    if (placed.status !== 'none')
-      assertMayWrite(principal, 'orders', await this.organisation.repOwnership(placed.repId));
+    await this.assertMayChangeOrder(principal, orderId);
     const context = commandContext(principal, `${orderId}/cancellation`, this.clock);
     await handleCommand(this.store, streams.order(orderId), orderDecider, { kind: 'cancel', reason }, context);
     return this.order(orderId);
   }
 
+  private async assertMayChangeOrder(principal: Principal, orderId: string): Promise<void> {
+    const placed = await load(this.store, streams.order(orderId), orderDecider);
+    if (placed.status !== 'none')
+      assertMayWrite(principal, 'orders', await this.organisation.repOwnership(placed.repId));
+  }
+
+  /** The order as placed, with its current lines and amounts, and how it ended if it did. */
   private async order(orderId: string) {
-    const [placed, cancelled] = await this.store.readStream(streams.order(orderId));
+    const [placed, ...changes] = await this.store.readStream(streams.order(orderId));
+    const amended = changes.filter((e) => e.type === 'OrderAmended').at(-1);
+    const cancelled = changes.find((e) => e.type === 'OrderCancelled');
     return {
       ...placed?.data,
+      ...(amended && {
+        lines: amended.data.lines,
+        netAmount: amended.data.netAmount,
+        amendments: changes.filter((e) => e.type === 'OrderAmended').length,
+      }),
       status: cancelled ? 'cancelled' : 'placed',
       ...(cancelled && { cancellation: cancelled.data }),
     };

@@ -79,6 +79,11 @@ export class LogVisitDto {
   @ApiProperty({ enum: VISIT_KINDS }) @IsIn(VISIT_KINDS) kind!: (typeof VISIT_KINDS)[number];
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) outcome?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 5000) notes?: string;
+  @ApiPropertyOptional({ example: '2026-03-09', description: 'the day the rep promised to follow up' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(DAY, { message: '$property must be YYYY-MM-DD' })
+  followUpOn?: string;
 }
 
 export class OrderLineDto {
@@ -179,4 +184,22 @@ export class ApprovalPolicyDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   threshold?: number;
+}
+
+export class AmendOrderDto {
+  @ApiProperty({ type: [OrderLineDto], description: 'the lines the order has from now on' })
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  lines!: OrderLineDto[];
+  @ApiProperty() @IsString() @Length(1, 1000) reason!: string;
+}
+
+export class CloseFollowUpDto {
+  @ApiProperty({ enum: ['completed', 'missed'] }) @IsIn(['completed', 'missed']) outcome!: 'completed' | 'missed';
+  @ApiProperty({ example: '2026-03-09' })
+  @IsISO8601({ strict: true })
+  @Matches(DAY, { message: '$property must be YYYY-MM-DD' })
+  on!: string;
 }

@@ -1,3 +1,4 @@
+import { sameJson } from '../canonical-json';
 import type { Decider, DomainEvent } from '../decider';
 import { InvalidInputError } from '../errors';
 import type { Money } from '../money';
@@ -20,7 +21,7 @@ export const companySettingsDecider: Decider<TargetApprovalPolicy, CompanySettin
     if (policy.mode === 'above-threshold' && policy.threshold === undefined) {
       throw new InvalidInputError([{ field: 'threshold', message: 'is required when mode is above-threshold' }]);
     }
-    if (JSON.stringify(policy) === JSON.stringify(state.targetApproval)) return [];
+    if (sameJson(policy, state.targetApproval)) return [];
     return [{ type: 'TargetApprovalPolicySet', data: policy }];
   },
   evolve: (_state, event) => ({ targetApproval: event.data }),

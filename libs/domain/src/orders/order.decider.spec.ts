@@ -37,6 +37,28 @@ describe('an order', () => {
   });
 
   describe('placed', () => {
+    it('is amended with new lines, keeping the previous total', () =>
+      spec
+        .given([placed])
+        .when({
+          kind: 'amend',
+          reason: 'customer added a box',
+          lines: [{ sku: 'A', category: 'tools', quantity: 4, unitPrice: '19.99', discount: 0.1 }],
+        })
+        .then([
+          {
+            type: 'OrderAmended',
+            data: {
+              lines: [
+                { sku: 'A', category: 'tools', quantity: 4, unitPrice: '19.99', discount: 0.1, netAmount: '71.96' },
+              ],
+              netAmount: '71.96',
+              previousNetAmount: '53.98',
+              reason: 'customer added a box',
+            },
+          },
+        ]));
+
     it('is cancelled with a reason', () =>
       spec
         .given([placed])
@@ -47,6 +69,12 @@ describe('an order', () => {
   });
 
   describe('cancelled', () => {
+    it('cannot be amended', () =>
+      spec
+        .given([placed, { type: 'OrderCancelled', data: { reason: 'duplicate' } }])
+        .when({ kind: 'amend', reason: 'x', lines: place.lines })
+        .thenThrows(ConflictError, 'already cancelled'));
+
     it('cannot be cancelled twice', () =>
       spec
         .given([placed, { type: 'OrderCancelled', data: { reason: 'duplicate' } }])

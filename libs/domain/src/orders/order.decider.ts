@@ -1,3 +1,4 @@
+import { sameJson } from '../canonical-json';
 import type { Decider, DomainEvent } from '../decider';
 import { ConflictError, NotFoundError } from '../errors';
 import { netAmount, sumMoney, type Money } from '../money';
@@ -7,6 +8,7 @@ export type PricedLine = OrderLine & { netAmount: Money };
 
 export type OrderCommand =
   | { kind: 'place'; id: string; repId: string; customerId: string; placedAt: string; lines: OrderLine[] }
+  | { kind: 'amend'; lines: OrderLine[]; reason: string }
   | { kind: 'cancel'; reason: string };
 
 export type OrderEvent =
@@ -14,9 +16,12 @@ export type OrderEvent =
       'OrderPlaced',
       { id: string; repId: string; customerId: string; placedAt: string; lines: PricedLine[]; netAmount: Money }
     >
+  | DomainEvent<'OrderAmended', { lines: PricedLine[]; netAmount: Money; previousNetAmount: Money; reason: string }>
   | DomainEvent<'OrderCancelled', { reason: string }>;
 
-export type OrderState = { status: 'none' } | { status: 'placed' | 'cancelled'; repId: string; customerId: string };
+export type OrderState =
+  | { status: 'none' }
+  | { status: 'placed' | 'cancelled'; repId: string; customerId: string; lines: PricedLine[]; netAmount: Money };
 
 export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
   initialState: { status: 'none' },
@@ -24,20 +29,27 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
     if (command.kind === 'place') {
       if (state.status !== 'none') throw new ConflictError('this order id is already used');
       const { kind: _kind, ...order } = command;
-      const lines = order.lines.map((line) => ({
-        ...line,
-        netAmount: netAmount(line.quantity, line.unitPrice, line.discount),
-      }));
-      return [{ type: 'OrderPlaced', data: { ...order, lines, netAmount: sumMoney(lines.map((l) => l.netAmount)) } }];
+      return [{ type: 'OrderPlaced', data: { ...order, ...priced(order.lines) } }];
     }
     if (state.status === 'none') throw new NotFoundError('no such order');
     if (state.status === 'cancelled') throw new ConflictError('the order is already cancelled');
-    return [{ type: 'OrderCancelled', data: { reason: command.reason } }];
+    if (command.kind === 'cancel') return [{ type: 'OrderCancelled', data: { reason: command.reason } }];
+    const amended = priced(command.lines);
+    if (sameJson(amended.lines, state.lines)) return [];
+    return [{ type: 'OrderAmended', data: { ...amended, previousNetAmount: state.netAmount, reason: command.reason } }];
   },
   evolve: (state, event) => {
     switch (event.type) {
       case 'OrderPlaced':
-        return { status: 'placed', repId: event.data.repId, customerId: event.data.customerId };
+        return {
+          status: 'placed',
+          repId: event.data.repId,
+          customerId: event.data.customerId,
+          lines: event.data.lines,
+          netAmount: event.data.netAmount,
+        };
+      case 'OrderAmended':
+        return state.status === 'none' ? state : { ...state, lines: event.data.lines, netAmount: event.data.netAmount };
       case 'OrderCancelled':
         return state.status === 'none' ? state : { ...state, status: 'cancelled' };
       default: {
@@ -47,3 +59,12 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
     }
   },
 };
+
+/** Net per line (quantity x unit price x (1 - discount), to the cent) and their exact sum. */
+function priced(lines: OrderLine[]): { lines: PricedLine[]; netAmount: Money } {
+  const pricedLines = lines.map((line) => ({
+    ...line,
+    netAmount: netAmount(line.quantity, line.unitPrice, line.discount),
+  }));
+  return { lines: pricedLines, netAmount: sumMoney(pricedLines.map((l) => l.netAmount)) };
+}
