@@ -193,6 +193,22 @@ describe.each(postgresServers())('every route under random input on $name', (ser
         .tuple(segment('v-1'), nearly({ outcome: 'completed', on: '2026-03-09' }))
         .map(([id, b]) => ['POST', `/v1/visits/${id}/follow-up`, b]),
     ],
+    ['PUT holidays', nearly({ dates: ['2026-12-25'] }).map((b) => ['PUT', '/v1/settings/holidays', b])],
+    [
+      'GET breakdown',
+      fc
+        .tuple(
+          segment('rep-1'),
+          segment('2026-03'),
+          fc.constantFrom('week', 'day', 'year', ''),
+          fc.string({ unit: 'grapheme' }),
+        )
+        .map(([r, m, g, q]) => [
+          'GET',
+          `/v1/reps/${r}/targets/${m}/breakdown?grain=${g}&asOf=${encodeURIComponent(q)}`,
+          undefined,
+        ]),
+    ],
     ['raw bodies', fc.string({ unit: 'binary' }).map((text) => ['POST', '/v1/orders', text])],
   ];
 

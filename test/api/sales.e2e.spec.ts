@@ -150,6 +150,26 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       }
     });
 
+    it('splits a month target over weeks and working days, minus the company holidays', async () => {
+      const path = '/v1/reps/rep-n2/targets/2026-12';
+      await expectStatus(api.call('PUT', path, tokens.director, { amount: 2100, reason: 'plan' }), 200);
+      const before = await expectStatus(api.call('GET', `${path}/breakdown?grain=week`, tokens.manager), 200);
+      expect(before).toMatchObject({ month: '2026-12', amount: 2100, workingDays: 23 });
+      await expectStatus(api.call('PUT', '/v1/settings/holidays', tokens.manager, { dates: ['2026-12-25'] }), 403);
+      await expectStatus(
+        api.call('PUT', '/v1/settings/holidays', tokens.director, { dates: ['2026-12-25', '2026-12-31'] }),
+        200,
+      );
+      const days = await expectStatus(api.call('GET', `${path}/breakdown?grain=day`, tokens.manager), 200);
+      expect(days.workingDays).toBe(21);
+      expect(days.periods).toHaveLength(21);
+      expect(days.periods.map((p: { period: string }) => p.period)).not.toContain('2026-12-25');
+      expect(days.periods.every((p: { amount: string }) => p.amount === '100.00')).toBe(true);
+      await expectStatus(api.call('GET', `${path}/breakdown?grain=quarter`), 400);
+      await expectStatus(api.call('PUT', '/v1/settings/holidays', tokens.director, { dates: ['next friday'] }), 400);
+      await expectStatus(api.call('PUT', '/v1/settings/holidays', tokens.director, { dates: [] }), 200);
+    });
+
     it('does not record a retried PUT twice', async () => {
       const path = '/v1/reps/rep-s1/targets/2026-04';
       await expectStatus(api.call('PUT', path, undefined, { amount: 500, reason: 'plan' }), 200);

@@ -22,8 +22,9 @@ import { CustomersController } from './sales/customers.controller';
 import { OrganisationController } from './sales/organisation.controller';
 import { RepWorkController } from './sales/rep-work.controller';
 import { ImportsController } from './sales/imports.controller';
-import { TargetApprovalSettingsController, TargetsController } from './sales/targets.controller';
+import { SettingsController, TargetsController } from './sales/targets.controller';
 import { CsvImporter } from '@salesledger/sales/csv-import';
+import { CompanySettingsService } from '@salesledger/sales/company-settings.service';
 import { RepWorkService } from '@salesledger/sales/rep-work.service';
 import { CustomersService } from '@salesledger/sales/customers.service';
 import { TargetsService } from '@salesledger/sales/targets.service';
@@ -61,7 +62,7 @@ export class ApiModule implements OnApplicationShutdown {
         CustomersController,
         ActivityController,
         RepWorkController,
-        TargetApprovalSettingsController,
+        SettingsController,
         ImportsController,
       ],
       providers: [
@@ -74,6 +75,7 @@ export class ApiModule implements OnApplicationShutdown {
         CustomersService,
         RepWorkService,
         CsvImporter,
+        CompanySettingsService,
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

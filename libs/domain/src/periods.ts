@@ -1,5 +1,7 @@
+import Big from 'big.js';
 import { DateTime } from 'luxon';
 import { InvalidInputError } from './errors';
+import type { Money } from './money';
 
 export const ISO_WEEK = /^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/;
 
@@ -9,4 +11,62 @@ export function weekStart(week: string, zone = 'utc'): DateTime {
   if (!start?.isValid)
     throw new InvalidInputError([{ field: 'week', message: 'must be an ISO week YYYY-Www that exists' }]);
   return start;
+}
+
+export const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Monday to Friday, minus the company's holidays. */
+export const isWorkingDay = (day: DateTime, holidays: ReadonlySet<string>): boolean =>
+  day.weekday <= 5 && !holidays.has(day.toISODate() as string);
+
+export interface PeriodShare {
+  /** `YYYY-Www` or `YYYY-MM-DD`. */
+  readonly period: string;
+  readonly workingDays: number;
+  readonly amount: Money;
+}
+
+/**
+ * A month's amount split over its weeks or working days in proportion to working days, to the
+ * cent, the shares adding up to the amount exactly (the leftover cents go to the largest
+ * remainders). A week that spans two months contributes only its days in this month.
+ */
+export function monthBreakdown(
+  month: string,
+  amount: Money,
+  grain: 'week' | 'day',
+  holidays: readonly string[],
+): PeriodShare[] {
+  const off = new Set(holidays);
+  const start = DateTime.fromISO(`${month}-01`, { zone: 'utc' });
+  const days: DateTime[] = [];
+  for (let day = start; day.month === start.month; day = day.plus({ days: 1 }))
+    if (isWorkingDay(day, off)) days.push(day);
+  const groups = new Map<string, number>();
+  for (const day of days) {
+    const key = grain === 'day' ? (day.toISODate() as string) : day.toFormat("kkkk-'W'WW");
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  }
+  const cents = allocate(BigInt(new Big(amount).times(100).toFixed(0)), [...groups.values()]);
+  return [...groups].map(([period, workingDays], i) => ({
+    period,
+    workingDays,
+    amount: new Big((cents[i] as bigint).toString()).div(100).toFixed(2),
+  }));
+}
+
+/** Whole units split by weights, exactly: floor each share, then hand the rest to the largest remainders. */
+function allocate(total: bigint, weights: number[]): bigint[] {
+  const sum = BigInt(weights.reduce((a, b) => a + b, 0));
+  if (sum === 0n) return weights.map(() => 0n);
+  const shares = weights.map((w) => (total * BigInt(w)) / sum);
+  const remainders = weights.map((w, i) => [(total * BigInt(w)) % sum, i] as const);
+  remainders.sort((a, b) => (a[0] === b[0] ? a[1] - b[1] : a[0] > b[0] ? -1 : 1));
+  let left = total - shares.reduce((a, b) => a + b, 0n);
+  for (const [, i] of remainders) {
+    if (left === 0n) break;
+    shares[i] = (shares[i] as bigint) + 1n;
+    left--;
+  }
+  return shares;
 }

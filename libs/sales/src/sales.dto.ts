@@ -203,3 +203,15 @@ export class CloseFollowUpDto {
   @Matches(DAY, { message: '$property must be YYYY-MM-DD' })
   on!: string;
 }
+
+export class BreakdownQuery extends AsOfQuery {
+  @ApiProperty({ enum: ['week', 'day'] }) @IsIn(['week', 'day']) grain!: 'week' | 'day';
+}
+
+export class HolidaysDto {
+  @ApiProperty({ example: ['2026-12-25', '2026-12-26'], description: 'every company holiday; replaces the list' })
+  @ArrayMaxSize(1000)
+  @IsISO8601({ strict: true }, { each: true })
+  @Matches(DAY, { each: true, message: 'each of $property must be YYYY-MM-DD' })
+  dates!: string[];
+}

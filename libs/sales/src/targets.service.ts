@@ -2,11 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@salesledger/domain/clock.port';
 import { handleCommand } from '@salesledger/domain/command-handler';
-import {
-  COMPANY_SETTINGS_STREAM,
-  companySettingsDecider,
-  type TargetApprovalPolicy,
-} from '@salesledger/domain/company/company-settings.decider';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '@salesledger/domain/errors';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import { EventStore } from '@salesledger/domain/event-store.port';
@@ -14,8 +9,9 @@ import { toMoney } from '@salesledger/domain/money';
 import { assertMayRead, assertMayWrite, type Principal } from '@salesledger/domain/organisation/access.policy';
 import { streams } from '@salesledger/domain/streams';
 import { MONTH, targetDecider, type TargetCommand, type TargetEvent } from '@salesledger/domain/targets/target.decider';
+import { monthBreakdown } from '@salesledger/domain/periods';
 import { commandContext } from './command-context';
-import { load } from './load';
+import { CompanySettingsService } from './company-settings.service';
 import { OrganisationService } from './organisation.service';
 
 export interface TargetChange {
@@ -35,6 +31,7 @@ export class TargetsService {
     private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly organisation: OrganisationService,
+    private readonly settings: CompanySettingsService,
   ) {}
 
   async set(
@@ -47,7 +44,7 @@ export class TargetsService {
     assertMonth(month);
     assertMayWrite(principal, 'targets', await this.organisation.repOwnership(repId));
     const commandId = key ?? randomUUID();
-    const policy = (await load(this.store, COMPANY_SETTINGS_STREAM, companySettingsDecider)).targetApproval;
+    const policy = (await this.settings.current()).targetApproval;
     const managerChange =
       principal.role === 'manager' ? { proposalId: commandId, proposedBy: principal.userId, policy } : undefined;
     const command: TargetCommand = {
@@ -91,14 +88,6 @@ export class TargetsService {
     };
   }
 
-  async setApprovalPolicy(principal: Principal, policy: TargetApprovalPolicy) {
-    if (principal.role !== 'director' && principal.role !== 'admin')
-      throw new ForbiddenError('only a director sets the approval policy');
-    const context = commandContext(principal, randomUUID(), this.clock);
-    return (await handleCommand(this.store, COMPANY_SETTINGS_STREAM, companySettingsDecider, policy, context)).state
-      .targetApproval;
-  }
-
   /** The target as known at `asOf` (default: now), from the changes recorded up to then. */
   async get(principal: Principal, repId: string, month: string, asOf?: Date) {
     const changes = (await this.history(principal, repId, month)).filter(
@@ -108,6 +97,14 @@ export class TargetsService {
     if (!current)
       throw new NotFoundError(`no target for rep ${repId} in ${month}${asOf ? ` as of ${asOf.toISOString()}` : ''}`);
     return { amount: current.amount, version: current.version };
+  }
+
+  /** The month's target split over its ISO weeks or working days, by working days. */
+  async breakdown(principal: Principal, repId: string, month: string, grain: 'week' | 'day', asOf?: Date) {
+    const { amount, version } = await this.get(principal, repId, month, asOf);
+    const { holidays } = await this.settings.current();
+    const periods = monthBreakdown(month, toMoney(amount, 'amount'), grain, holidays);
+    return { month, amount, version, workingDays: periods.reduce((n, p) => n + p.workingDays, 0), periods };
   }
 
   async history(principal: Principal, repId: string, month: string): Promise<TargetChange[]> {

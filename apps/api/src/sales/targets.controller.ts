@@ -5,7 +5,16 @@ import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { toMoney } from '@salesledger/domain/money';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { IdPipe } from './id.pipe';
-import { ApprovalPolicyDto, AsOfQuery, RejectProposalDto, SetTargetDto } from '@salesledger/sales/sales.dto';
+import {
+  ApprovalPolicyDto,
+  AsOfQuery,
+  BreakdownQuery,
+  HolidaysDto,
+  RejectProposalDto,
+  SetTargetDto,
+} from '@salesledger/sales/sales.dto';
+import { CompanySettingsService } from '@salesledger/sales/company-settings.service';
+import type { TargetApprovalPolicy } from '@salesledger/domain/company/company-settings.decider';
 import { TargetsService } from '@salesledger/sales/targets.service';
 import { IDEMPOTENCY_KEY } from './idempotency-key';
 
@@ -67,6 +76,16 @@ export class TargetsController {
     return this.targets.get(principal, repId, month, query.asOf ? new Date(query.asOf) : undefined);
   }
 
+  @Get('breakdown')
+  breakdown(
+    @CurrentPrincipal() principal: Principal,
+    @Param('repId', IdPipe) repId: string,
+    @Param('month') month: string,
+    @Query() query: BreakdownQuery,
+  ) {
+    return this.targets.breakdown(principal, repId, month, query.grain, query.asOf ? new Date(query.asOf) : undefined);
+  }
+
   @Get('history')
   history(
     @CurrentPrincipal() principal: Principal,
@@ -77,19 +96,28 @@ export class TargetsController {
   }
 }
 
-@ApiTags('targets')
+@ApiTags('settings')
 @ApiBearerAuth()
-@Controller('v1/settings/target-approval')
-export class TargetApprovalSettingsController {
-  constructor(private readonly targets: TargetsService) {}
+@Controller('v1/settings')
+export class SettingsController {
+  constructor(private readonly settings: CompanySettingsService) {}
 
-  @Put()
-  setPolicy(@CurrentPrincipal() principal: Principal, @Body() body: ApprovalPolicyDto) {
-    return this.targets.setApprovalPolicy(
-      principal,
+  @Get()
+  current() {
+    return this.settings.current();
+  }
+
+  @Put('target-approval')
+  setApprovalPolicy(@CurrentPrincipal() principal: Principal, @Body() body: ApprovalPolicyDto) {
+    const policy: TargetApprovalPolicy =
       body.mode === 'off'
         ? { mode: 'off' }
-        : { mode: 'above-threshold', threshold: toMoney(body.threshold ?? -1, 'threshold') },
-    );
+        : { mode: 'above-threshold', threshold: toMoney(body.threshold ?? -1, 'threshold') };
+    return this.settings.change(principal, { kind: 'target-approval', policy });
+  }
+
+  @Put('holidays')
+  setHolidays(@CurrentPrincipal() principal: Principal, @Body() body: HolidaysDto) {
+    return this.settings.change(principal, { kind: 'holidays', dates: body.dates });
   }
 }

@@ -9,20 +9,33 @@ import type { Money } from '../money';
  */
 export type TargetApprovalPolicy = { mode: 'off' } | { mode: 'above-threshold'; threshold: Money };
 
-export type CompanySettingsEvent = DomainEvent<'TargetApprovalPolicySet', TargetApprovalPolicy>;
+export type CompanySettingsCommand =
+  { kind: 'target-approval'; policy: TargetApprovalPolicy } | { kind: 'holidays'; dates: string[] };
 
-export type CompanySettings = { targetApproval: TargetApprovalPolicy };
+export type CompanySettingsEvent =
+  DomainEvent<'TargetApprovalPolicySet', TargetApprovalPolicy> | DomainEvent<'HolidaysSet', { dates: string[] }>;
+
+export type CompanySettings = {
+  targetApproval: TargetApprovalPolicy;
+  /** Days (YYYY-MM-DD) that are not working days although they fall Monday to Friday. */
+  holidays: string[];
+};
 
 export const COMPANY_SETTINGS_STREAM = 'company-settings';
 
-export const companySettingsDecider: Decider<TargetApprovalPolicy, CompanySettingsEvent, CompanySettings> = {
-  initialState: { targetApproval: { mode: 'off' } },
-  decide: (policy, state) => {
+export const companySettingsDecider: Decider<CompanySettingsCommand, CompanySettingsEvent, CompanySettings> = {
+  initialState: { targetApproval: { mode: 'off' }, holidays: [] },
+  decide: (command, state) => {
+    if (command.kind === 'holidays') {
+      const dates = [...new Set(command.dates)].sort();
+      return sameJson(dates, state.holidays) ? [] : [{ type: 'HolidaysSet', data: { dates } }];
+    }
+    const { policy } = command;
     if (policy.mode === 'above-threshold' && policy.threshold === undefined) {
       throw new InvalidInputError([{ field: 'threshold', message: 'is required when mode is above-threshold' }]);
     }
-    if (sameJson(policy, state.targetApproval)) return [];
-    return [{ type: 'TargetApprovalPolicySet', data: policy }];
+    return sameJson(policy, state.targetApproval) ? [] : [{ type: 'TargetApprovalPolicySet', data: policy }];
   },
-  evolve: (_state, event) => ({ targetApproval: event.data }),
+  evolve: (state, event) =>
+    event.type === 'HolidaysSet' ? { ...state, holidays: event.data.dates } : { ...state, targetApproval: event.data },
 };
