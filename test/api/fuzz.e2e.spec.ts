@@ -209,6 +209,15 @@ describe.each(postgresServers())('every route under random input on $name', (ser
           undefined,
         ]),
     ],
+    [
+      'PUT company plan',
+      fc
+        .tuple(
+          segment('2031'),
+          nearly({ amount: 100, weights: Array(12).fill(1), reason: 'r', teams: [{ teamId: 'north', amount: 100 }] }),
+        )
+        .map(([y, b]) => ['PUT', `/v1/company-plans/${y}`, b]),
+    ],
     ['raw bodies', fc.string({ unit: 'binary' }).map((text) => ['POST', '/v1/orders', text])],
   ];
 

@@ -170,6 +170,63 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       await expectStatus(api.call('PUT', '/v1/settings/holidays', tokens.director, { dates: [] }), 200);
     });
 
+    it('sets a company plan, checking every level, and gives each planned rep their monthly targets', async () => {
+      const plan = {
+        amount: 120000,
+        weights: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        reason: 'board approved',
+        teams: [
+          {
+            teamId: 'north',
+            amount: 80000,
+            reps: [
+              { repId: 'rep-n1', amount: 48000 },
+              { repId: 'rep-n2', amount: 32000 },
+            ],
+          },
+          { teamId: 'south', amount: 40000 },
+        ],
+      };
+      await expectStatus(api.call('PUT', '/v1/company-plans/2031', tokens.manager, plan), 403);
+      const broken = { ...plan, teams: [{ ...plan.teams[0], amount: 70000 }, plan.teams[1]] };
+      const refused = await expectStatus(api.call('PUT', '/v1/company-plans/2031', tokens.director, broken), 400);
+      expect(refused.fields.map((f: { field: string }) => f.field)).toEqual(
+        expect.arrayContaining(['teams', 'teams.north.reps']),
+      );
+      const wrongTeam = {
+        ...plan,
+        teams: [plan.teams[0], { teamId: 'south', amount: 40000, reps: [{ repId: 'rep-n1', amount: 40000 }] }],
+      };
+      await expectStatus(api.call('PUT', '/v1/company-plans/2031', tokens.director, wrongTeam), 400);
+
+      const set = await expectStatus(api.call('PUT', '/v1/company-plans/2031', tokens.director, plan), 200);
+      expect(set).toMatchObject({ year: 2031, amount: '120000.00', version: 1, repMonthTargets: 24 });
+      expect(await expectStatus(api.call('GET', '/v1/reps/rep-n1/targets/2031-05'), 200)).toEqual({
+        amount: 4000,
+        version: 1,
+      });
+      const history = await expectStatus(api.call('GET', '/v1/reps/rep-n2/targets/2031-12/history'), 200);
+      expect(history).toEqual([
+        expect.objectContaining({
+          amount: 2666.66,
+          reason: 'company plan 2031 v1: board approved',
+          actor: { userId: 'u-director', role: 'director' },
+        }),
+      ]);
+
+      const before = await api.eventCount();
+      expect(await expectStatus(api.call('PUT', '/v1/company-plans/2031', tokens.director, plan), 200)).toMatchObject({
+        version: 1,
+      });
+      expect(await api.eventCount()).toBe(before);
+      expect(await expectStatus(api.call('GET', '/v1/company-plans/2031', tokens.analyst), 200)).toMatchObject({
+        version: 1,
+        teams: { south: { amount: '40000.00' } },
+      });
+      await expectStatus(api.call('GET', '/v1/company-plans/2031', tokens.rep), 403);
+      await expectStatus(api.call('GET', '/v1/company-plans/1999x'), 400);
+    });
+
     it('does not record a retried PUT twice', async () => {
       const path = '/v1/reps/rep-s1/targets/2026-04';
       await expectStatus(api.call('PUT', path, undefined, { amount: 500, reason: 'plan' }), 200);

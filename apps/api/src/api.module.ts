@@ -23,6 +23,8 @@ import { OrganisationController } from './sales/organisation.controller';
 import { RepWorkController } from './sales/rep-work.controller';
 import { ImportsController } from './sales/imports.controller';
 import { SettingsController, TargetsController } from './sales/targets.controller';
+import { CompanyPlanController } from './sales/company-plan.controller';
+import { CompanyPlanService } from '@salesledger/sales/company-plan.service';
 import { CsvImporter } from '@salesledger/sales/csv-import';
 import { CompanySettingsService } from '@salesledger/sales/company-settings.service';
 import { RepWorkService } from '@salesledger/sales/rep-work.service';
@@ -63,6 +65,7 @@ export class ApiModule implements OnApplicationShutdown {
         ActivityController,
         RepWorkController,
         SettingsController,
+        CompanyPlanController,
         ImportsController,
       ],
       providers: [
@@ -76,6 +79,7 @@ export class ApiModule implements OnApplicationShutdown {
         RepWorkService,
         CsvImporter,
         CompanySettingsService,
+        CompanyPlanService,
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -56,7 +56,7 @@ export function monthBreakdown(
 }
 
 /** Whole units split by weights, exactly: floor each share, then hand the rest to the largest remainders. */
-function allocate(total: bigint, weights: number[]): bigint[] {
+export function allocate(total: bigint, weights: number[]): bigint[] {
   const sum = BigInt(weights.reduce((a, b) => a + b, 0));
   if (sum === 0n) return weights.map(() => 0n);
   const shares = weights.map((w) => (total * BigInt(w)) / sum);

@@ -11,4 +11,5 @@ export const streams = {
   weeklyPapers: (repId: string, week: string) => `papers-${repId}-${week}`,
   review: (id: string) => `review-${id}`,
   customerRequest: (id: string) => `request-${id}`,
+  companyPlan: (year: number) => `company-plan-${year}`,
 };

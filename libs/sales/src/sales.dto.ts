@@ -215,3 +215,45 @@ export class HolidaysDto {
   @Matches(DAY, { each: true, message: 'each of $property must be YYYY-MM-DD' })
   dates!: string[];
 }
+
+export class RepAllocationDto {
+  @ApiProperty() @Matches(ID, ID_RULE) repId!: string;
+  @ApiProperty() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1e12) amount!: number;
+}
+
+export class TeamAllocationDto {
+  @ApiProperty() @Matches(ID, ID_RULE) teamId!: string;
+  @ApiProperty() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1e12) amount!: number;
+  @ApiPropertyOptional({
+    type: [RepAllocationDto],
+    description: "the team's amount split to its reps; must add up to it",
+  })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => RepAllocationDto)
+  @ArrayMaxSize(1000)
+  reps?: RepAllocationDto[];
+}
+
+export class CompanyPlanDto {
+  @ApiProperty({ example: 12_000_000 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1e13)
+  amount!: number;
+  @ApiProperty({
+    example: [0.8, 0.85, 1, 1, 1.05, 0.95, 0.7, 0.65, 1.05, 1.1, 1.25, 1.4],
+    description: '12 positive seasonality weights, January first',
+  })
+  @ArrayMinSize(12)
+  @ArrayMaxSize(12)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
+  @Min(0.000001, { each: true })
+  weights!: number[];
+  @ApiProperty({ type: [TeamAllocationDto], description: 'must add up to the plan amount' })
+  @ValidateNested({ each: true })
+  @Type(() => TeamAllocationDto)
+  @ArrayMaxSize(1000)
+  teams!: TeamAllocationDto[];
+  @ApiProperty() @IsString() @Length(1, 1000) reason!: string;
+}
