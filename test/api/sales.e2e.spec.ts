@@ -516,77 +516,180 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
 
   describe('who may do what (role x ownership)', () => {
     type Ownership = 'own' | 'same team' | 'other team';
+    type Rule = Record<Ownership, 'ok' | 403>;
     const repOf: Record<Ownership, string> = { own: 'rep-n1', 'same team': 'rep-n2', 'other team': 'rep-s1' };
+    const teamOf = (repId: string) => (repId === 'rep-s1' ? 'south' : 'north');
+    const everyone: Rule = { own: 'ok', 'same team': 'ok', 'other team': 'ok' };
+    const nobody: Rule = { own: 403, 'same team': 403, 'other team': 403 };
+    const team: Rule = { own: 'ok', 'same team': 'ok', 'other team': 403 };
+    const self: Rule = { own: 'ok', 'same team': 403, 'other team': 403 };
+    /** What each role may do with a rep's data, by kind of route. */
+    const rules = {
+      repWork: { admin: everyone, director: everyone, manager: team, rep: self, analyst: nobody },
+      management: { admin: everyone, director: everyone, manager: team, rep: nobody, analyst: nobody },
+      reading: { admin: everyone, director: everyone, manager: team, rep: self, analyst: everyone },
+    };
     let n = 0;
-    const routes: Record<string, (repId: string) => [string, string, unknown?]> = {
-      'PUT target': (repId) => ['PUT', `/v1/reps/${repId}/targets/2026-06`, { amount: 100 + ++n, reason: 'matrix' }],
-      'GET target': (repId) => ['GET', `/v1/reps/${repId}/targets/2026-04`],
-      'POST customer': (repId) => ['POST', '/v1/customers', { id: `c-${++n}`, name: 'c', repId, status: 'prospect' }],
-      'POST visit': (repId) => ['POST', '/v1/visits', visit(`v-${++n}`, repId, `cust-${repId}`)],
-      'POST order': (repId) => ['POST', '/v1/orders', order(`o-${++n}`, repId, `cust-${repId}`)],
-      'POST rep': (repId) => [
-        'POST',
-        '/v1/reps',
-        { id: `r-${++n}`, name: 'r', email: 'r@example.com', teamId: repId === 'rep-s1' ? 'south' : 'north' },
-      ],
-      'PUT plan': (repId) => ['PUT', `/v1/reps/${repId}/plans/${uniqueWeek(++n)}`, { content: 'plan' }],
-      'POST review': (repId) => [
-        'POST',
-        '/v1/reviews',
-        { id: `rv-${++n}`, repId, period: '2026-03', score: 3, notes: '' },
-      ],
-      'POST request': (repId) => [
-        'POST',
-        '/v1/customer-requests',
-        { id: `rq-${++n}`, customerId: `cust-${repId}`, subject: 's', receivedAt: '2026-03-02T09:00:00Z' },
-      ],
-    };
-    const ok = {
-      'PUT target': 200,
-      'GET target': 200,
-      'POST customer': 201,
-      'POST visit': 201,
-      'POST order': 201,
-      'POST rep': 201,
-      'PUT plan': 200,
-      'POST review': 201,
-      'POST request': 201,
-    } as Record<string, number>;
-    // Expected status per role and ownership; 'ok' is the route's success status.
-    const allowed: Record<string, Record<string, Record<Ownership, 'ok' | 403>>> = {
-      admin: Object.fromEntries(
-        Object.keys(routes).map((r) => [r, { own: 'ok', 'same team': 'ok', 'other team': 'ok' }]),
-      ),
-      director: Object.fromEntries(
-        Object.keys(routes).map((r) => [r, { own: 'ok', 'same team': 'ok', 'other team': 'ok' }]),
-      ),
-      manager: Object.fromEntries(
-        Object.keys(routes).map((r) => [r, { own: 'ok', 'same team': 'ok', 'other team': 403 }]),
-      ),
-      rep: {
-        'PUT target': { own: 403, 'same team': 403, 'other team': 403 },
-        'GET target': { own: 'ok', 'same team': 403, 'other team': 403 },
-        'POST customer': { own: 'ok', 'same team': 403, 'other team': 403 },
-        'POST visit': { own: 'ok', 'same team': 403, 'other team': 403 },
-        'POST order': { own: 'ok', 'same team': 403, 'other team': 403 },
-        'POST rep': { own: 403, 'same team': 403, 'other team': 403 },
-        'PUT plan': { own: 'ok', 'same team': 403, 'other team': 403 },
-        'POST review': { own: 403, 'same team': 403, 'other team': 403 },
-        'POST request': { own: 'ok', 'same team': 403, 'other team': 403 },
+    const created = async (path: string, body: unknown) => expectStatus(api.call('POST', path, undefined, body), 201);
+    type Request = [string, string, unknown?];
+    const routes: Record<
+      string,
+      { ok: number; rule: keyof typeof rules; request: (repId: string) => Promise<Request> }
+    > = {
+      'PUT target': {
+        ok: 200,
+        rule: 'management',
+        request: async (r) => ['PUT', `/v1/reps/${r}/targets/2026-06`, { amount: 100 + ++n, reason: 'matrix' }],
       },
-      analyst: Object.fromEntries(
-        Object.keys(routes).map((r) => [
-          r,
-          r === 'GET target'
-            ? { own: 'ok', 'same team': 'ok', 'other team': 'ok' }
-            : { own: 403, 'same team': 403, 'other team': 403 },
-        ]),
-      ),
+      'GET target': { ok: 200, rule: 'reading', request: async (r) => ['GET', `/v1/reps/${r}/targets/2026-04`] },
+      'GET history': {
+        ok: 200,
+        rule: 'reading',
+        request: async (r) => ['GET', `/v1/reps/${r}/targets/2026-04/history`],
+      },
+      'GET breakdown': {
+        ok: 200,
+        rule: 'reading',
+        request: async (r) => ['GET', `/v1/reps/${r}/targets/2026-04/breakdown?grain=week`],
+      },
+      'POST rep': {
+        ok: 201,
+        rule: 'management',
+        request: async (r) => [
+          'POST',
+          '/v1/reps',
+          { id: `r-${++n}`, name: 'r', email: 'r@example.com', teamId: teamOf(r) },
+        ],
+      },
+      'POST rep move': {
+        ok: 200,
+        rule: 'management',
+        request: async (r) => {
+          const id = `r-${++n}`;
+          await created('/v1/reps', { id, name: 'r', email: 'r@example.com', teamId: teamOf(r) });
+          return ['POST', `/v1/reps/${id}/move`, { teamId: teamOf(r) === 'north' ? 'south' : 'north' }];
+        },
+      },
+      'POST rep departure': {
+        ok: 200,
+        rule: 'management',
+        request: async (r) => {
+          const id = `r-${++n}`;
+          await created('/v1/reps', { id, name: 'r', email: 'r@example.com', teamId: teamOf(r) });
+          return ['POST', `/v1/reps/${id}/departure`, { reason: 'matrix', leftOn: '2026-06-30' }];
+        },
+      },
+      'POST customer': {
+        ok: 201,
+        rule: 'repWork',
+        request: async (r) => ['POST', '/v1/customers', { id: `c-${++n}`, name: 'c', repId: r, status: 'prospect' }],
+      },
+      'PUT key account': {
+        ok: 200,
+        rule: 'repWork',
+        request: async (r) => {
+          const id = `c-${++n}`;
+          await created('/v1/customers', { id, name: 'c', repId: r });
+          return ['PUT', `/v1/customers/${id}/key-account`, { keyAccount: true }];
+        },
+      },
+      'POST customer loss': {
+        ok: 200,
+        rule: 'repWork',
+        request: async (r) => {
+          const id = `c-${++n}`;
+          await created('/v1/customers', { id, name: 'c', repId: r });
+          return ['POST', `/v1/customers/${id}/loss`, { reason: 'matrix', lostOn: '2026-05-31' }];
+        },
+      },
+      'POST visit': {
+        ok: 201,
+        rule: 'repWork',
+        request: async (r) => ['POST', '/v1/visits', visit(`v-${++n}`, r, `cust-${r}`)],
+      },
+      'POST follow-up': {
+        ok: 200,
+        rule: 'repWork',
+        request: async (r) => {
+          const id = `v-${++n}`;
+          await created('/v1/visits', { ...visit(id, r, `cust-${r}`), followUpOn: '2026-03-09' });
+          return ['POST', `/v1/visits/${id}/follow-up`, { outcome: 'completed', on: '2026-03-09' }];
+        },
+      },
+      'POST order': {
+        ok: 201,
+        rule: 'repWork',
+        request: async (r) => ['POST', '/v1/orders', order(`o-${++n}`, r, `cust-${r}`)],
+      },
+      'POST amendment': {
+        ok: 200,
+        rule: 'repWork',
+        request: async (r) => {
+          const id = `o-${++n}`;
+          await created('/v1/orders', order(id, r, `cust-${r}`));
+          return [
+            'POST',
+            `/v1/orders/${id}/amendments`,
+            { reason: 'matrix', lines: [{ sku: 'B', category: 'x', quantity: 1, unitPrice: 1 }] },
+          ];
+        },
+      },
+      'POST cancellation': {
+        ok: 200,
+        rule: 'repWork',
+        request: async (r) => {
+          const id = `o-${++n}`;
+          await created('/v1/orders', order(id, r, `cust-${r}`));
+          return ['POST', `/v1/orders/${id}/cancellation`, { reason: 'matrix' }];
+        },
+      },
+      'PUT plan': {
+        ok: 200,
+        rule: 'repWork',
+        request: async (r) => ['PUT', `/v1/reps/${r}/plans/${uniqueWeek(++n)}`, { content: 'plan' }],
+      },
+      'PUT report': {
+        ok: 200,
+        rule: 'repWork',
+        request: async (r) => ['PUT', `/v1/reps/${r}/reports/${uniqueWeek(++n)}`, { content: 'report' }],
+      },
+      'POST review': {
+        ok: 201,
+        rule: 'management',
+        request: async (r) => [
+          'POST',
+          '/v1/reviews',
+          { id: `rv-${++n}`, repId: r, period: '2026-03', score: 3, notes: '' },
+        ],
+      },
+      'POST request': {
+        ok: 201,
+        rule: 'repWork',
+        request: async (r) => [
+          'POST',
+          '/v1/customer-requests',
+          { id: `rq-${++n}`, customerId: `cust-${r}`, subject: 's', receivedAt: '2026-03-02T09:00:00Z' },
+        ],
+      },
+      'POST request answer': {
+        ok: 200,
+        rule: 'repWork',
+        request: async (r) => {
+          const id = `rq-${++n}`;
+          await created('/v1/customer-requests', {
+            id,
+            customerId: `cust-${r}`,
+            subject: 's',
+            receivedAt: '2026-03-02T09:00:00Z',
+          });
+          return ['POST', `/v1/customer-requests/${id}/answer`, { answeredAt: '2026-03-02T10:00:00Z' }];
+        },
+      },
     };
-    const cases = Object.entries(allowed).flatMap(([role, byRoute]) =>
-      Object.entries(byRoute).flatMap(([route, byOwner]) =>
+    const cases = Object.entries(routes).flatMap(([route, { ok, rule }]) =>
+      Object.entries(rules[rule]).flatMap(([role, byOwner]) =>
         (Object.keys(byOwner) as Ownership[]).map(
-          (owner) => [role, route, owner, byOwner[owner] === 'ok' ? ok[route] : 403] as const,
+          (owner) => [role, route, owner, byOwner[owner] === 'ok' ? ok : 403] as const,
         ),
       ),
     );
@@ -601,11 +704,59 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
     });
 
     it.each(cases)('%s: %s of the %s rep -> %s', async (role, route, owner, status) => {
-      const [method, path, body] = routes[route]!(repOf[owner]);
+      const [method, path, body] = await routes[route]!.request(repOf[owner]);
       const before = await api.eventCount();
       const answer = await api.call(method, path, tokens[role], body);
       expect({ status: answer.status, body: answer.body }).toMatchObject({ status });
       if (status === 403) expect(await api.eventCount()).toBe(before);
+    });
+
+    /** Organisation-wide routes: no owner, only the role counts. */
+    const orgRoutes: [string, number, Record<string, 'ok' | 403>, () => Request][] = [
+      [
+        'POST user',
+        201,
+        { admin: 'ok', director: 403, manager: 403, rep: 403, analyst: 403 },
+        () => ['POST', '/v1/users', { id: `u-${++n}`, name: 'u', email: 'u@example.com', role: 'analyst' }],
+      ],
+      [
+        'POST token',
+        201,
+        { admin: 'ok', director: 403, manager: 403, rep: 403, analyst: 403 },
+        () => ['POST', '/v1/users/u-analyst/tokens'],
+      ],
+      [
+        'POST team',
+        201,
+        { admin: 'ok', director: 'ok', manager: 403, rep: 403, analyst: 403 },
+        () => ['POST', '/v1/teams', { id: `t-${++n}`, name: 't' }],
+      ],
+      [
+        'PUT holidays',
+        200,
+        { admin: 'ok', director: 'ok', manager: 403, rep: 403, analyst: 403 },
+        () => ['PUT', '/v1/settings/holidays', { dates: [] }],
+      ],
+      [
+        'PUT approval policy',
+        200,
+        { admin: 'ok', director: 'ok', manager: 403, rep: 403, analyst: 403 },
+        () => ['PUT', '/v1/settings/target-approval', { mode: 'off' }],
+      ],
+      [
+        'GET company plan',
+        404,
+        { admin: 'ok', director: 'ok', manager: 'ok', rep: 403, analyst: 'ok' },
+        () => ['GET', '/v1/company-plans/2040'],
+      ],
+    ];
+    it.each(
+      orgRoutes.flatMap(([route, ok, byRole, request]) =>
+        Object.entries(byRole).map(([role, cell]) => [role, route, cell === 'ok' ? ok : 403, request] as const),
+      ),
+    )('%s: %s -> %s', async (role, _route, status, request) => {
+      const [method, path, body] = request();
+      expect((await api.call(method, path, tokens[role], body)).status).toBe(status);
     });
   });
 });
