@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { postgresServers } from '../support/postgres-servers';
-import { startApi, type ApiUnderTest } from '../support/api-app';
+import { ADMIN_TOKEN, startApi, type ApiUnderTest } from '../support/api-app';
 
 /** Bodies near the valid shape as well as arbitrary JSON, so validation is probed field by field. */
 const nearly = (valid: Record<string, unknown>) =>
@@ -229,6 +229,49 @@ describe.each(postgresServers())('every route under random input on $name', (ser
         expect(status).toBeLessThan(500);
         if (status >= 400) expect(await api.eventCount()).toBe(before);
       }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('POST /v1/imports never answers 5xx to any CSV, header or mapping', async () => {
+    const csvCell = fc.oneof(
+      fc.constantFrom(
+        'rep-1',
+        'cust-1',
+        '2026-03-02T09:00:00Z',
+        'follow-up',
+        '',
+        '"',
+        'a"b',
+        '"open',
+        '\u0000',
+        'x,y,z',
+      ),
+      fc.string({ unit: 'grapheme', maxLength: 12 }),
+    );
+    const csv = fc
+      .tuple(
+        fc.constantFrom('id,repId,customerId,occurredAt,kind', 'id,name,repId', 'a,b', ''),
+        fc.array(
+          fc.array(csvCell, { maxLength: 6 }).map((cells) => cells.join(',')),
+          { maxLength: 5 },
+        ),
+      )
+      .map(([header, rows]) => [header, ...rows].join('\n'));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('visits', 'customers', 'orders', 'invoices'),
+        csv,
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+        async (kind, body, map) => {
+          const response = await fetch(`${await api.app.getUrl()}/v1/imports/${kind}?map=${encodeURIComponent(map)}`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'text/csv' },
+            body,
+          });
+          expect(response.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 80 },
     );
   });

@@ -104,5 +104,23 @@ describe.each(postgresServers())('CSV import on $name', (server) => {
       errors: [{ row: 3, field: 'occurredAt' }],
     });
     expect((await api.call('POST', '/v1/imports/invoices', undefined, 'a,b')).status).toBe(400);
+
+    const malformed = [
+      'id,repId,customerId,occurredAt,kind',
+      'v-3,rep-2,c-visits,2026-03-02T09:00:00Z,follow-up',
+      'v"4,rep-2,c-visits,2026-03-02T09:00:00Z,follow-up',
+    ].join('\n');
+    const answer = await fetch(`${await api.app.getUrl()}/v1/imports/visits`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'text/csv' },
+      body: malformed,
+    });
+    expect(answer.status).toBe(201);
+    expect(await answer.json()).toMatchObject({
+      rows: 2,
+      imported: 1,
+      rejected: 1,
+      errors: [{ row: 3, field: 'row', message: expect.stringContaining('Quote') }],
+    });
   });
 });

@@ -77,8 +77,15 @@ export class CsvImporter {
         bom: true,
         trim: true,
         skip_empty_lines: true,
+        // A malformed record (an odd quote, too many fields) is that row's error, not the file's.
+        skip_records_with_error: true,
       }),
     );
+    parser.on('skip', (error: Error & { lines?: number }) => {
+      stats.rows++;
+      stats.rejected++;
+      options.onRowError?.({ row: error.lines ?? 0, field: 'row', message: error.message });
+    });
     const inFlight = new Set<Promise<void>>();
     for await (const unit of units(parser, options.kind, stats)) {
       const work = this.importUnit(unit, options, stats).finally(() => inFlight.delete(work));
