@@ -227,6 +227,35 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       await expectStatus(api.call('GET', '/v1/company-plans/1999x'), 400);
     });
 
+    it('splits a target by product category when asked, and keeps the split in the history', async () => {
+      const path = '/v1/reps/rep-s1/targets/2026-09';
+      const split = {
+        amount: 1000,
+        reason: 'by line',
+        categories: [
+          { category: 'tools', amount: 700 },
+          { category: 'parts', amount: 300 },
+        ],
+      };
+      expect(await expectStatus(api.call('PUT', path, tokens.director, split), 200)).toEqual({
+        amount: 1000,
+        version: 1,
+        categories: { tools: 700, parts: 300 },
+      });
+      await expectStatus(
+        api.call('PUT', path, tokens.director, { ...split, categories: [{ category: 'tools', amount: 1 }] }),
+        400,
+      );
+      expect(await expectStatus(api.call('GET', path), 200)).toEqual({
+        amount: 1000,
+        version: 1,
+        categories: { tools: 700, parts: 300 },
+      });
+      expect((await expectStatus(api.call('GET', `${path}/history`), 200))[0]).toMatchObject({
+        categories: { tools: 700, parts: 300 },
+      });
+    });
+
     it('does not record a retried PUT twice', async () => {
       const path = '/v1/reps/rep-s1/targets/2026-04';
       await expectStatus(api.call('PUT', path, undefined, { amount: 500, reason: 'plan' }), 200);

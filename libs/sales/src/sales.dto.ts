@@ -62,7 +62,22 @@ export class CreateCustomerDto {
   status?: 'prospect' | 'customer';
 }
 
+export class CategoryTargetDto {
+  @ApiProperty({ example: 'tools' }) @IsString() @Length(1, 100) category!: string;
+  @ApiProperty() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1e12) amount!: number;
+}
+
 export class SetTargetDto {
+  @ApiPropertyOptional({
+    type: [CategoryTargetDto],
+    description: 'the amount split by product category; must add up to it',
+  })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => CategoryTargetDto)
+  @ArrayMaxSize(200)
+  categories?: CategoryTargetDto[];
+
   @ApiProperty({ example: 120000 })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)

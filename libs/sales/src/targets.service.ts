@@ -19,6 +19,8 @@ export interface TargetChange {
   amount: number;
   previousAmount: number | null;
   reason: string;
+  /** Present when the target was split by product category. */
+  categories?: Record<string, number>;
   actor: { userId: string; role: string };
   /** Who approved a manager's proposal; null for a change that needed no approval. */
   approver: { userId: string; role: string } | null;
@@ -38,7 +40,7 @@ export class TargetsService {
     principal: Principal,
     repId: string,
     month: string,
-    change: { amount: number; reason: string },
+    change: { amount: number; reason: string; categories?: { category: string; amount: number }[] },
     key?: string,
   ) {
     assertMonth(month);
@@ -53,14 +55,26 @@ export class TargetsService {
       month,
       amount: toMoney(change.amount, 'amount'),
       reason: change.reason,
+      ...(change.categories && {
+        categories: Object.fromEntries(
+          change.categories.map((c) => [c.category, toMoney(c.amount, `categories.${c.category}`)]),
+        ),
+      }),
       managerChange,
     };
-    const context = { ...commandContext(principal, commandId, this.clock), request: { repId, month, ...change } };
+    const request = {
+      repId,
+      month,
+      amount: change.amount,
+      reason: change.reason,
+      categories: change.categories?.map((c) => ({ ...c })) ?? [],
+    };
+    const context = { ...commandContext(principal, commandId, this.clock), request };
     const { state } = await handleCommand(this.store, streams.target(repId, month), targetDecider, command, context);
     const proposal = state.proposals[commandId];
     if (proposal?.status === 'pending')
       return { proposalId: commandId, status: 'pending', amount: Number(proposal.amount) };
-    return { amount: Number(state.amount), version: state.version };
+    return { amount: Number(state.amount), version: state.version, ...categoriesOf(state.categories) };
   }
 
   /** Approving or rejecting is a director's (or admin's) call, never the proposer's. */
@@ -96,7 +110,11 @@ export class TargetsService {
     const current = changes.at(-1);
     if (!current)
       throw new NotFoundError(`no target for rep ${repId} in ${month}${asOf ? ` as of ${asOf.toISOString()}` : ''}`);
-    return { amount: current.amount, version: current.version };
+    return {
+      amount: current.amount,
+      version: current.version,
+      ...(current.categories && { categories: current.categories }),
+    };
   }
 
   /** The month's target split over its ISO weeks or working days, by working days. */
@@ -125,6 +143,7 @@ export class TargetsService {
             amount: Number(event.data.amount),
             previousAmount: previous === null ? null : Number(previous),
             reason: event.data.reason,
+            ...categoriesOf(event.data.categories),
             actor: approved ? (proposers.get(event.data.proposalId) ?? event.metadata.actor) : event.metadata.actor,
             approver: approved ? event.metadata.actor : null,
             recordedAt: event.metadata.recordedAt,
@@ -133,6 +152,12 @@ export class TargetsService {
       })
       .map((change, i) => ({ version: i + 1, ...change }));
   }
+}
+
+function categoriesOf(categories: Readonly<Record<string, string>> | undefined) {
+  return categories
+    ? { categories: Object.fromEntries(Object.entries(categories).map(([c, a]) => [c, Number(a)])) }
+    : {};
 }
 
 function assertMonth(month: string): void {

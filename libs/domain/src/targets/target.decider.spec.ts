@@ -23,6 +23,18 @@ describe('a rep monthly target', () => {
         .when({ ...set, month: '2026-13' })
         .thenThrows(InvalidInputError, 'must be YYYY-MM'));
 
+    it('is set split by product category', () =>
+      spec
+        .given([])
+        .when({ ...set, categories: { tools: '600.00', parts: '400.00' } })
+        .then([{ type: 'TargetSet', data: { ...change, categories: { tools: '600.00', parts: '400.00' } } }]));
+
+    it('refuses categories that do not add up to the amount', () =>
+      spec
+        .given([])
+        .when({ ...set, categories: { tools: '600.00', parts: '300.00' } })
+        .thenThrows(InvalidInputError, 'add up to 900.00, not the amount 1000.00'));
+
     it('refuses a blank reason', () =>
       spec
         .given([])

@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import type { TargetApprovalPolicy } from '../company/company-settings.decider';
+import { sameJson } from '../canonical-json';
 import type { Decider, DomainEvent } from '../decider';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import type { Money } from '../money';
@@ -13,13 +14,15 @@ export type TargetCommand =
       month: string;
       amount: Money;
       reason: string;
+      /** The amount split by product category; the parts must add up to it. */
+      categories?: Record<string, Money>;
       /** Set when the change comes from a manager: the company policy may make it a proposal. */
       managerChange?: { proposalId: string; proposedBy: string; policy: TargetApprovalPolicy };
     }
   | { kind: 'approve'; proposalId: string }
   | { kind: 'reject'; proposalId: string; reason: string };
 
-type Change = { repId: string; month: string; amount: Money; reason: string };
+type Change = { repId: string; month: string; amount: Money; reason: string; categories?: Record<string, Money> };
 
 export type TargetEvent =
   | DomainEvent<'TargetSet', Change>
@@ -38,6 +41,7 @@ export interface Proposal extends Change {
 
 export interface TargetState {
   readonly amount: Money | null;
+  readonly categories?: Readonly<Record<string, Money>>;
   readonly reason: string | null;
   /** 1 for the first setting, +1 for every change that took effect. */
   readonly version: number;
@@ -67,7 +71,13 @@ export const targetDecider: Decider<TargetCommand, TargetEvent, TargetState> = {
     switch (event.type) {
       case 'TargetSet':
       case 'TargetRevised':
-        return { ...state, amount: event.data.amount, reason: event.data.reason, version: state.version + 1 };
+        return {
+          ...state,
+          amount: event.data.amount,
+          reason: event.data.reason,
+          categories: event.data.categories,
+          version: state.version + 1,
+        };
       case 'TargetProposed': {
         const { proposalId, ...proposal } = event.data;
         return { ...state, proposals: { ...state.proposals, [proposalId]: { ...proposal, status: 'pending' } } };
@@ -76,6 +86,7 @@ export const targetDecider: Decider<TargetCommand, TargetEvent, TargetState> = {
         return {
           amount: event.data.amount,
           reason: event.data.reason,
+          categories: event.data.categories,
           version: state.version + 1,
           proposals: withStatus(state, event.data.proposalId, 'approved'),
         };
@@ -93,8 +104,22 @@ function decideSet(command: Extract<TargetCommand, { kind: 'set' }>, state: Targ
   const { kind: _kind, managerChange, ...change } = command;
   if (!MONTH.test(change.month)) throw new InvalidInputError([{ field: 'month', message: 'must be YYYY-MM' }]);
   if (change.reason.trim() === '') throw new InvalidInputError([{ field: 'reason', message: 'must not be empty' }]);
+  const parts = Object.values(change.categories ?? {});
+  if (parts.length > 0 && !parts.reduce((sum, part) => sum.plus(part), new Big(0)).eq(change.amount)) {
+    throw new InvalidInputError([
+      {
+        field: 'categories',
+        message: `add up to ${parts.reduce((sum, part) => sum.plus(part), new Big(0)).toFixed(2)}, not the amount ${change.amount}`,
+      },
+    ]);
+  }
   // Setting what is already set, for the same reason, changes nothing: a plain PUT retry.
-  if (state.amount === change.amount && state.reason === change.reason) return [];
+  if (
+    state.amount === change.amount &&
+    state.reason === change.reason &&
+    sameJson(state.categories ?? {}, change.categories ?? {})
+  )
+    return [];
   if (managerChange && needsApproval(managerChange.policy, state.amount, change.amount)) {
     const { proposalId, proposedBy } = managerChange;
     return [{ type: 'TargetProposed', data: { ...change, proposalId, proposedBy } }];
