@@ -218,6 +218,14 @@ describe.each(postgresServers())('every route under random input on $name', (ser
         )
         .map(([y, b]) => ['PUT', `/v1/company-plans/${y}`, b]),
     ],
+    [
+      'PUT papers due',
+      nearly({ plan: { weekday: 1, hour: 9 }, report: { weekday: 5, hour: 18 } }).map((b) => [
+        'PUT',
+        '/v1/settings/papers-due',
+        b,
+      ]),
+    ],
     ['raw bodies', fc.string({ unit: 'binary' }).map((text) => ['POST', '/v1/orders', text])],
   ];
 

@@ -504,6 +504,33 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       await expectStatus(api.call('PUT', '/v1/reps/rep-n2/plans/2026-W10', tokens.rep, { content: 'x' }), 403);
     });
 
+    it("judges lateness by the company's cadence", async () => {
+      const due = { plan: { weekday: 2, hour: 12 }, report: { weekday: 5, hour: 18 } };
+      await expectStatus(api.call('PUT', '/v1/settings/papers-due', tokens.manager, due), 403);
+      await expectStatus(
+        api.call('PUT', '/v1/settings/papers-due', tokens.director, { ...due, plan: { weekday: 8, hour: 12 } }),
+        400,
+      );
+      expect(await expectStatus(api.call('PUT', '/v1/settings/papers-due', tokens.director, due), 200)).toMatchObject({
+        papersDue: due,
+      });
+      try {
+        const plan = await expectStatus(
+          api.call('PUT', '/v1/reps/rep-n1/plans/2026-W11', tokens.rep, { content: 'x' }),
+          200,
+        );
+        expect(plan).toMatchObject({ dueAt: '2026-03-10T12:00:00.000Z' });
+      } finally {
+        await expectStatus(
+          api.call('PUT', '/v1/settings/papers-due', tokens.director, {
+            plan: { weekday: 1, hour: 9 },
+            report: { weekday: 5, hour: 18 },
+          }),
+          200,
+        );
+      }
+    });
+
     it('records a review with a discipline score of 1 to 5; a rep cannot review', async () => {
       const review = { id: 'review-1', repId: 'rep-n2', period: '2026-03', score: 4, notes: 'steady' };
       expect(await expectStatus(api.call('POST', '/v1/reviews', tokens.manager, review), 201)).toEqual(review);
@@ -765,6 +792,12 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
         200,
         { admin: 'ok', director: 'ok', manager: 403, rep: 403, analyst: 403 },
         () => ['PUT', '/v1/settings/holidays', { dates: [] }],
+      ],
+      [
+        'PUT papers due',
+        200,
+        { admin: 'ok', director: 'ok', manager: 403, rep: 403, analyst: 403 },
+        () => ['PUT', '/v1/settings/papers-due', { plan: { weekday: 1, hour: 9 }, report: { weekday: 5, hour: 18 } }],
       ],
       [
         'PUT approval policy',

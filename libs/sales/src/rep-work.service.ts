@@ -9,6 +9,7 @@ import { customerRequestDecider, DEFAULT_SLA_HOURS } from '@salesledger/domain/r
 import { reviewDecider, type ReviewData } from '@salesledger/domain/reviews/review.decider';
 import { streams } from '@salesledger/domain/streams';
 import { commandContext } from './command-context';
+import { CompanySettingsService } from './company-settings.service';
 import { CustomersService } from './customers.service';
 import { OrganisationService } from './organisation.service';
 
@@ -20,6 +21,7 @@ export class RepWorkService {
     private readonly clock: Clock,
     private readonly organisation: OrganisationService,
     private readonly customers: CustomersService,
+    private readonly settings: CompanySettingsService,
   ) {}
 
   /** Submission time is the server's clock: lateness is not the client's to claim. */
@@ -27,7 +29,8 @@ export class RepWorkService {
     assertMayWrite(principal, 'plans', await this.organisation.repOwnership(repId));
     const request = { paper, repId, week, content };
     const context = { ...commandContext(principal, `${paper}/${repId}/${week}`, this.clock), request };
-    const command = { ...request, submittedAt: context.now.toISOString() };
+    const due = (await this.settings.current()).papersDue[paper];
+    const command = { ...request, submittedAt: context.now.toISOString(), due };
     const { state } = await handleCommand(
       this.store,
       streams.weeklyPapers(repId, week),

@@ -272,3 +272,17 @@ export class CompanyPlanDto {
   teams!: TeamAllocationDto[];
   @ApiProperty() @IsString() @Length(1, 1000) reason!: string;
 }
+
+export class PaperDueDto {
+  @ApiProperty({ minimum: 1, maximum: 7, description: 'ISO weekday, 1 = Monday' })
+  @IsInt()
+  @Min(1)
+  @Max(7)
+  weekday!: number;
+  @ApiProperty({ minimum: 0, maximum: 23 }) @IsInt() @Min(0) @Max(23) hour!: number;
+}
+
+export class PapersDueDto {
+  @ApiProperty({ type: PaperDueDto }) @ValidateNested() @Type(() => PaperDueDto) plan!: PaperDueDto;
+  @ApiProperty({ type: PaperDueDto }) @ValidateNested() @Type(() => PaperDueDto) report!: PaperDueDto;
+}

@@ -10,6 +10,7 @@ import {
   AsOfQuery,
   BreakdownQuery,
   HolidaysDto,
+  PapersDueDto,
   RejectProposalDto,
   SetTargetDto,
 } from '@salesledger/sales/sales.dto';
@@ -114,6 +115,14 @@ export class SettingsController {
         ? { mode: 'off' }
         : { mode: 'above-threshold', threshold: toMoney(body.threshold ?? -1, 'threshold') };
     return this.settings.change(principal, { kind: 'target-approval', policy });
+  }
+
+  @Put('papers-due')
+  setPapersDue(@CurrentPrincipal() principal: Principal, @Body() body: PapersDueDto) {
+    return this.settings.change(principal, {
+      kind: 'papers-due',
+      due: { plan: { ...body.plan }, report: { ...body.report } },
+    });
   }
 
   @Put('holidays')

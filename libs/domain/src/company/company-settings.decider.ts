@@ -2,6 +2,7 @@ import { sameJson } from '../canonical-json';
 import type { Decider, DomainEvent } from '../decider';
 import { InvalidInputError } from '../errors';
 import type { Money } from '../money';
+import { DEFAULT_PAPERS_DUE, type PapersDue } from '../plans/weekly-plan.decider';
 
 /**
  * Whether a manager's target change needs a director's approval: never, or when it moves the
@@ -10,22 +11,31 @@ import type { Money } from '../money';
 export type TargetApprovalPolicy = { mode: 'off' } | { mode: 'above-threshold'; threshold: Money };
 
 export type CompanySettingsCommand =
-  { kind: 'target-approval'; policy: TargetApprovalPolicy } | { kind: 'holidays'; dates: string[] };
+  | { kind: 'target-approval'; policy: TargetApprovalPolicy }
+  | { kind: 'holidays'; dates: string[] }
+  | { kind: 'papers-due'; due: PapersDue };
 
 export type CompanySettingsEvent =
-  DomainEvent<'TargetApprovalPolicySet', TargetApprovalPolicy> | DomainEvent<'HolidaysSet', { dates: string[] }>;
+  | DomainEvent<'TargetApprovalPolicySet', TargetApprovalPolicy>
+  | DomainEvent<'HolidaysSet', { dates: string[] }>
+  | DomainEvent<'PapersDueSet', PapersDue>;
 
 export type CompanySettings = {
   targetApproval: TargetApprovalPolicy;
   /** Days (YYYY-MM-DD) that are not working days although they fall Monday to Friday. */
   holidays: string[];
+  /** When weekly plans and reports are due. */
+  papersDue: PapersDue;
 };
 
 export const COMPANY_SETTINGS_STREAM = 'company-settings';
 
 export const companySettingsDecider: Decider<CompanySettingsCommand, CompanySettingsEvent, CompanySettings> = {
-  initialState: { targetApproval: { mode: 'off' }, holidays: [] },
+  initialState: { targetApproval: { mode: 'off' }, holidays: [], papersDue: DEFAULT_PAPERS_DUE },
   decide: (command, state) => {
+    if (command.kind === 'papers-due') {
+      return sameJson(command.due, state.papersDue) ? [] : [{ type: 'PapersDueSet', data: command.due }];
+    }
     if (command.kind === 'holidays') {
       const dates = [...new Set(command.dates)].sort();
       return sameJson(dates, state.holidays) ? [] : [{ type: 'HolidaysSet', data: { dates } }];
@@ -36,6 +46,18 @@ export const companySettingsDecider: Decider<CompanySettingsCommand, CompanySett
     }
     return sameJson(policy, state.targetApproval) ? [] : [{ type: 'TargetApprovalPolicySet', data: policy }];
   },
-  evolve: (state, event) =>
-    event.type === 'HolidaysSet' ? { ...state, holidays: event.data.dates } : { ...state, targetApproval: event.data },
+  evolve: (state, event) => {
+    switch (event.type) {
+      case 'HolidaysSet':
+        return { ...state, holidays: event.data.dates };
+      case 'PapersDueSet':
+        return { ...state, papersDue: event.data };
+      case 'TargetApprovalPolicySet':
+        return { ...state, targetApproval: event.data };
+      default: {
+        const unreachable: never = event;
+        return unreachable;
+      }
+    }
+  },
 };

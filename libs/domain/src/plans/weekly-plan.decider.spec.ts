@@ -1,10 +1,16 @@
 import { specFor } from '../../../../test/support/decider-spec';
 import { ConflictError, InvalidInputError } from '../errors';
-import { weeklyPapersDecider } from './weekly-plan.decider';
+import { DEFAULT_PAPERS_DUE, weeklyPapersDecider } from './weekly-plan.decider';
 
 const spec = specFor(weeklyPapersDecider);
 // ISO week 2026-W10 starts on Monday 2 March 2026.
-const plan = { paper: 'plan' as const, repId: 'rep-1', week: '2026-W10', content: 'visit Acme' };
+const plan = {
+  paper: 'plan' as const,
+  repId: 'rep-1',
+  week: '2026-W10',
+  content: 'visit Acme',
+  due: DEFAULT_PAPERS_DUE.plan,
+};
 
 describe("a rep's weekly plan and report", () => {
   it('counts a plan submitted by Monday 09:00 as on time', () =>
@@ -34,7 +40,7 @@ describe("a rep's weekly plan and report", () => {
   it('is due on Friday 18:00 for the report', () =>
     spec
       .given([])
-      .when({ ...plan, paper: 'report', submittedAt: '2026-03-06T17:00:00.000Z' })
+      .when({ ...plan, paper: 'report', due: DEFAULT_PAPERS_DUE.report, submittedAt: '2026-03-06T17:00:00.000Z' })
       .then([
         expect.objectContaining({
           type: 'WeeklyReportSubmitted',
@@ -53,6 +59,16 @@ describe("a rep's weekly plan and report", () => {
       .when({ ...plan, paper: 'report', submittedAt: '2026-03-06T08:30:00.000Z' })
       .then([expect.anything() as never]);
   });
+
+  it("follows the company's cadence: a plan due Tuesday noon", () =>
+    spec
+      .given([])
+      .when({ ...plan, due: { weekday: 2, hour: 12 }, submittedAt: '2026-03-03T11:00:00.000Z' })
+      .then([
+        expect.objectContaining({
+          data: expect.objectContaining({ dueAt: '2026-03-03T12:00:00.000Z', late: false }),
+        }) as never,
+      ]));
 
   it('refuses a week that does not exist', () =>
     spec
