@@ -93,52 +93,56 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'salesledger-bench-api-'));
   await chmod(dataDir, 0o755);
   const embedded = process.env.BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres(dataDir);
-  const url = process.env.BENCH_DATABASE_URL ?? (embedded?.url as string);
-  const runtime = await openRuntime(
-    loadConfig({ EVENT_STORE_URL: url, SALESLEDGER_BOOTSTRAP_TOKEN: TOKEN, LOG_LEVEL: 'silent' }),
-    pino({ level: 'silent' }),
-  );
-  const app = await NestFactory.create(BenchModule.register(runtime), { logger: ['error'], abortOnError: false });
-  // The baseline: same app, same store, same event, none of the command path.
-  await app.listen(0, '127.0.0.1');
-  const base = await app.getUrl();
-  const post = (path: string, body: object) =>
-    fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  await post('/v1/teams', { id: 'north', name: 'North' });
-  await post('/v1/reps', { id: 'rep-1', name: 'Ann', email: 'ann@example.com', teamId: 'north' });
-  await post('/v1/customers', { id: 'cust-1', name: 'Acme', repId: 'rep-1' });
+  // A failed run must not leave its PostgreSQL behind.
+  try {
+    const url = process.env.BENCH_DATABASE_URL ?? (embedded?.url as string);
+    const runtime = await openRuntime(
+      loadConfig({ EVENT_STORE_URL: url, SALESLEDGER_BOOTSTRAP_TOKEN: TOKEN, LOG_LEVEL: 'silent' }),
+      pino({ level: 'silent' }),
+    );
+    const app = await NestFactory.create(BenchModule.register(runtime), { logger: ['error'], abortOnError: false });
+    // The baseline: same app, same store, same event, none of the command path.
+    await app.listen(0, '127.0.0.1');
+    const base = await app.getUrl();
+    const post = (path: string, body: object) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    await post('/v1/teams', { id: 'north', name: 'North' });
+    await post('/v1/reps', { id: 'rep-1', name: 'Ann', email: 'ann@example.com', teamId: 'north' });
+    await post('/v1/customers', { id: 'cust-1', name: 'Acme', repId: 'rep-1' });
 
-  const results = [];
-  for (const route of [...routes, { name: 'bare append (baseline)', path: '/bench/bare', body: routes[0]!.body }]) {
-    await load(base, route, 3); // warm-up
-    results.push({ route, result: await load(base, route, SECONDS) });
-  }
-  const baseline = results.at(-1)!.result;
-  console.log(
-    `\n${CONNECTIONS} connections, ${SECONDS} s per route, ${process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : 'embedded PostgreSQL'}`,
-  );
-  console.log('route                      req/s     p50 ms  p99 ms  non-2xx  vs bare');
-  for (const { route, result } of results) {
-    const ratio = result.requests.average / baseline.requests.average;
+    const results = [];
+    for (const route of [...routes, { name: 'bare append (baseline)', path: '/bench/bare', body: routes[0]!.body }]) {
+      await load(base, route, 3); // warm-up
+      results.push({ route, result: await load(base, route, SECONDS) });
+    }
+    const baseline = results.at(-1)!.result;
     console.log(
-      `${route.name.padEnd(25)} ${result.requests.average.toFixed(0).padStart(7)}  ${String(result.latency.p50).padStart(8)}  ${String(result.latency.p99).padStart(6)}  ${String(result.non2xx).padStart(7)}  ${ratio.toFixed(2)}×`,
+      `\n${CONNECTIONS} connections, ${SECONDS} s per route, ${process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : 'embedded PostgreSQL'}`,
     );
+    console.log('route                      req/s     p50 ms  p99 ms  non-2xx  vs bare');
+    for (const { route, result } of results) {
+      const ratio = result.requests.average / baseline.requests.average;
+      console.log(
+        `${route.name.padEnd(25)} ${result.requests.average.toFixed(0).padStart(7)}  ${String(result.latency.p50).padStart(8)}  ${String(result.latency.p99).padStart(6)}  ${String(result.non2xx).padStart(7)}  ${ratio.toFixed(2)}×`,
+      );
+    }
+    for (const { route, result } of results.slice(0, -1)) {
+      const ratio = result.requests.average / baseline.requests.average;
+      const pass = ratio >= 0.85 && result.latency.p99 < 50;
+      console.log(
+        `${route.name}: ${ratio.toFixed(2)}× bare (goal ≥ 0.85×), p99 ${result.latency.p99} ms (goal < 50 ms): ${pass ? 'PASS' : 'MISS'}`,
+      );
+    }
+    await app.close();
+    await runtime.close();
+  } finally {
+    await embedded?.stop();
+    await rm(dataDir, { recursive: true, force: true });
   }
-  for (const { route, result } of results.slice(0, -1)) {
-    const ratio = result.requests.average / baseline.requests.average;
-    const pass = ratio >= 0.85 && result.latency.p99 < 50;
-    console.log(
-      `${route.name}: ${ratio.toFixed(2)}× bare (goal ≥ 0.85×), p99 ${result.latency.p99} ms (goal < 50 ms): ${pass ? 'PASS' : 'MISS'}`,
-    );
-  }
-  await app.close();
-  await runtime.close();
-  await embedded?.stop();
-  await rm(dataDir, { recursive: true, force: true });
 }
 
 function load(base: string, route: Route, duration: number): Promise<autocannon.Result> {

@@ -27,41 +27,45 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'salesledger-bench-import-'));
   await chmod(dir, 0o755);
   const embedded = await startEmbeddedPostgres(join(dir, 'data'));
-  const runtime = await openRuntime(
-    loadConfig({ EVENT_STORE_URL: embedded.url, LOG_LEVEL: 'silent' }),
-    pino({ level: 'silent' }),
-  );
-  const clock = new SystemClock();
-  const organisation = new OrganisationService(runtime.eventStore, clock);
-  await organisation.createTeam(admin, { id: 'north', name: 'North' });
-  await organisation.hireRep(admin, { id: 'rep-1', name: 'Ann', email: 'ann@example.com', teamId: 'north' });
-  await new CustomersService(runtime.eventStore, clock, organisation).register(admin, {
-    id: 'cust-1',
-    name: 'Acme',
-    repId: 'rep-1',
-    status: 'customer',
-  });
-  await runtime.close();
-
-  const results = [];
-  for (const rows of [Math.round(ROWS / 10), ROWS]) {
-    const file = join(dir, `visits-${rows}.csv`);
-    const lines = ['id,repId,customerId,occurredAt,kind'];
-    for (let i = 0; i < rows; i++) lines.push(`visit-${rows}-${i},rep-1,cust-1,2026-03-02T09:00:00Z,follow-up`);
-    await writeFile(file, `${lines.join('\n')}\n`);
-    results.push({ rows, ...(await importWithMemory(file, embedded.url)) });
-  }
-  console.log('\nrows       seconds  rows/s  peak RSS MB');
-  for (const r of results)
-    console.log(
-      `${String(r.rows).padStart(7)}  ${r.seconds.toFixed(1).padStart(8)}  ${String(Math.round(r.rows / r.seconds)).padStart(6)}  ${r.peakMb.toFixed(0).padStart(11)}`,
+  // A failed run must not leave its PostgreSQL behind.
+  try {
+    const runtime = await openRuntime(
+      loadConfig({ EVENT_STORE_URL: embedded.url, LOG_LEVEL: 'silent' }),
+      pino({ level: 'silent' }),
     );
-  const [small, large] = results as [(typeof results)[0], (typeof results)[0]];
-  console.log(
-    `\npeak memory, ${large.rows} rows vs ${small.rows}: ${(large.peakMb / small.peakMb).toFixed(2)}× (bounded: close to 1×)`,
-  );
-  await embedded.stop();
-  await rm(dir, { recursive: true, force: true });
+    const clock = new SystemClock();
+    const organisation = new OrganisationService(runtime.eventStore, clock);
+    await organisation.createTeam(admin, { id: 'north', name: 'North' });
+    await organisation.hireRep(admin, { id: 'rep-1', name: 'Ann', email: 'ann@example.com', teamId: 'north' });
+    await new CustomersService(runtime.eventStore, clock, organisation).register(admin, {
+      id: 'cust-1',
+      name: 'Acme',
+      repId: 'rep-1',
+      status: 'customer',
+    });
+    await runtime.close();
+
+    const results = [];
+    for (const rows of [Math.round(ROWS / 10), ROWS]) {
+      const file = join(dir, `visits-${rows}.csv`);
+      const lines = ['id,repId,customerId,occurredAt,kind'];
+      for (let i = 0; i < rows; i++) lines.push(`visit-${rows}-${i},rep-1,cust-1,2026-03-02T09:00:00Z,follow-up`);
+      await writeFile(file, `${lines.join('\n')}\n`);
+      results.push({ rows, ...(await importWithMemory(file, embedded.url)) });
+    }
+    console.log('\nrows       seconds  rows/s  peak RSS MB');
+    for (const r of results)
+      console.log(
+        `${String(r.rows).padStart(7)}  ${r.seconds.toFixed(1).padStart(8)}  ${String(Math.round(r.rows / r.seconds)).padStart(6)}  ${r.peakMb.toFixed(0).padStart(11)}`,
+      );
+    const [small, large] = results as [(typeof results)[0], (typeof results)[0]];
+    console.log(
+      `\npeak memory, ${large.rows} rows vs ${small.rows}: ${(large.peakMb / small.peakMb).toFixed(2)}× (bounded: close to 1×)`,
+    );
+  } finally {
+    await embedded.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function importWithMemory(file: string, url: string): Promise<{ seconds: number; peakMb: number }> {
