@@ -1,5 +1,4 @@
 import { Pool } from 'pg';
-import type { Checkpoint } from '@salesledger/domain/event';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
 import type { BenchConfig, BenchEvent, Contestant } from './workload';
@@ -43,14 +42,9 @@ async function salesledger(url: string, config: BenchConfig): Promise<BenchStore
       );
     },
     readAll: async (pageSize) => {
-      let checkpoint: Checkpoint | null = null;
-      for (let count = 0; ;) {
-        const page = await store.readAll(checkpoint, pageSize);
-        count += page.length;
-        const last = page[page.length - 1];
-        if (!last || page.length < pageSize) return count;
-        checkpoint = last.checkpoint;
-      }
+      let count = 0;
+      for await (const page of store.pages(null, pageSize)) count += page.length;
+      return count;
     },
     close: () => store.close(),
   };

@@ -75,10 +75,6 @@ describe.each(postgresServers())('the demo organisation on $name', (server) => {
 
 async function readAll(store: PostgresEventStore): Promise<RecordedEvent[]> {
   const all: RecordedEvent[] = [];
-  for (let checkpoint: string | null = null; ;) {
-    const page = await store.readAll(checkpoint, 5000);
-    all.push(...page);
-    if (page.length < 5000) return all;
-    checkpoint = page.at(-1)!.checkpoint;
-  }
+  for await (const page of store.pages(null, 5000)) all.push(...page);
+  return all;
 }

@@ -252,12 +252,8 @@ async function readEverything(store: EventStore, pageSize: number): Promise<Reco
 
 async function readAfter(store: EventStore, from: string | null, pageSize = 1000): Promise<RecordedEvent[]> {
   const all: RecordedEvent[] = [];
-  for (let checkpoint = from; ;) {
-    const page = await store.readAll(checkpoint, pageSize);
-    all.push(...page);
-    if (page.length < pageSize) return all;
-    checkpoint = (page.at(-1) as RecordedEvent).checkpoint;
-  }
+  for await (const page of store.pages(from, pageSize)) all.push(...page);
+  return all;
 }
 
 async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {

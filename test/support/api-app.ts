@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import pino from 'pino';
 import { createApiApp } from '@salesledger/api/create-api-app';
-import type { RecordedEvent } from '@salesledger/domain/event';
 import { loadConfig } from '@salesledger/platform/config';
 import { openRuntime, type Runtime } from '@salesledger/platform/runtime';
 import { createDatabase, type PostgresServer } from './postgres-servers';
@@ -45,12 +44,8 @@ export async function startApi(server: PostgresServer): Promise<ApiUnderTest> {
     },
     eventCount: async () => {
       let count = 0;
-      for (let checkpoint: string | null = null; ;) {
-        const page: RecordedEvent[] = await runtime.eventStore.readAll(checkpoint, 1000);
-        count += page.length;
-        if (page.length < 1000) return count;
-        checkpoint = page[page.length - 1]!.checkpoint;
-      }
+      for await (const page of runtime.eventStore.pages(null, 1000)) count += page.length;
+      return count;
     },
     close: async () => {
       await app.close();

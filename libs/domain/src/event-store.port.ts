@@ -30,6 +30,16 @@ export abstract class EventStore {
   /** Up to `limit` events after `from` in global order. Never skips an event that commits later. */
   abstract readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]>;
 
+  /** The log after `from` as it stands now, page by page; a short page is the last. */
+  async *pages(from: Checkpoint | null, pageSize: number): AsyncGenerator<RecordedEvent[]> {
+    for (let checkpoint = from; ;) {
+      const page = await this.readAll(checkpoint, pageSize);
+      if (page.length > 0) yield page;
+      if (page.length < pageSize) return;
+      checkpoint = (page.at(-1) as RecordedEvent).checkpoint;
+    }
+  }
+
   /** Every event after `from`, in global order, until the signal aborts; resumable by checkpoint. */
   abstract subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent>;
 
