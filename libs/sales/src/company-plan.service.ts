@@ -3,9 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '@salesledger/domain/clock.port';
 import { handleCommand } from '@salesledger/domain/command-handler';
 import { companyPlanDecider, monthlyAmounts, type CompanyPlan } from '@salesledger/domain/company/company-plan.decider';
-import { ForbiddenError, InvalidInputError, NotFoundError } from '@salesledger/domain/errors';
+import { InvalidInputError, NotFoundError } from '@salesledger/domain/errors';
 import { EventStore } from '@salesledger/domain/event-store.port';
-import type { Principal } from '@salesledger/domain/organisation/access.policy';
+import { assertMayRead, assertMayWrite, type Principal } from '@salesledger/domain/organisation/access.policy';
 import { teamDecider } from '@salesledger/domain/organisation/organisation.deciders';
 import { streams } from '@salesledger/domain/streams';
 import { targetDecider } from '@salesledger/domain/targets/target.decider';
@@ -27,8 +27,7 @@ export class CompanyPlanService {
   ) {}
 
   async set(principal: Principal, plan: CompanyPlan) {
-    if (principal.role !== 'director' && principal.role !== 'admin')
-      throw new ForbiddenError('only a director sets the company plan');
+    assertMayWrite(principal, 'company plans');
     await this.assertOrganisation(plan);
     const context = commandContext(principal, randomUUID(), this.clock);
     const { state } = await handleCommand(
@@ -43,8 +42,7 @@ export class CompanyPlanService {
   }
 
   async get(principal: Principal, year: number) {
-    if (!['admin', 'director', 'analyst', 'manager'].includes(principal.role))
-      throw new ForbiddenError('reps do not read the company plan');
+    assertMayRead(principal, 'company plans');
     const state = await load(this.store, streams.companyPlan(year), companyPlanDecider);
     if (!state.plan) throw new NotFoundError(`no company plan for ${year}`);
     return { ...state.plan, version: state.version };

@@ -8,9 +8,8 @@ import {
   type CompanySettings,
   type CompanySettingsCommand,
 } from '@salesledger/domain/company/company-settings.decider';
-import { ForbiddenError } from '@salesledger/domain/errors';
 import { EventStore } from '@salesledger/domain/event-store.port';
-import type { Principal } from '@salesledger/domain/organisation/access.policy';
+import { assertMayWrite, type Principal } from '@salesledger/domain/organisation/access.policy';
 import { commandContext } from './command-context';
 import { load } from './load';
 
@@ -27,9 +26,7 @@ export class CompanySettingsService {
   }
 
   async change(principal: Principal, command: CompanySettingsCommand): Promise<CompanySettings> {
-    if (principal.role !== 'director' && principal.role !== 'admin') {
-      throw new ForbiddenError('only a director changes company settings');
-    }
+    assertMayWrite(principal, 'company settings');
     const context = commandContext(principal, randomUUID(), this.clock);
     return (await handleCommand(this.store, COMPANY_SETTINGS_STREAM, companySettingsDecider, command, context)).state;
   }

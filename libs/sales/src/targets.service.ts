@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@salesledger/domain/clock.port';
 import { handleCommand } from '@salesledger/domain/command-handler';
-import { ForbiddenError, InvalidInputError, NotFoundError } from '@salesledger/domain/errors';
+import { InvalidInputError, NotFoundError } from '@salesledger/domain/errors';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import { EventStore } from '@salesledger/domain/event-store.port';
 import { toMoney } from '@salesledger/domain/money';
@@ -87,8 +87,7 @@ export class TargetsService {
   ) {
     assertMonth(month);
     assertMayWrite(principal, 'targets', await this.organisation.repOwnership(repId));
-    if (principal.role !== 'director' && principal.role !== 'admin')
-      throw new ForbiddenError('only a director approves or rejects target proposals');
+    assertMayWrite(principal, 'target approvals');
     const command: TargetCommand = decision.approve
       ? { kind: 'approve', proposalId }
       : { kind: 'reject', proposalId, reason: decision.reason ?? '' };

@@ -29,6 +29,19 @@ describe('who may change what', () => {
     expect(mayWrite(principal, resource, owner)).toBe(allowed);
   });
 
+  it.each(['teams', 'company settings', 'company plans', 'target approvals'] as const)(
+    'leaves %s to directors and admins',
+    (resource) => {
+      expect([admin, director, manager, rep, analyst].map((p) => mayWrite(p, resource, {}))).toEqual([
+        true,
+        true,
+        false,
+        false,
+        false,
+      ]);
+    },
+  );
+
   it('lets nobody set their own target, whatever their role', () => {
     expect(mayWrite({ ...director, repId: 'rep-1' }, 'targets', own)).toBe(false);
     expect(mayWrite({ ...admin, repId: 'rep-1' }, 'targets', own)).toBe(false);
@@ -36,6 +49,16 @@ describe('who may change what', () => {
 });
 
 describe('who may read what', () => {
+  it('shows the company plan to everyone but reps', () => {
+    expect([admin, director, manager, rep, analyst].map((p) => mayRead(p, 'company plans', {}))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      true,
+    ]);
+  });
+
   it.each([
     ['analyst', analyst, otherTeam, true],
     ['manager', manager, sameTeam, true],

@@ -8,7 +8,19 @@ export interface Principal extends Actor {
 }
 
 export type Resource =
-  'users' | 'teams' | 'reps' | 'customers' | 'targets' | 'visits' | 'orders' | 'plans' | 'reviews' | 'requests';
+  | 'users'
+  | 'teams'
+  | 'company settings'
+  | 'company plans'
+  | 'target approvals'
+  | 'reps'
+  | 'customers'
+  | 'targets'
+  | 'visits'
+  | 'orders'
+  | 'plans'
+  | 'reviews'
+  | 'requests';
 
 /** The rep (and that rep's team) the data belongs to; empty for organisation-wide data. */
 export interface Ownership {
@@ -17,14 +29,18 @@ export interface Ownership {
 }
 
 const REP_WRITES: readonly Resource[] = ['customers', 'visits', 'orders', 'plans', 'requests'];
+/** Decisions for the whole company: a director's (or an admin's). */
+const DIRECTOR_WRITES: readonly Resource[] = ['teams', 'company settings', 'company plans', 'target approvals'];
 
 /**
  * Admin: everything. Director: all business data. Manager: their team's. Rep: their own visits,
  * orders, prospects, plans, reports and customer requests, and reads of their own data. Analyst:
- * reads everything. Nobody sets their own target or reviews themselves.
+ * reads everything. Company-wide decisions (teams, settings, the plan, approving target proposals)
+ * are a director's. Nobody sets their own target or reviews themselves.
  */
 export function mayWrite(principal: Principal, resource: Resource, owner: Ownership): boolean {
   if (resource === 'users') return principal.role === 'admin';
+  if (DIRECTOR_WRITES.includes(resource)) return principal.role === 'admin' || principal.role === 'director';
   const self = owner.repId !== undefined && owner.repId === principal.repId;
   if ((resource === 'targets' || resource === 'reviews') && self) return false;
   switch (principal.role) {
@@ -32,7 +48,7 @@ export function mayWrite(principal: Principal, resource: Resource, owner: Owners
     case 'director':
       return true;
     case 'manager':
-      return resource !== 'teams' && sameTeam(principal, owner);
+      return sameTeam(principal, owner);
     case 'rep':
       return REP_WRITES.includes(resource) && owner.repId === principal.repId;
     default:
@@ -40,7 +56,9 @@ export function mayWrite(principal: Principal, resource: Resource, owner: Owners
   }
 }
 
-export function mayRead(principal: Principal, _resource: Resource, owner: Ownership): boolean {
+export function mayRead(principal: Principal, resource: Resource, owner: Ownership): boolean {
+  // The company plan sets every team's numbers, so every manager needs to see it.
+  if (resource === 'company plans') return ['admin', 'director', 'analyst', 'manager'].includes(principal.role);
   switch (principal.role) {
     case 'admin':
     case 'director':
