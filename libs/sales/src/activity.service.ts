@@ -4,7 +4,7 @@ import { handleCommand } from '@salesledger/domain/command-handler';
 import { EventStore } from '@salesledger/domain/event-store.port';
 import { toMoney } from '@salesledger/domain/money';
 import { assertMayWrite, type Principal } from '@salesledger/domain/organisation/access.policy';
-import { orderDecider, type OrderLine } from '@salesledger/domain/orders/order.decider';
+import { orderDecider, type OrderLine, type OrderState } from '@salesledger/domain/orders/order.decider';
 import { registered } from '@salesledger/domain/registration';
 import { streams } from '@salesledger/domain/streams';
 import { visitDecider, type VisitData } from '@salesledger/domain/visits/visit.decider';
@@ -66,14 +66,8 @@ export class ActivityService {
     assertMayWrite(principal, 'orders', await this.organisation.repOwnership(order.repId));
     await this.requireCustomer(order.customerId);
     const command = { kind: 'place' as const, ...order, lines: orderLines(order.lines) };
-    await handleCommand(
-      this.store,
-      streams.order(order.id),
-      orderDecider,
-      command,
-      commandContext(principal, order.id, this.clock, true),
-    );
-    return this.order(order.id);
+    const context = commandContext(principal, order.id, this.clock, true);
+    return orderView((await handleCommand(this.store, streams.order(order.id), orderDecider, command, context)).state);
   }
 
   /** An amendment replaces the lines; the order keeps its date, so its month's figure changes. */
@@ -86,15 +80,20 @@ export class ActivityService {
     await this.assertMayChangeOrder(principal, orderId);
     const context = { ...commandContext(principal, commandId, this.clock), request: { orderId, ...change } };
     const command = { kind: 'amend' as const, lines: orderLines(change.lines), reason: change.reason };
-    await handleCommand(this.store, streams.order(orderId), orderDecider, command, context);
-    return this.order(orderId);
+    return orderView((await handleCommand(this.store, streams.order(orderId), orderDecider, command, context)).state);
   }
 
   async cancelOrder(principal: Principal, orderId: string, reason: string) {
     await this.assertMayChangeOrder(principal, orderId);
     const context = commandContext(principal, `${orderId}/cancellation`, this.clock);
-    await handleCommand(this.store, streams.order(orderId), orderDecider, { kind: 'cancel', reason }, context);
-    return this.order(orderId);
+    const { state } = await handleCommand(
+      this.store,
+      streams.order(orderId),
+      orderDecider,
+      { kind: 'cancel', reason },
+      context,
+    );
+    return orderView(state);
   }
 
   private async assertMayChangeOrder(principal: Principal, orderId: string): Promise<void> {
@@ -103,24 +102,14 @@ export class ActivityService {
       assertMayWrite(principal, 'orders', await this.organisation.repOwnership(placed.repId));
   }
 
-  /** The order as placed, with its current lines and amounts, and how it ended if it did. */
-  private async order(orderId: string) {
-    const [placed, ...changes] = await this.store.readStream(streams.order(orderId));
-    const amended = changes.filter((e) => e.type === 'OrderAmended').at(-1);
-    const cancelled = changes.find((e) => e.type === 'OrderCancelled');
-    return {
-      ...placed?.data,
-      ...(amended && {
-        lines: amended.data.lines,
-        netAmount: amended.data.netAmount,
-        amendments: changes.filter((e) => e.type === 'OrderAmended').length,
-      }),
-      status: cancelled ? 'cancelled' : 'placed',
-      ...(cancelled && { cancellation: cancelled.data }),
-    };
-  }
-
   private async requireCustomer(customerId: string): Promise<void> {
     await this.customers.get(customerId);
   }
+}
+
+/** The order as placed, with its current lines and amounts, and how it ended if it did. */
+function orderView(state: OrderState) {
+  if (state.status === 'none') return state;
+  const { amendments, ...order } = state;
+  return amendments > 0 ? { ...order, amendments } : order;
 }

@@ -19,9 +19,12 @@ export type OrderEvent =
   | DomainEvent<'OrderAmended', { lines: PricedLine[]; netAmount: Money; previousNetAmount: Money; reason: string }>
   | DomainEvent<'OrderCancelled', { reason: string }>;
 
+type Placed = Extract<OrderEvent, { type: 'OrderPlaced' }>['data'];
+
+/** The order as it stands: its current lines and total, how often they changed, how it ended. */
 export type OrderState =
   | { status: 'none' }
-  | { status: 'placed' | 'cancelled'; repId: string; customerId: string; lines: PricedLine[]; netAmount: Money };
+  | (Placed & { status: 'placed' | 'cancelled'; amendments: number; cancellation?: { reason: string } });
 
 export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
   initialState: { status: 'none' },
@@ -41,17 +44,14 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
   evolve: (state, event) => {
     switch (event.type) {
       case 'OrderPlaced':
-        return {
-          status: 'placed',
-          repId: event.data.repId,
-          customerId: event.data.customerId,
-          lines: event.data.lines,
-          netAmount: event.data.netAmount,
-        };
+        return { ...event.data, status: 'placed', amendments: 0 };
       case 'OrderAmended':
-        return state.status === 'none' ? state : { ...state, lines: event.data.lines, netAmount: event.data.netAmount };
+        if (state.status === 'none') return state;
+        return { ...state, lines: event.data.lines, netAmount: event.data.netAmount, amendments: state.amendments + 1 };
       case 'OrderCancelled':
-        return state.status === 'none' ? state : { ...state, status: 'cancelled' };
+        return state.status === 'none'
+          ? state
+          : { ...state, status: 'cancelled', cancellation: { reason: event.data.reason } };
       default: {
         const unreachable: never = event;
         return unreachable;
