@@ -3,7 +3,7 @@ import { openFromEnvironment } from '@salesledger/platform/service';
 
 /** Exit code 1 when anything was tampered with, so schedulers and CI can alert on it. */
 export async function auditVerify(): Promise<void> {
-  const runtime = await openFromEnvironment('audit');
+  const { runtime } = await openFromEnvironment('audit');
   try {
     const report = await auditEventStore(runtime.eventStore, runtime.streamHeads?.());
     for (const f of report.findings) {

@@ -23,7 +23,7 @@ export async function importCsv(kind: string, file: string, options: ImportComma
     throw new Error(`cannot import "${kind}": choose ${IMPORT_KINDS.join(', ')}`);
   const { size } = await stat(file);
   const mapping = parseMapping(options.map);
-  const runtime = await openFromEnvironment('import');
+  const { runtime } = await openFromEnvironment('import');
   const reportPath = options.errors ?? `${file}.errors.csv`;
   const report = stringify({ header: true, columns: ['row', 'field', 'message'] });
   const reportWritten = finished(report.pipe(createWriteStream(reportPath)));

@@ -14,8 +14,7 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
  * taking work, lets in-flight work finish, closes the store (and the embedded server) and exits 0.
  */
 export async function runService(name: string, start: (runtime: Runtime, log: Logger) => Promise<Stop>): Promise<void> {
-  const runtime = await openFromEnvironment(name);
-  const log = createLogger(runtime.config.logLevel).child({ service: name });
+  const { runtime, log } = await openFromEnvironment(name);
   let stop: Stop;
   try {
     stop = await start(runtime, log);
@@ -41,8 +40,8 @@ export async function runService(name: string, start: (runtime: Runtime, log: Lo
   process.on('SIGTERM', (signal) => void shutdown(signal));
 }
 
-/** Config and runtime for a process or a command; a bad configuration ends it with every problem listed. */
-export async function openFromEnvironment(name: string): Promise<Runtime> {
+/** Config, logger and runtime for a process or a command; a bad configuration ends it with every problem listed. */
+export async function openFromEnvironment(name: string): Promise<{ runtime: Runtime; log: Logger }> {
   let config;
   try {
     config = loadConfig();
@@ -51,5 +50,6 @@ export async function openFromEnvironment(name: string): Promise<Runtime> {
     process.stderr.write(`${name}: ${error.message}\n`);
     process.exit(2);
   }
-  return openRuntime(config, createLogger(config.logLevel).child({ service: name }));
+  const log = createLogger(config.logLevel).child({ service: name });
+  return { runtime: await openRuntime(config, log), log };
 }
