@@ -46,9 +46,15 @@ export class TargetsService {
     assertMonth(month);
     assertMayWrite(principal, 'targets', await this.organisation.repOwnership(repId));
     const commandId = key ?? randomUUID();
-    const policy = (await this.settings.current()).targetApproval;
+    // Only a manager's change can need approval, so only then is the company policy read.
     const managerChange =
-      principal.role === 'manager' ? { proposalId: commandId, proposedBy: principal.userId, policy } : undefined;
+      principal.role === 'manager'
+        ? {
+            proposalId: commandId,
+            proposedBy: principal.userId,
+            policy: (await this.settings.current()).targetApproval,
+          }
+        : undefined;
     const command: TargetCommand = {
       kind: 'set',
       repId,
