@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { startEmbeddedPostgres } from '@salesledger/platform/embedded-postgres.server';
 import { Pool } from 'pg';
@@ -103,6 +104,28 @@ describe('embedded mode (npm start with no services)', () => {
     expect(again.output()).not.toContain('seeding the demo organisation');
   });
 
+  it.each([
+    ['a SIGTERM to npm (a supervisor)', 'npm'],
+    ['Ctrl-C (SIGINT to the whole process group)', 'group'],
+  ])('stops cleanly under `npm start` on %s', async (_, target) => {
+    // --ignore-scripts skips prestart's rebuild: the suite runs on the dist that `npm test` built.
+    const child = spawn('npm', ['start', '--ignore-scripts', '--', '--no-demo'], {
+      cwd: resolve(__dirname, '../..'),
+      env: { ...env(), PORT: '0' },
+      detached: true,
+    });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', done));
+    await waitUntil(() => output.includes('listening on'));
+    if (target === 'npm') child.kill('SIGTERM');
+    else process.kill(-(child.pid as number), 'SIGINT');
+    expect(await exited).toBe(0);
+    await waitUntil(() => output.includes('stopped cleanly'));
+    expect(output).not.toContain('exiting without waiting');
+    expect(existsSync(postmasterPid())).toBe(false);
+  });
+
   it('refuses a bad configuration with one message per bad value', async () => {
     const { code, stderr } = await runCli(
       ['start'],
@@ -118,4 +141,12 @@ describe('embedded mode (npm start with no services)', () => {
 async function me(url: string, token?: string): Promise<number> {
   const response = await fetch(`${url}/v1/me`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   return response.status;
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((done) => setTimeout(done, 100));
+  }
 }

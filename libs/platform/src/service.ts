@@ -12,6 +12,7 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
 /**
  * Runs a long-lived process: validated config, runtime, then `start`. On SIGINT/SIGTERM it stops
  * taking work, lets in-flight work finish, closes the store (and the embedded server) and exits 0.
+ * (`npm start` execs node, so a supervisor's SIGTERM to npm reaches it too.)
  */
 export async function runService(name: string, start: (runtime: Runtime, log: Logger) => Promise<Stop>): Promise<void> {
   const { runtime, log } = await openFromEnvironment(name);
@@ -25,10 +26,9 @@ export async function runService(name: string, start: (runtime: Runtime, log: Lo
   }
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
-    if (stopping) {
-      log.warn(`${signal} again: exiting without waiting`);
-      process.exit(1);
-    }
+    // Under `npm start` one Ctrl-C arrives twice (from the terminal and forwarded by npm), so a
+    // repeated signal must not cut the drain short; `kill -9` remains for a stop that hangs.
+    if (stopping) return log.info(`${signal} again: still finishing in-flight work`);
     stopping = true;
     log.info(`${signal}: finishing in-flight work`);
     await stop();
