@@ -30,6 +30,9 @@ export abstract class EventStore {
   /** Up to `limit` events after `from` in global order. Never skips an event that commits later. */
   abstract readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]>;
 
+  /** The last event of the log (its position and when it was recorded), or null when the log is empty. */
+  abstract head(): Promise<{ position: number; recordedAt: string } | null>;
+
   /** The log after `from` as it stands now, page by page; a short page is the last. */
   async *pages(from: Checkpoint | null, pageSize: number): AsyncGenerator<RecordedEvent[]> {
     for (let checkpoint = from; ;) {

@@ -83,6 +83,16 @@ export class EsdbEventStore extends EventStore {
     return found;
   }
 
+  async head(): Promise<{ position: number; recordedAt: string } | null> {
+    for await (const { event } of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 50 })) {
+      if (event && isOurs(event)) {
+        const recorded = toRecordedEvent(event);
+        return { position: recorded.position, recordedAt: recorded.metadata.recordedAt };
+      }
+    }
+    return null;
+  }
+
   async *subscribe({ from, signal }: SubscribeOptions): AsyncIterable<RecordedEvent> {
     if (signal.aborted) return;
     const subscription = this.client.subscribeToAll({ fromPosition: positionOf(from), filter: excludeSystemEvents() });

@@ -113,6 +113,16 @@ export class PostgresEventStore extends EventStore {
     return rows.map(toRecordedEvent);
   }
 
+  async head(): Promise<{ position: number; recordedAt: string } | null> {
+    const { rows } = await this.track(() =>
+      this.pool.query<{ position: string; recorded_at: Date }>(
+        'SELECT position, recorded_at FROM event_store.events ORDER BY position DESC LIMIT 1',
+      ),
+    );
+    const row = rows[0];
+    return row ? { position: Number(row.position), recordedAt: row.recorded_at.toISOString() } : null;
+  }
+
   async *subscribe({ from, signal, pageSize = 1000 }: SubscribeOptions): AsyncIterable<RecordedEvent> {
     let checkpoint = from;
     while (!signal.aborted) {

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { migrateReadModel, openReadModelPool } from '@salesledger/read-model/database';
 import type { Logger } from 'pino';
 import type { StreamHead } from '@salesledger/domain/audit-verification';
 import type { EventStore } from '@salesledger/domain/event-store.port';
@@ -13,8 +14,9 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 export interface Runtime {
   readonly config: Config;
   readonly eventStore: EventStore;
-  /** The read-model database. */
+  /** The read-model database (schema read_model, views in reporting), migrated at open. */
   readonly databaseUrl: string;
+  readonly readModel: Pool;
   readonly bootstrapToken?: string;
   /** Stream heads where the store keeps them apart from events (PostgreSQL), for audit verify. */
   streamHeads?(): AsyncIterable<StreamHead>;
@@ -26,17 +28,22 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   if (embedded) log.info({ dataDir: config.dataDir, reused: !embedded.owned }, 'embedded PostgreSQL is up');
   try {
     const eventStore = await openEventStore(config, embedded, log);
+    const databaseUrl = embedded?.url ?? (config.databaseUrl as string);
+    await migrateReadModel(databaseUrl);
+    const readModel = openReadModelPool(databaseUrl, (error) => log.warn({ err: error }, 'read-model connection lost'));
     const bootstrap = await resolveBootstrapToken(config.bootstrapToken, config.dataDir, embedded !== undefined);
     if (bootstrap.generated)
       log.warn(`generated admin token (kept in ${config.dataDir}/bootstrap-token): ${bootstrap.token}`);
     return {
       config,
       eventStore,
-      databaseUrl: embedded?.url ?? (config.databaseUrl as string),
+      databaseUrl,
+      readModel,
       bootstrapToken: bootstrap.token,
       streamHeads: eventStore instanceof PostgresEventStore ? () => eventStore.streamHeads() : undefined,
       close: async () => {
         await eventStore.close();
+        await readModel.end();
         await embedded?.stop();
       },
     };

@@ -1,0 +1,194 @@
+import Big from 'big.js';
+import type { Money } from '../money';
+import type { Grain, PeriodRange } from './grains';
+
+/** The additive figures of a rep (or a sum of reps) over a period, as the projection keeps them. */
+export interface BaseFigures {
+  readonly target: Money;
+  readonly actual: Money;
+  readonly orders: number;
+  readonly newCustomers: number;
+  readonly prospectsDeveloped: number;
+  readonly salesVisits: number;
+  readonly existingCustomerVisits: number;
+  readonly lostCustomers: number;
+  readonly papersDue: number;
+  readonly papersOnTime: number;
+  readonly requestsClosed: number;
+  readonly requestsWithinSla: number;
+  readonly reviewScoreSum: number;
+  readonly reviewCount: number;
+  readonly medianResponseMinutes: number | null;
+}
+
+export const ZERO_FIGURES: BaseFigures = {
+  target: '0.00',
+  actual: '0.00',
+  orders: 0,
+  newCustomers: 0,
+  prospectsDeveloped: 0,
+  salesVisits: 0,
+  existingCustomerVisits: 0,
+  lostCustomers: 0,
+  papersDue: 0,
+  papersOnTime: 0,
+  requestsClosed: 0,
+  requestsWithinSla: 0,
+  reviewScoreSum: 0,
+  reviewCount: 0,
+  medianResponseMinutes: null,
+};
+
+export const COMPOSITE_COMPONENTS = ['attainment', 'discipline', 'planCompletionRate', 'requestResponseRate'] as const;
+export type CompositeComponent = (typeof COMPOSITE_COMPONENTS)[number];
+
+/** Weights of the composite score; a director sets a new version (`ScorecardTemplateSet`). */
+export interface ScorecardTemplate {
+  readonly version: number;
+  readonly weights: Readonly<Record<CompositeComponent, number>>;
+}
+
+/** In force until a director sets version 1. */
+export const DEFAULT_TEMPLATE: ScorecardTemplate = {
+  version: 0,
+  weights: { attainment: 0.5, discipline: 0.2, planCompletionRate: 0.15, requestResponseRate: 0.15 },
+};
+
+export interface WorkingDays {
+  readonly total: number;
+  /** Working days of the period completed before the instant the scorecard is for. */
+  readonly elapsed: number;
+}
+
+/** Every KPI of DESIGN §4, by those names. Money as numbers with two places; ratios to 4 places. */
+export interface Scorecard {
+  readonly grain: Grain;
+  readonly period: string;
+  readonly target: number;
+  readonly actual: number;
+  readonly attainment: number | null;
+  readonly expectedToDate: number;
+  readonly pace: number | null;
+  readonly orders: number;
+  readonly newCustomers: number;
+  readonly prospectsDeveloped: number;
+  readonly salesVisits: number;
+  readonly existingCustomerVisits: number;
+  readonly lostCustomers: number;
+  readonly growthRate: number | null;
+  readonly yoyGrowth: number | null;
+  readonly discipline: number | null;
+  readonly planCompletionRate: number | null;
+  readonly requestResponseRate: number | null;
+  readonly medianResponseMinutes: number | null;
+  readonly compositeScore: number | null;
+  readonly templateVersion: number;
+  readonly workingDays: number;
+  readonly workingDaysElapsed: number;
+}
+
+export interface ScorecardInputs {
+  readonly range: PeriodRange;
+  readonly figures: BaseFigures;
+  readonly previousActual: Money;
+  /** Null when the period has no counterpart a year earlier (week 53, 29 February). */
+  readonly yearAgoActual: Money | null;
+  readonly workingDays: WorkingDays;
+  readonly template: ScorecardTemplate;
+}
+
+/** The KPIs that are ratios, growths and scores, from the additive figures. Pure; see docs/kpis.md. */
+export function deriveScorecard({
+  range,
+  figures: f,
+  previousActual,
+  yearAgoActual,
+  workingDays,
+  template,
+}: ScorecardInputs): Scorecard {
+  const share = workingDays.total === 0 ? 0 : workingDays.elapsed / workingDays.total;
+  const expectedToDate = new Big(f.target)
+    .times(workingDays.elapsed)
+    .div(workingDays.total || 1)
+    .round(2, Big.roundHalfUp);
+  const attainment = ratio(f.actual, f.target);
+  const discipline = f.reviewCount === 0 ? null : round(new Big(f.reviewScoreSum).div(f.reviewCount));
+  const planCompletionRate = ratio(f.papersOnTime, f.papersDue);
+  const requestResponseRate = ratio(f.requestsWithinSla, f.requestsClosed);
+  return {
+    grain: range.grain,
+    period: range.period,
+    target: Number(f.target),
+    actual: Number(f.actual),
+    attainment,
+    expectedToDate: share === 0 ? 0 : Number(expectedToDate),
+    pace: share === 0 ? null : ratio(f.actual, expectedToDate),
+    orders: f.orders,
+    newCustomers: f.newCustomers,
+    prospectsDeveloped: f.prospectsDeveloped,
+    salesVisits: f.salesVisits,
+    existingCustomerVisits: f.existingCustomerVisits,
+    lostCustomers: f.lostCustomers,
+    growthRate: growth(f.actual, previousActual),
+    yoyGrowth: yearAgoActual === null ? null : growth(f.actual, yearAgoActual),
+    discipline,
+    planCompletionRate,
+    requestResponseRate,
+    medianResponseMinutes: f.medianResponseMinutes,
+    compositeScore: composite(template, {
+      attainment: attainment === null ? null : Math.min(attainment, 1),
+      discipline: discipline === null ? null : (discipline - 1) / 4,
+      planCompletionRate,
+      requestResponseRate,
+    }),
+    templateVersion: template.version,
+    workingDays: workingDays.total,
+    workingDaysElapsed: workingDays.elapsed,
+  };
+}
+
+/** Sums figures of several reps (team and company rollups); ratios are then taken of the sums. */
+export function addFigures(a: BaseFigures, b: BaseFigures): BaseFigures {
+  return {
+    target: new Big(a.target).plus(b.target).toFixed(2),
+    actual: new Big(a.actual).plus(b.actual).toFixed(2),
+    orders: a.orders + b.orders,
+    newCustomers: a.newCustomers + b.newCustomers,
+    prospectsDeveloped: a.prospectsDeveloped + b.prospectsDeveloped,
+    salesVisits: a.salesVisits + b.salesVisits,
+    existingCustomerVisits: a.existingCustomerVisits + b.existingCustomerVisits,
+    lostCustomers: a.lostCustomers + b.lostCustomers,
+    papersDue: a.papersDue + b.papersDue,
+    papersOnTime: a.papersOnTime + b.papersOnTime,
+    requestsClosed: a.requestsClosed + b.requestsClosed,
+    requestsWithinSla: a.requestsWithinSla + b.requestsWithinSla,
+    reviewScoreSum: a.reviewScoreSum + b.reviewScoreSum,
+    reviewCount: a.reviewCount + b.reviewCount,
+    // A median does not add up; rollups ask the store for the median over all their requests.
+    medianResponseMinutes: null,
+  };
+}
+
+function composite(template: ScorecardTemplate, values: Record<CompositeComponent, number | null>): number | null {
+  let weighted = new Big(0);
+  let weights = new Big(0);
+  for (const component of COMPOSITE_COMPONENTS) {
+    const value = values[component];
+    const weight = template.weights[component];
+    if (value === null || weight === 0) continue;
+    weighted = weighted.plus(new Big(value).times(weight));
+    weights = weights.plus(weight);
+  }
+  return weights.eq(0) ? null : Number(weighted.times(100).div(weights).round(1, Big.roundHalfUp));
+}
+
+// Half up, as PostgreSQL's round() does: the reporting view computes expectedToDate and pace too.
+const round = (value: Big) => Number(value.round(4, Big.roundHalfUp));
+
+function ratio(numerator: Big.BigSource, denominator: Big.BigSource): number | null {
+  return new Big(denominator).eq(0) ? null : round(new Big(numerator).div(denominator));
+}
+
+function growth(actual: Money, base: Money): number | null {
+  return new Big(base).eq(0) ? null : round(new Big(actual).minus(base).div(base));
+}

@@ -1,0 +1,53 @@
+import type { Pool } from 'pg';
+import type { EventStore } from '@salesledger/domain/event-store.port';
+import { READ_MODEL } from './database';
+import { PROJECTIONS } from './projections';
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly state: 'running' | 'failed' | 'not started';
+  /** Position of the last event applied. */
+  readonly position: number | null;
+  readonly eventsApplied: number;
+  /** Events in the log past the checkpoint (an upper bound: positions skip the ids of rolled-back appends). */
+  readonly lagEvents: number;
+  /** How much older the last applied event is than the last one in the log. */
+  readonly lagSeconds: number;
+  readonly updatedAt: string | null;
+  readonly failure: { position: number; eventType: string; error: string; at: string } | null;
+}
+
+/** Where each projection stands, as its checkpoint row says: visible from any process on the database. */
+export async function projectionStatuses(pool: Pool, store: EventStore): Promise<ProjectionStatus[]> {
+  const [{ rows }, head] = await Promise.all([
+    pool.query(`SELECT * FROM ${READ_MODEL}.projection_checkpoints`),
+    store.head(),
+  ]);
+  const byName = new Map(rows.map((row) => [row.name as string, row]));
+  return PROJECTIONS.map(({ name }) => {
+    const row = byName.get(name);
+    const position = row?.position == null ? null : Number(row.position);
+    const behind = head !== null && (position === null || head.position > position);
+    return {
+      name,
+      state: !row ? 'not started' : row.failed_position != null ? 'failed' : 'running',
+      position,
+      eventsApplied: Number(row?.events_applied ?? 0),
+      lagEvents: head === null ? 0 : Math.max(0, head.position - (position ?? 0)),
+      lagSeconds:
+        behind && row?.recorded_at
+          ? Math.max(0, (Date.parse(head.recordedAt) - (row.recorded_at as Date).getTime()) / 1000)
+          : 0,
+      updatedAt: row?.updated_at ? (row.updated_at as Date).toISOString() : null,
+      failure:
+        row?.failed_position != null
+          ? {
+              position: Number(row.failed_position),
+              eventType: row.failed_event_type,
+              error: row.failed_error,
+              at: (row.failed_at as Date).toISOString(),
+            }
+          : null,
+    };
+  });
+}

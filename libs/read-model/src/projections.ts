@@ -1,0 +1,5 @@
+import type { Projection } from './projection-runner';
+import { applyScorecardEvents } from './scorecard-projection';
+
+/** Every projection the projector runs, by the name `projections rebuild [name]` takes. */
+export const PROJECTIONS: readonly Projection[] = [{ name: 'scorecards', apply: applyScorecardEvents }];
