@@ -12,7 +12,10 @@ export async function createReportingViews(client: ClientBase, rm = 'read_model'
 CREATE SCHEMA IF NOT EXISTS reporting;
 
 CREATE OR REPLACE VIEW reporting.scorecards AS
-SELECT c.rep_id, r.name AS rep_name, c.team_id, c.grain, c.period, c.start_day, (c.end_day - 1) AS end_day,
+SELECT c.rep_id, r.name AS rep_name,
+  (SELECT m.team_id FROM ${rm}.team_memberships m WHERE m.rep_id = c.rep_id AND m.from_day < c.end_day
+   ORDER BY m.from_day DESC LIMIT 1) AS team_id,
+  c.grain, c.period, c.start_day, (c.end_day - 1) AS end_day,
   c.target, c.actual, c.attainment,
   round(c.target * e.elapsed / nullif(c.working_days, 0), 2) AS expected_to_date,
   round(c.actual / nullif(round(c.target * e.elapsed / nullif(c.working_days, 0), 2), 0), 4) AS pace,
@@ -25,7 +28,7 @@ JOIN ${rm}.reps r USING (rep_id)
 CROSS JOIN LATERAL (
   SELECT count(*)::int AS elapsed
   FROM generate_series(c.start_day, least(c.end_day, (now() AT TIME ZONE 'UTC')::date) - 1, interval '1 day') d
-  WHERE extract(isodow FROM d) < 6 AND d::date NOT IN (SELECT day FROM ${rm}.holidays)
+  WHERE extract(isodow FROM d) < 6 AND d::date NOT IN (SELECT day FROM ${rm}.holidays WHERE superseded_at IS NULL)
 ) e;
 
 CREATE OR REPLACE VIEW reporting.target_changes AS

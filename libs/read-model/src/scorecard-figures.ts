@@ -94,7 +94,10 @@ export async function loadDayData(
        WHERE r.answered_recorded_at <= $${p + 3}`,
       [...members.params, from, to, at],
     ),
-    client.query(`SELECT day FROM ${schema}.holidays`),
+    client.query(
+      `SELECT day FROM ${schema}.holidays WHERE recorded_at <= $1 AND (superseded_at IS NULL OR superseded_at > $1)`,
+      [at],
+    ),
     client.query(
       `SELECT version, weights FROM ${schema}.scorecard_templates WHERE recorded_at <= $1 ORDER BY version DESC LIMIT 1`,
       [at],

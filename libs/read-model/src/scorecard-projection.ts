@@ -390,7 +390,9 @@ async function loadTouched(client: ClientBase, s: string, events: Event[]): Prom
        JOIN unnest($1::text[], $2::text[]) k(rep_id, month) USING (rep_id, month) GROUP BY 1, 2`,
       [targetKeys.map((k) => k[0]), targetKeys.map((k) => k[1])],
     ),
-    targetKeys.length > 0 ? client.query(`SELECT day FROM ${s}.holidays`).then((r) => r.rows) : [],
+    targetKeys.length > 0
+      ? client.query(`SELECT day FROM ${s}.holidays WHERE superseded_at IS NULL`).then((r) => r.rows)
+      : [],
   ]);
   const storedOrders = new Map(orders.map((row) => [row.order_id as string, normaliseOrder(row)]));
   return {
@@ -458,8 +460,8 @@ async function resplitTargets(
   recordedAt: string,
   position: number,
 ): Promise<RepDay[]> {
-  await client.query(`DELETE FROM ${s}.holidays`);
-  await insert(client, `${s}.holidays`, holidays.map((day) => ({ day })));
+  await client.query(`UPDATE ${s}.holidays SET superseded_at = $1 WHERE superseded_at IS NULL`, [recordedAt]);
+  await insert(client, `${s}.holidays`, holidays.map((day) => ({ day, recorded_at: recordedAt, superseded_at: null })));
   const { rows } = await client.query(
     `SELECT DISTINCT ON (rep_id, month) rep_id, month, amount FROM ${s}.target_changes ORDER BY rep_id, month, version DESC`,
   );

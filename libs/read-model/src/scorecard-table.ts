@@ -52,7 +52,6 @@ export async function materializeScorecards(client: ClientBase, s: string, keys:
   }
   const repIds = [...byRep.keys()];
   const data = await loadDayData(client, s, { repIds }, from, to, null);
-  const teams = await teamDays(client, s, repIds);
   const rows: Record<string, unknown>[] = [];
   for (const [repId, ranges] of byRep) {
     const mine = {
@@ -70,7 +69,6 @@ export async function materializeScorecards(client: ClientBase, s: string, keys:
         period: range.period,
         start_day: range.start,
         end_day: range.end,
-        team_id: teamOn(teams.get(repId), range.end),
         target: card.target,
         actual: card.actual,
         attainment: card.attainment,
@@ -102,21 +100,4 @@ export async function materializeScorecards(client: ClientBase, s: string, keys:
     await client.query(`INSERT INTO ${s}.scorecards SELECT * FROM json_populate_recordset(null::${s}.scorecards, $1)`, [
       JSON.stringify(rows.slice(i, i + 5000)),
     ]);
-}
-
-async function teamDays(client: ClientBase, s: string, repIds: string[]) {
-  const { rows } = await client.query(
-    `SELECT rep_id, team_id, from_day::text FROM ${s}.team_memberships WHERE rep_id = ANY($1) ORDER BY rep_id, from_day`,
-    [repIds],
-  );
-  const teams = new Map<string, { teamId: string; from: string }[]>();
-  for (const row of rows) teams.set(row.rep_id, [...(teams.get(row.rep_id) ?? []), { teamId: row.team_id, from: row.from_day }]);
-  return teams;
-}
-
-/** The team a rep was in on the period's last day. */
-function teamOn(memberships: { teamId: string; from: string }[] | undefined, end: string): string | null {
-  let team: string | null = null;
-  for (const m of memberships ?? []) if (m.from === '-infinity' || m.from < end) team = m.teamId;
-  return team;
 }

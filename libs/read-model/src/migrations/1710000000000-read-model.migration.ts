@@ -201,8 +201,11 @@ CREATE TABLE ${s}.target_days (
 );
 CREATE INDEX target_days_rep_day ON ${s}.target_days (rep_id, day);
 
+-- Company holidays, versioned so an as-of scorecard counts the working days known then.
 CREATE TABLE ${s}.holidays (
-  day date PRIMARY KEY
+  day date NOT NULL,
+  recorded_at timestamptz NOT NULL,
+  superseded_at timestamptz
 );
 
 CREATE TABLE ${s}.scorecard_templates (
@@ -241,7 +244,6 @@ CREATE TABLE ${s}.scorecards (
   period text NOT NULL,
   start_day date NOT NULL,
   end_day date NOT NULL,
-  team_id text,
   target numeric(16, 2) NOT NULL,
   actual numeric(16, 2) NOT NULL,
   attainment numeric,
