@@ -30,6 +30,12 @@ import { CompanySettingsService } from '@salesledger/sales/company-settings.serv
 import { RepWorkService } from '@salesledger/sales/rep-work.service';
 import { CustomersService } from '@salesledger/sales/customers.service';
 import { TargetsService } from '@salesledger/sales/targets.service';
+import { ScorecardsService } from '@salesledger/sales/scorecards.service';
+import { ScorecardQueries } from '@salesledger/read-model/scorecard-queries';
+import { Pool } from 'pg';
+import { ScorecardsController } from './sales/scorecards.controller';
+import { ProjectionsController } from './projections.controller';
+import { projectionMetrics } from './projection-metrics';
 
 /** Unknown fields are refused, not dropped: a typo must not silently lose data. */
 const validationPipe = new ValidationPipe({
@@ -67,9 +73,15 @@ export class ApiModule implements OnApplicationShutdown {
         SettingsController,
         CompanyPlanController,
         ImportsController,
+        ScorecardsController,
+        ProjectionsController,
       ],
       providers: [
         { provide: EventStore, useValue: runtime.eventStore },
+        { provide: Pool, useValue: runtime.readModel },
+        { provide: ScorecardQueries, useValue: new ScorecardQueries(runtime.readModel) },
+        ScorecardsService,
+        projectionMetrics,
         { provide: Clock, useValue: new SystemClock() },
         { provide: TokenVerifier, useValue: new TokenVerifier(runtime.eventStore, runtime.bootstrapToken) },
         OrganisationService,

@@ -1,6 +1,8 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { Pool } from 'pg';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '@salesledger/domain/event-store.port';
+import { projectionStatuses } from '@salesledger/read-model/projection-status';
 import { Public } from './auth/public.decorator';
 
 @Controller('health')
@@ -9,13 +11,14 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly eventStore: EventStore,
+    @Inject(Pool) private readonly readModel: Pool,
   ) {}
 
   @Get()
   @Public()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.eventStoreReadable()]);
+    return this.health.check([() => this.eventStoreReadable(), () => this.projectionsApplying()]);
   }
 
   private async eventStoreReadable() {
@@ -23,6 +26,18 @@ export class HealthController {
     try {
       await this.eventStore.readAll(null, 1);
       return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: (error as Error).message });
+    }
+  }
+
+  /** Down while a projection is stopped on an event: its scorecards are no longer current. */
+  private async projectionsApplying() {
+    const indicator = this.indicators.check('projections');
+    try {
+      const statuses = await projectionStatuses(this.readModel, this.eventStore);
+      const details = Object.fromEntries(statuses.map(({ name, ...status }) => [name, status]));
+      return statuses.some((s) => s.state === 'failed') ? indicator.down(details) : indicator.up(details);
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
     }

@@ -18,6 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { GRAINS, type Grain } from '@salesledger/domain/scorecards/grains';
 import { MONTH } from '@salesledger/domain/targets/target.decider';
 import { VISIT_KINDS } from '@salesledger/domain/visits/visit.decider';
 
@@ -285,4 +286,58 @@ export class PaperDueDto {
 export class PapersDueDto {
   @ApiProperty({ type: PaperDueDto }) @ValidateNested() @Type(() => PaperDueDto) plan!: PaperDueDto;
   @ApiProperty({ type: PaperDueDto }) @ValidateNested() @Type(() => PaperDueDto) report!: PaperDueDto;
+}
+
+export class ScorecardQuery {
+  @ApiProperty({ enum: GRAINS, example: 'month' })
+  @IsIn(GRAINS)
+  grain!: Grain;
+
+  @ApiProperty({ example: '2026-03', description: 'YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn or YYYY, by grain' })
+  @IsString()
+  @Length(4, 10)
+  period!: string;
+
+  @ApiPropertyOptional({ description: 'ISO-8601 instant: the scorecard from the events recorded up to then' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
+}
+
+export class LeaderboardQuery {
+  @ApiProperty({ enum: GRAINS, example: 'month' })
+  @IsIn(GRAINS)
+  grain!: Grain;
+
+  @ApiProperty({ example: '2026-03' })
+  @IsString()
+  @Length(4, 10)
+  period!: string;
+
+  @ApiPropertyOptional({ description: "one team's reps only" })
+  @IsOptional()
+  @Matches(ID, ID_RULE)
+  teamId?: string;
+}
+
+export class ScorecardWeightsDto {
+  @ApiProperty({ example: 0.5 }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1000) attainment!: number;
+  @ApiProperty({ example: 0.2 }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1000) discipline!: number;
+  @ApiProperty({ example: 0.15 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1000)
+  planCompletionRate!: number;
+  @ApiProperty({ example: 0.15 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1000)
+  requestResponseRate!: number;
+}
+
+export class ScorecardTemplateDto {
+  @ApiProperty({ type: ScorecardWeightsDto })
+  @ValidateNested()
+  @Type(() => ScorecardWeightsDto)
+  weights!: ScorecardWeightsDto;
 }

@@ -20,7 +20,9 @@ export type Resource =
   | 'orders'
   | 'plans'
   | 'reviews'
-  | 'requests';
+  | 'requests'
+  | 'scorecards'
+  | 'scorecard templates';
 
 /** The rep (and that rep's team) the data belongs to; empty for organisation-wide data. */
 export interface Ownership {
@@ -30,7 +32,13 @@ export interface Ownership {
 
 const REP_WRITES: readonly Resource[] = ['customers', 'visits', 'orders', 'plans', 'requests'];
 /** Decisions for the whole company: a director's (or an admin's). */
-const DIRECTOR_WRITES: readonly Resource[] = ['teams', 'company settings', 'company plans', 'target approvals'];
+const DIRECTOR_WRITES: readonly Resource[] = [
+  'teams',
+  'company settings',
+  'company plans',
+  'target approvals',
+  'scorecard templates',
+];
 
 /**
  * Admin: everything. Director: all business data. Manager: their team's. Rep: their own visits,

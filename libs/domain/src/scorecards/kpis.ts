@@ -21,32 +21,14 @@ export interface BaseFigures {
   readonly medianResponseMinutes: number | null;
 }
 
-export const ZERO_FIGURES: BaseFigures = {
-  target: '0.00',
-  actual: '0.00',
-  orders: 0,
-  newCustomers: 0,
-  prospectsDeveloped: 0,
-  salesVisits: 0,
-  existingCustomerVisits: 0,
-  lostCustomers: 0,
-  papersDue: 0,
-  papersOnTime: 0,
-  requestsClosed: 0,
-  requestsWithinSla: 0,
-  reviewScoreSum: 0,
-  reviewCount: 0,
-  medianResponseMinutes: null,
-};
-
 export const COMPOSITE_COMPONENTS = ['attainment', 'discipline', 'planCompletionRate', 'requestResponseRate'] as const;
 export type CompositeComponent = (typeof COMPOSITE_COMPONENTS)[number];
 
 /** Weights of the composite score; a director sets a new version (`ScorecardTemplateSet`). */
-export interface ScorecardTemplate {
+export type ScorecardTemplate = {
   readonly version: number;
-  readonly weights: Readonly<Record<CompositeComponent, number>>;
-}
+  readonly weights: { readonly [component in CompositeComponent]: number };
+};
 
 /** In force until a director sets version 1. */
 export const DEFAULT_TEMPLATE: ScorecardTemplate = {
@@ -144,28 +126,6 @@ export function deriveScorecard({
     templateVersion: template.version,
     workingDays: workingDays.total,
     workingDaysElapsed: workingDays.elapsed,
-  };
-}
-
-/** Sums figures of several reps (team and company rollups); ratios are then taken of the sums. */
-export function addFigures(a: BaseFigures, b: BaseFigures): BaseFigures {
-  return {
-    target: new Big(a.target).plus(b.target).toFixed(2),
-    actual: new Big(a.actual).plus(b.actual).toFixed(2),
-    orders: a.orders + b.orders,
-    newCustomers: a.newCustomers + b.newCustomers,
-    prospectsDeveloped: a.prospectsDeveloped + b.prospectsDeveloped,
-    salesVisits: a.salesVisits + b.salesVisits,
-    existingCustomerVisits: a.existingCustomerVisits + b.existingCustomerVisits,
-    lostCustomers: a.lostCustomers + b.lostCustomers,
-    papersDue: a.papersDue + b.papersDue,
-    papersOnTime: a.papersOnTime + b.papersOnTime,
-    requestsClosed: a.requestsClosed + b.requestsClosed,
-    requestsWithinSla: a.requestsWithinSla + b.requestsWithinSla,
-    reviewScoreSum: a.reviewScoreSum + b.reviewScoreSum,
-    reviewCount: a.reviewCount + b.reviewCount,
-    // A median does not add up; rollups ask the store for the median over all their requests.
-    medianResponseMinutes: null,
   };
 }
 

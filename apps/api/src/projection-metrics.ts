@@ -1,0 +1,40 @@
+import type { Provider } from '@nestjs/common';
+import { Pool } from 'pg';
+import { Gauge } from 'prom-client';
+import { EventStore } from '@salesledger/domain/event-store.port';
+import { projectionStatuses } from '@salesledger/read-model/projection-status';
+
+/** Gauges per projection, read from the checkpoint table at each scrape (so they hold for any projector process). */
+export const projectionMetrics: Provider = {
+  provide: 'projection metrics',
+  inject: [Pool, EventStore],
+  useFactory: (pool: Pool, store: EventStore) => {
+    const gauges = {
+      position: new Gauge({ name: 'salesledger_projection_position', help: 'position of the last event applied', labelNames: ['projection'] }),
+      lagEvents: new Gauge({ name: 'salesledger_projection_lag_events', help: 'events in the log past the checkpoint', labelNames: ['projection'] }),
+      lagSeconds: new Gauge({ name: 'salesledger_projection_lag_seconds', help: 'age of the checkpoint behind the last event', labelNames: ['projection'] }),
+      failed: new Gauge({ name: 'salesledger_projection_failed', help: '1 while the projection is stopped on an event', labelNames: ['projection'] }),
+    };
+    // One scrape reads the statuses once, whichever gauge asks first.
+    let reading: Promise<Awaited<ReturnType<typeof projectionStatuses>>> | undefined;
+    const statuses = () => {
+      reading ??= projectionStatuses(pool, store).finally(() => setImmediate(() => (reading = undefined)));
+      return reading;
+    };
+    for (const [key, gauge] of Object.entries(gauges))
+      Object.assign(gauge, {
+        collect: async () => {
+          for (const status of await statuses().catch(() => [])) {
+            const value = {
+              position: status.position ?? 0,
+              lagEvents: status.lagEvents,
+              lagSeconds: status.lagSeconds,
+              failed: status.state === 'failed' ? 1 : 0,
+            }[key as keyof typeof gauges];
+            gauge.set({ projection: status.name }, value);
+          }
+        },
+      });
+    return gauges;
+  },
+};

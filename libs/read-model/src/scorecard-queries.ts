@@ -1,0 +1,103 @@
+import type { Pool } from 'pg';
+import { InvalidInputError } from '@salesledger/domain/errors';
+import { periodRange, type Grain } from '@salesledger/domain/scorecards/grains';
+import type { Scorecard } from '@salesledger/domain/scorecards/kpis';
+import { READ_MODEL } from './database';
+import { loadDayData, scorecardFrom, spanOf, type Scope } from './scorecard-figures';
+
+export const DRILL_DOWNS = [
+  'orders',
+  'newCustomers',
+  'prospectsDeveloped',
+  'salesVisits',
+  'existingCustomerVisits',
+  'lostCustomers',
+] as const;
+export type DrillDown = (typeof DRILL_DOWNS)[number];
+
+export interface LeaderboardEntry {
+  readonly rank: number;
+  readonly repId: string;
+  readonly repName: string;
+  readonly teamId: string | null;
+  readonly compositeScore: number | null;
+  readonly attainment: number | null;
+  readonly actual: number;
+  readonly target: number;
+}
+
+/** Reads of the scorecard read model, for the API. Access control is the caller's. */
+export class ScorecardQueries {
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema = READ_MODEL,
+  ) {}
+
+  /**
+   * A scorecard of a rep, a team (its members on each day they were in it) or the company.
+   * `asOf`: from the events recorded up to then, with `expectedToDate` counted to that day.
+   */
+  async scorecard(scope: Scope, grain: Grain, period: string, now: Date, asOf?: Date): Promise<Scorecard> {
+    const range = periodRange(grain, period);
+    const { from, to } = spanOf(range);
+    const client = await this.pool.connect();
+    try {
+      const data = await loadDayData(client, this.schema, scope, from, to, asOf ?? null);
+      const { active: _active, ...card } = scorecardFrom(data, range, asOf ?? now);
+      return card;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Reps ranked by composite score (then attainment, then sales) for a period; optionally one team's. */
+  async leaderboard(grain: Grain, period: string, teamId?: string): Promise<LeaderboardEntry[]> {
+    periodRange(grain, period);
+    const { rows } = await this.pool.query(
+      `SELECT rank() OVER (ORDER BY composite_score DESC NULLS LAST, attainment DESC NULLS LAST, actual DESC)::int AS rank,
+         rep_id, rep_name, team_id, composite_score, attainment, actual, target
+       FROM reporting.scorecards WHERE grain = $1 AND period = $2 AND ($3::text IS NULL OR team_id = $3)
+       ORDER BY rank, rep_id`,
+      [grain, period, teamId ?? null],
+    );
+    return rows.map((row) => ({
+      rank: row.rank,
+      repId: row.rep_id,
+      repName: row.rep_name,
+      teamId: row.team_id,
+      compositeScore: row.composite_score === null ? null : Number(row.composite_score),
+      attainment: row.attainment === null ? null : Number(row.attainment),
+      actual: Number(row.actual),
+      target: Number(row.target),
+    }));
+  }
+
+  /** The orders, visits or customers behind one figure of a rep's scorecard, each with the event position it reflects. */
+  async drillDown(repId: string, grain: Grain, period: string, kpi: DrillDown): Promise<Record<string, unknown>[]> {
+    if (!DRILL_DOWNS.includes(kpi))
+      throw new InvalidInputError([{ field: 'kpi', message: `must be one of ${DRILL_DOWNS.join(', ')}` }]);
+    const { start, end } = periodRange(grain, period);
+    const s = this.schema;
+    const live = `SELECT * FROM ${s}.order_versions WHERE superseded_at IS NULL AND NOT cancelled`;
+    const sql: Record<DrillDown, string> = {
+      orders: `SELECT order_id AS "orderId", customer_id AS "customerId", placed_at AS "placedAt", net_amount AS "netAmount", position
+        FROM (${live}) o WHERE rep_id = $1 AND placed_on >= $2 AND placed_on < $3 ORDER BY placed_at, order_id`,
+      newCustomers: `SELECT customer_id AS "customerId", order_id AS "firstOrderId", placed_at AS "placedAt", position FROM (
+          SELECT DISTINCT ON (customer_id) * FROM (${live}) o ORDER BY customer_id, placed_at, order_id) f
+        WHERE rep_id = $1 AND placed_on >= $2 AND placed_on < $3 ORDER BY placed_at, customer_id`,
+      prospectsDeveloped: `SELECT customer_id AS "customerId", name, registered_on AS "registeredOn", position
+        FROM ${s}.customers WHERE registered_rep_id = $1 AND registered_as = 'prospect'
+          AND registered_on >= $2 AND registered_on < $3 ORDER BY registered_on, customer_id`,
+      salesVisits: `SELECT visit_id AS "visitId", customer_id AS "customerId", occurred_at AS "occurredAt", kind, position
+        FROM ${s}.visits WHERE rep_id = $1 AND occurred_on >= $2 AND occurred_on < $3 ORDER BY occurred_at, visit_id`,
+      existingCustomerVisits: `SELECT visit_id AS "visitId", customer_id AS "customerId", occurred_at AS "occurredAt", kind, position
+        FROM ${s}.visits v WHERE rep_id = $1 AND occurred_on >= $2 AND occurred_on < $3
+          AND EXISTS (SELECT 1 FROM (${live}) o WHERE o.customer_id = v.customer_id AND o.placed_at < v.occurred_at)
+        ORDER BY occurred_at, visit_id`,
+      lostCustomers: `SELECT customer_id AS "customerId", lost_on AS "lostOn", kind, reason, position
+        FROM ${s}.customer_losses WHERE rep_id = $1 AND lost_on >= $2 AND lost_on < $3 ORDER BY lost_on, customer_id`,
+    };
+    const { rows } = await this.pool.query(sql[kpi], [repId, start, end]);
+    return rows.map((row) => ({ ...row, position: Number(row.position) }));
+  }
+}
