@@ -26,6 +26,14 @@ program
   );
 
 program
+  .command('projections')
+  .description('the read models built from the log')
+  .command('rebuild')
+  .description('replay the log into fresh read-model tables while the old ones serve, then swap them in')
+  .argument('[name]', 'the projection (all share one schema, so all are rebuilt)')
+  .action(async (name?: string) => (await import('./projections-rebuild.command')).rebuildProjections(name));
+
+program
   .command('audit')
   .description('tamper evidence')
   .command('verify')

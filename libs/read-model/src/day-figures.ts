@@ -23,7 +23,8 @@ sales AS (
   SELECT o.rep_id, o.placed_on AS day, sum(o.net_amount) AS actual, count(*) AS orders,
     count(*) FILTER (WHERE NOT EXISTS (
       SELECT 1 FROM live_orders e
-      WHERE e.customer_id = o.customer_id AND (e.placed_at, e.order_id) < (o.placed_at, o.order_id)
+      WHERE e.customer_id = o.customer_id
+        AND (e.placed_at < o.placed_at OR (e.placed_at = o.placed_at AND e.order_id < o.order_id COLLATE "C"))
     )) AS new_customers
   FROM keys k JOIN live_orders o ON o.rep_id = k.rep_id AND o.placed_on = k.day
   GROUP BY 1, 2

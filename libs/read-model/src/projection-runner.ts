@@ -9,6 +9,8 @@ export interface Projection {
   readonly name: string;
   /** Applies a batch in the caller's transaction; throwing rolls the whole batch back. */
   apply(client: ClientBase, schema: string, events: readonly RecordedEvent[]): Promise<void>;
+  /** Computes what the batches applied since the last call left to derive (kept in the schema, so crash-safe). */
+  derive(client: ClientBase, schema: string): Promise<void>;
 }
 
 export interface RunnerOptions {
@@ -17,6 +19,8 @@ export interface RunnerOptions {
   readonly pollIntervalMs?: number;
   /** How long to wait before trying a failed event (or an unreachable database) again. */
   readonly retryMs?: number;
+  /** Leave derivation to the caller (a rebuild derives once, before it swaps); live runners derive every batch. */
+  readonly deferDerivation?: boolean;
   readonly log?: Logger;
 }
 
@@ -35,6 +39,7 @@ export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly retryMs: number;
+  private readonly deferDerivation: boolean;
   private readonly stopping = new AbortController();
   private loop?: Promise<void>;
 
@@ -48,6 +53,7 @@ export class ProjectionRunner {
     this.batchSize = options.batchSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 20;
     this.retryMs = options.retryMs ?? 2000;
+    this.deferDerivation = options.deferDerivation ?? false;
     this.log = options.log;
   }
 
@@ -63,15 +69,31 @@ export class ProjectionRunner {
     await this.loop;
   }
 
-  /** Applies everything in the log now; returns how many events it applied. For rebuilds and tests. */
-  async catchUp(): Promise<number> {
+  /** Applies what the log holds now, up to `maxPages` pages; returns how many events it applied. */
+  async catchUp(maxPages = Infinity): Promise<number> {
     let applied = 0;
     let checkpoint = await this.checkpoint();
-    for (;;) {
+    for (let pages = 0; pages < maxPages; pages++) {
       const page = await this.store.readAll(checkpoint, this.batchSize);
-      if (page.length === 0) return applied;
+      if (page.length === 0) break;
       checkpoint = await this.applyPage(page, checkpoint);
       applied += page.length;
+    }
+    return applied;
+  }
+
+  /** Applies everything left in the log inside the caller's transaction (a rebuild's swap). */
+  static async applyRemaining(store: EventStore, client: ClientBase, projection: Projection, schema: string): Promise<void> {
+    const { rows } = await client.query(
+      `SELECT checkpoint FROM ${schema}.projection_checkpoints WHERE name = $1 FOR UPDATE`,
+      [projection.name],
+    );
+    let checkpoint: string | null = rows[0]?.checkpoint ?? null;
+    for (;;) {
+      const page = await store.readAll(checkpoint, 1000);
+      if (page.length === 0) return projection.derive(client, schema);
+      await applyAndCheckpoint(client, schema, projection, page);
+      checkpoint = (page.at(-1) as RecordedEvent).checkpoint;
     }
   }
 
@@ -121,23 +143,16 @@ export class ProjectionRunner {
   }
 
   private async commit(page: RecordedEvent[], from: string | null): Promise<string> {
-    const last = page.at(-1) as RecordedEvent;
     await inTransaction(this.pool, async (client) => {
       const { rows } = await client.query(
         `SELECT checkpoint FROM ${this.schema}.projection_checkpoints WHERE name = $1 FOR UPDATE`,
         [this.projection.name],
       );
       if ((rows[0]?.checkpoint ?? null) !== from) throw new CheckpointMoved();
-      await this.projection.apply(client, this.schema, page);
-      await client.query(
-        `UPDATE ${this.schema}.projection_checkpoints SET checkpoint = $2, position = $3, recorded_at = $4,
-           events_applied = events_applied + $5, updated_at = now(),
-           failed_position = NULL, failed_event_type = NULL, failed_error = NULL, failed_at = NULL
-         WHERE name = $1`,
-        [this.projection.name, last.checkpoint, last.position, last.metadata.recordedAt, page.length],
-      );
+      await applyAndCheckpoint(client, this.schema, this.projection, page);
+      if (!this.deferDerivation) await this.projection.derive(client, this.schema);
     });
-    return last.checkpoint;
+    return (page.at(-1) as RecordedEvent).checkpoint;
   }
 
   private async recordFailure(event: RecordedEvent, error: unknown): Promise<void> {
@@ -149,4 +164,21 @@ export class ProjectionRunner {
       )
       .catch(() => undefined); // the database itself may be what failed; the log still has it
   }
+}
+
+async function applyAndCheckpoint(
+  client: ClientBase,
+  schema: string,
+  projection: Projection,
+  page: readonly RecordedEvent[],
+): Promise<void> {
+  const last = page.at(-1) as RecordedEvent;
+  await projection.apply(client, schema, page);
+  await client.query(
+    `UPDATE ${schema}.projection_checkpoints SET checkpoint = $2, position = $3, recorded_at = $4,
+       events_applied = events_applied + $5, updated_at = now(),
+       failed_position = NULL, failed_event_type = NULL, failed_error = NULL, failed_at = NULL
+     WHERE name = $1`,
+    [projection.name, last.checkpoint, last.position, last.metadata.recordedAt, page.length],
+  );
 }

@@ -1,5 +1,7 @@
 import type { Projection } from './projection-runner';
-import { applyScorecardEvents } from './scorecard-projection';
+import { applyScorecardEvents, deriveScorecards } from './scorecard-projection';
 
 /** Every projection the projector runs, by the name `projections rebuild [name]` takes. */
-export const PROJECTIONS: readonly Projection[] = [{ name: 'scorecards', apply: applyScorecardEvents }];
+export const PROJECTIONS: readonly Projection[] = [
+  { name: 'scorecards', apply: applyScorecardEvents, derive: deriveScorecards },
+];

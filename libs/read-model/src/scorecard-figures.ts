@@ -1,4 +1,3 @@
-import Big from 'big.js';
 import type { ClientBase } from 'pg';
 import {
   previousPeriod,
@@ -140,23 +139,18 @@ export function spanOf(range: PeriodRange): { from: string; to: string } {
   return { from: (yearAgo ?? previousPeriod(range)).start, to: range.end };
 }
 
-/** The scorecard of one rep (or the sum of several) for a period, as of `now`. */
-export function scorecardFrom(
-  data: DayData,
-  range: PeriodRange,
-  now: Date,
-  repId?: string,
-): Scorecard & { readonly active: boolean } {
-  const mine = repId === undefined ? data : only(data, repId);
-  const figures = figuresOver(mine, range);
+/** The scorecard of the reps in `data` (one rep, or the sum of a team's) for a period, as of `now`. */
+export function scorecardFrom(data: DayData, range: PeriodRange, now: Date): Scorecard & { readonly active: boolean } {
+  const sums = daySums(data);
+  const figures = figuresOver(data, sums, range);
   const yearAgo = yearAgoPeriod(range);
   const today = isoDay(now);
   const elapsedEnd = today < range.start ? range.start : today > range.end ? range.end : today;
   const scorecard = deriveScorecard({
     range,
     figures: figures.figures,
-    previousActual: figuresOver(mine, previousPeriod(range)).figures.actual,
-    yearAgoActual: yearAgo ? figuresOver(mine, yearAgo).figures.actual : null,
+    previousActual: figuresOver(data, sums, previousPeriod(range)).figures.actual,
+    yearAgoActual: yearAgo ? figuresOver(data, sums, yearAgo).figures.actual : null,
     workingDays: {
       total: workingDaysBetween(range.start, range.end, data.holidays),
       elapsed: workingDaysBetween(range.start, elapsedEnd, data.holidays),
@@ -166,54 +160,95 @@ export function scorecardFrom(
   return { ...scorecard, active: figures.active };
 }
 
-function only(data: DayData, repId: string): DayData {
-  return {
-    ...data,
-    days: data.days.filter((d) => d.repId === repId),
-    reviews: data.reviews.filter((r) => r.repId === repId),
-    responses: data.responses.filter((r) => r.repId === repId),
+/** The same data, one rep at a time. */
+export function splitByRep(data: DayData): Map<string, DayData> {
+  const parts = new Map<string, { days: DayRow[]; reviews: DayData['reviews'][number][]; responses: DayData['responses'][number][] }>();
+  const part = (repId: string) => {
+    let found = parts.get(repId);
+    if (!found) parts.set(repId, (found = { days: [], reviews: [], responses: [] }));
+    return found;
   };
+  for (const day of data.days) part(day.repId).days.push(day);
+  for (const review of data.reviews) part(review.repId).reviews.push(review);
+  for (const response of data.responses) part(response.repId).responses.push(response);
+  return new Map([...parts].map(([repId, p]) => [repId, { ...data, ...p }]));
+}
+
+const COUNTS = [
+  'orders',
+  'newCustomers',
+  'prospectsDeveloped',
+  'salesVisits',
+  'existingCustomerVisits',
+  'lostCustomers',
+  'papersDue',
+  'papersOnTime',
+  'requestsClosed',
+  'requestsWithinSla',
+] as const;
+
+/** Running totals by day (money in cents), so any period's sum is two lookups: thousands of periods stay cheap. */
+interface DaySums {
+  readonly days: string[];
+  /** totals[i][c]: column c summed over the first i rows; columns: target, actual, then COUNTS. */
+  readonly totals: Float64Array[];
+}
+
+const sumsCache = new WeakMap<DayData, DaySums>();
+
+function daySums(data: DayData): DaySums {
+  const cached = sumsCache.get(data);
+  if (cached) return cached;
+  const rows = [...data.days].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const totals = [new Float64Array(COUNTS.length + 2)];
+  for (const { figures } of rows) {
+    const next = Float64Array.from(totals.at(-1) as Float64Array);
+    next[0] = (next[0] as number) + cents(figures.target);
+    next[1] = (next[1] as number) + cents(figures.actual);
+    COUNTS.forEach((key, i) => (next[i + 2] = (next[i + 2] as number) + figures[key]));
+    totals.push(next);
+  }
+  const sums = { days: rows.map((r) => r.day), totals };
+  sumsCache.set(data, sums);
+  return sums;
+}
+
+const cents = (money: string) => Math.round(Number(money) * 100);
+const money = (value: number) => (value / 100).toFixed(2);
+
+/** The index of the first day on or after `day`. */
+function lowerBound(days: string[], day: string): number {
+  let low = 0;
+  let high = days.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((days[middle] as string) < day) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Sums the day figures in a range; reviews count only for whole months. `active`: anything there at all. */
-function figuresOver(data: DayData, range: PeriodRange): { figures: BaseFigures; active: boolean } {
+function figuresOver(data: DayData, sums: DaySums, range: PeriodRange): { figures: BaseFigures; active: boolean } {
+  const from = sums.totals[lowerBound(sums.days, range.start)] as Float64Array;
+  const toIndex = lowerBound(sums.days, range.end);
+  const to = sums.totals[toIndex] as Float64Array;
+  const total = (column: number) => (to[column] as number) - (from[column] as number);
   const monthly = range.grain === 'month' || range.grain === 'quarter' || range.grain === 'year';
-  let target = new Big(0);
-  let actual = new Big(0);
-  const counts = {
-    orders: 0,
-    newCustomers: 0,
-    prospectsDeveloped: 0,
-    salesVisits: 0,
-    existingCustomerVisits: 0,
-    lostCustomers: 0,
-    papersDue: 0,
-    papersOnTime: 0,
-    requestsClosed: 0,
-    requestsWithinSla: 0,
-  };
-  let active = false;
-  for (const { day, figures } of data.days) {
-    if (day < range.start || day >= range.end) continue;
-    active = true;
-    target = target.plus(figures.target);
-    actual = actual.plus(figures.actual);
-    for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += figures[key];
-  }
   const reviews = monthly
     ? data.reviews.filter((r) => `${r.month}-01` >= range.start && `${r.month}-01` < range.end)
     : [];
-  if (reviews.length > 0) active = true;
   const minutes = data.responses
     .filter((r) => r.day >= range.start && r.day < range.end)
     .map((r) => r.minutes)
     .sort((a, b) => a - b);
+  const counts = Object.fromEntries(COUNTS.map((key, i) => [key, total(i + 2)])) as Record<(typeof COUNTS)[number], number>;
   return {
-    active,
+    active: toIndex > lowerBound(sums.days, range.start) || reviews.length > 0,
     figures: {
       ...counts,
-      target: target.toFixed(2),
-      actual: actual.toFixed(2),
+      target: money(total(0)),
+      actual: money(total(1)),
       reviewScoreSum: reviews.reduce((sum, r) => sum + r.score, 0),
       reviewCount: reviews.length,
       medianResponseMinutes: median(minutes),

@@ -332,8 +332,29 @@ async function applySegment(client: ClientBase, s: string, events: Event[]): Pro
   }
   for (const key of await firstOrderShifts(client, s, firstOrdersBefore)) touch(key.repId, key.day);
 
-  await recomputeRepDays(client, s, [...dirty.values()]);
-  await materializeScorecards(client, s, everything ? 'all' : scorecardKeys(dirty.values()));
+  const keys = [...dirty.values()];
+  if (keys.length > 0)
+    await client.query(
+      `INSERT INTO ${s}.pending_days SELECT DISTINCT * FROM unnest($1::text[], $2::date[]) ON CONFLICT DO NOTHING`,
+      [keys.map((k) => k.repId), keys.map((k) => k.day)],
+    );
+  if (everything)
+    await client.query(`INSERT INTO ${s}.pending_everything VALUES ($1) ON CONFLICT DO NOTHING`, [
+      (events.at(-1) as Event).position,
+    ]);
+}
+
+/**
+ * Derives the (rep, day) figures and scorecards that the facts applied since the last call made
+ * stale, from the facts themselves: so deriving after every batch or once after many gives the
+ * same tables.
+ */
+export async function deriveScorecards(client: ClientBase, s: string): Promise<void> {
+  const { rows } = await client.query(`DELETE FROM ${s}.pending_days RETURNING rep_id, day`);
+  const { rowCount: everything } = await client.query(`DELETE FROM ${s}.pending_everything`);
+  const days = rows.map((row) => ({ repId: row.rep_id as string, day: String(row.day) }));
+  await recomputeRepDays(client, s, days);
+  await materializeScorecards(client, s, everything ? 'all' : scorecardKeys(days));
 }
 
 interface TargetVersion {
@@ -488,7 +509,7 @@ async function firstOrders(client: ClientBase, s: string, customers: Set<string>
     `SELECT c AS customer_id, f.* FROM unnest($1::text[]) c LEFT JOIN LATERAL (
        SELECT rep_id, placed_on, placed_at, order_id FROM ${s}.order_versions
        WHERE customer_id = c AND superseded_at IS NULL AND NOT cancelled
-       ORDER BY placed_at, order_id LIMIT 1) f ON true`,
+       ORDER BY placed_at, order_id COLLATE "C" LIMIT 1) f ON true`,
     [[...customers]],
   );
   return rows.map((row) => ({

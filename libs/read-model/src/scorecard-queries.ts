@@ -83,7 +83,7 @@ export class ScorecardQueries {
       orders: `SELECT order_id AS "orderId", customer_id AS "customerId", placed_at AS "placedAt", net_amount AS "netAmount", position
         FROM (${live}) o WHERE rep_id = $1 AND placed_on >= $2 AND placed_on < $3 ORDER BY placed_at, order_id`,
       newCustomers: `SELECT customer_id AS "customerId", order_id AS "firstOrderId", placed_at AS "placedAt", position FROM (
-          SELECT DISTINCT ON (customer_id) * FROM (${live}) o ORDER BY customer_id, placed_at, order_id) f
+          SELECT DISTINCT ON (customer_id) * FROM (${live}) o ORDER BY customer_id, placed_at, order_id COLLATE "C") f
         WHERE rep_id = $1 AND placed_on >= $2 AND placed_on < $3 ORDER BY placed_at, customer_id`,
       prospectsDeveloped: `SELECT customer_id AS "customerId", name, registered_on AS "registeredOn", position
         FROM ${s}.customers WHERE registered_rep_id = $1 AND registered_as = 'prospect'

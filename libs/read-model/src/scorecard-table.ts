@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import { nextPeriod, periodsOf, yearLaterPeriod, type PeriodRange } from '@salesledger/domain/scorecards/grains';
 import type { RepDay } from './day-figures';
-import { isoDay, loadDayData, scorecardFrom, spanOf } from './scorecard-figures';
+import { isoDay, loadDayData, scorecardFrom, spanOf, splitByRep } from './scorecard-figures';
 
 export type ScorecardKeys = Map<string, { repId: string; range: PeriodRange }>;
 
@@ -53,13 +53,10 @@ export async function materializeScorecards(client: ClientBase, s: string, keys:
   const repIds = [...byRep.keys()];
   const data = await loadDayData(client, s, { repIds }, from, to, null);
   const rows: Record<string, unknown>[] = [];
+  const perRep = splitByRep(data);
   for (const [repId, ranges] of byRep) {
-    const mine = {
-      ...data,
-      days: data.days.filter((d) => d.repId === repId),
-      reviews: data.reviews.filter((r) => r.repId === repId),
-      responses: data.responses.filter((r) => r.repId === repId),
-    };
+    const mine = perRep.get(repId);
+    if (!mine) continue;
     for (const range of ranges) {
       const card = scorecardFrom(mine, range, NOT_STORED);
       if (!card.active) continue;

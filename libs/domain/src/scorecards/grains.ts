@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { InvalidInputError } from '../errors';
 
 export const GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
@@ -20,30 +19,24 @@ const FORMATS: Record<Grain, { pattern: RegExp; example: string }> = {
   year: { pattern: /^\d{4}$/, example: 'YYYY' },
 };
 
-const SPAN: Record<Grain, 'days' | 'weeks' | 'months' | 'quarters' | 'years'> = {
-  day: 'days',
-  week: 'weeks',
-  month: 'months',
-  quarter: 'quarters',
-  year: 'years',
-};
 
 export function periodRange(grain: Grain, period: string): PeriodRange {
-  const start = FORMATS[grain].pattern.test(period) ? parseStart(grain, period) : undefined;
-  if (!start?.isValid || label(grain, start) !== period)
+  const start = FORMATS[grain].pattern.test(period) ? parseStart(grain, period) : NaN;
+  const range = Number.isNaN(start) ? undefined : periodContaining(grain, start);
+  if (!range || range.period !== period)
     throw new InvalidInputError([{ field: 'period', message: `must be a ${grain} written ${FORMATS[grain].example}` }]);
-  return rangeFrom(grain, start);
+  return range;
 }
 
 /** The period of each grain that contains a day. */
 export function periodsOf(day: string): PeriodRange[] {
-  const date = DateTime.fromISO(day, { zone: 'utc' });
-  return GRAINS.map((grain) => rangeFrom(grain, date.startOf(grain === 'week' ? 'week' : grain)));
+  const ms = Date.parse(day);
+  return GRAINS.map((grain) => periodContaining(grain, ms));
 }
 
 /** The period just before, for `growthRate`. */
 export function previousPeriod(range: PeriodRange): PeriodRange {
-  return rangeFrom(range.grain, startOf(range).minus({ [SPAN[range.grain]]: 1 }));
+  return periodContaining(range.grain, Date.parse(range.start) - DAY_MS);
 }
 
 /**
@@ -56,7 +49,7 @@ export function yearAgoPeriod(range: PeriodRange): PeriodRange | null {
 
 /** The period that follows: the one whose growth depends on this one. */
 export function nextPeriod(range: PeriodRange): PeriodRange {
-  return rangeFrom(range.grain, startOf(range).plus({ [SPAN[range.grain]]: 1 }));
+  return periodContaining(range.grain, Date.parse(range.end));
 }
 
 /** The period a year later: the one whose year-over-year growth depends on this one. */
@@ -72,60 +65,92 @@ function shiftYears(range: PeriodRange, years: number): PeriodRange | null {
   }
 }
 
-/** Monday to Friday minus holidays, from `start` (inclusive) to `end` (exclusive). */
+const DAY_MS = 86_400_000;
+const isWeekday = (ms: number) => {
+  const weekday = new Date(ms).getUTCDay();
+  return weekday !== 0 && weekday !== 6;
+};
+
+/**
+ * Monday to Friday minus holidays, from `start` (inclusive) to `end` (exclusive). Counted by
+ * arithmetic, not day by day: projections count the working days of thousands of periods.
+ */
 export function workingDaysBetween(start: string, end: string, holidays: ReadonlySet<string>): number {
-  let count = 0;
-  const last = DateTime.fromISO(end, { zone: 'utc' });
-  for (let day = DateTime.fromISO(start, { zone: 'utc' }); day < last; day = day.plus({ days: 1 }))
-    if (day.weekday <= 5 && !holidays.has(day.toISODate() as string)) count++;
+  const from = Date.parse(start);
+  const days = Math.round((Date.parse(end) - from) / DAY_MS);
+  if (days <= 0) return 0;
+  let count = Math.floor(days / 7) * 5;
+  for (let i = days - (days % 7); i < days; i++) if (isWeekday(from + i * DAY_MS)) count++;
+  for (const holiday of holidays) if (holiday >= start && holiday < end && isWeekday(Date.parse(holiday))) count--;
   return count;
 }
 
 /** The calendar days of a range, in order. */
 export function daysOf(range: Pick<PeriodRange, 'start' | 'end'>): string[] {
   const days: string[] = [];
-  const last = DateTime.fromISO(range.end, { zone: 'utc' });
-  for (let day = DateTime.fromISO(range.start, { zone: 'utc' }); day < last; day = day.plus({ days: 1 }))
-    days.push(day.toISODate() as string);
+  for (let ms = Date.parse(range.start); ms < Date.parse(range.end); ms += DAY_MS) days.push(iso(ms));
   return days;
 }
 
-function parseStart(grain: Grain, period: string): DateTime {
+// Plain UTC arithmetic rather than a date library: projections place thousands of days in periods.
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Monday of ISO week 1 of a year: the week with the year's first Thursday. */
+function isoWeekOne(year: number): number {
+  const fourth = Date.UTC(year, 0, 4);
+  return fourth - ((new Date(fourth).getUTCDay() + 6) % 7) * DAY_MS;
+}
+
+function parseStart(grain: Grain, period: string): number {
+  const year = Number(period.slice(0, 4));
   switch (grain) {
+    case 'day': {
+      const ms = Date.parse(period);
+      return Number.isNaN(ms) ? NaN : ms;
+    }
+    case 'week':
+      return isoWeekOne(year) + (Number(period.slice(6)) - 1) * 7 * DAY_MS;
+    case 'month':
+      return Date.UTC(year, Number(period.slice(5)) - 1, 1);
     case 'quarter':
-      return DateTime.fromObject(
-        { year: Number(period.slice(0, 4)), month: (Number(period.slice(6)) - 1) * 3 + 1, day: 1 },
-        { zone: 'utc' },
-      );
+      return Date.UTC(year, (Number(period.slice(6)) - 1) * 3, 1);
     case 'year':
-      return DateTime.fromObject({ year: Number(period), month: 1, day: 1 }, { zone: 'utc' });
-    default:
-      return DateTime.fromISO(period, { zone: 'utc' });
+      return Date.UTC(year, 0, 1);
   }
 }
 
-function label(grain: Grain, start: DateTime): string {
+/** The period of a grain that contains the instant `ms` (a UTC midnight). */
+function periodContaining(grain: Grain, ms: number): PeriodRange {
+  const date = new Date(ms);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth();
   switch (grain) {
     case 'day':
-      return start.toISODate() as string;
-    case 'week':
-      return start.toFormat("kkkk-'W'WW");
+      return { grain, period: iso(ms), start: iso(ms), end: iso(ms + DAY_MS) };
+    case 'week': {
+      const monday = ms - ((date.getUTCDay() + 6) % 7) * DAY_MS;
+      const weekYear = new Date(monday + 3 * DAY_MS).getUTCFullYear();
+      const week = Math.round((monday - isoWeekOne(weekYear)) / (7 * DAY_MS)) + 1;
+      return { grain, period: `${weekYear}-W${pad(week)}`, start: iso(monday), end: iso(monday + 7 * DAY_MS) };
+    }
     case 'month':
-      return start.toFormat('yyyy-MM');
-    case 'quarter':
-      return `${start.year}-Q${start.quarter}`;
+      return {
+        grain,
+        period: `${year}-${pad(month + 1)}`,
+        start: iso(Date.UTC(year, month, 1)),
+        end: iso(Date.UTC(year, month + 1, 1)),
+      };
+    case 'quarter': {
+      const first = Math.floor(month / 3) * 3;
+      return {
+        grain,
+        period: `${year}-Q${first / 3 + 1}`,
+        start: iso(Date.UTC(year, first, 1)),
+        end: iso(Date.UTC(year, first + 3, 1)),
+      };
+    }
     case 'year':
-      return String(start.year);
+      return { grain, period: String(year), start: iso(Date.UTC(year, 0, 1)), end: iso(Date.UTC(year + 1, 0, 1)) };
   }
-}
-
-const startOf = (range: PeriodRange) => DateTime.fromISO(range.start, { zone: 'utc' });
-
-function rangeFrom(grain: Grain, start: DateTime): PeriodRange {
-  return {
-    grain,
-    period: label(grain, start),
-    start: start.toISODate() as string,
-    end: start.plus({ [SPAN[grain]]: 1 }).toISODate() as string,
-  };
 }

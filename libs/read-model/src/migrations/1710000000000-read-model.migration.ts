@@ -236,6 +236,18 @@ CREATE TABLE ${s}.rep_days (
   PRIMARY KEY (rep_id, day)
 );
 
+-- The (rep, day) figures that facts changed since they were last derived. Live projection derives
+-- them in the batch's transaction; a rebuild only once, before it swaps (the result is the same).
+CREATE TABLE ${s}.pending_days (
+  rep_id text NOT NULL,
+  day date NOT NULL,
+  PRIMARY KEY (rep_id, day)
+);
+-- A row here: every scorecard must be derived again (new holidays or scorecard template).
+CREATE TABLE ${s}.pending_everything (
+  since_position bigint PRIMARY KEY
+);
+
 -- Each rep's scorecard for each grain and period with any activity: what BI and leaderboards read.
 -- expected_to_date and pace depend on the day they are read, so the reporting view adds them.
 CREATE TABLE ${s}.scorecards (
