@@ -78,7 +78,13 @@ describe.each(postgresServers())('scorecard routes on $name', (server) => {
     await post('/v1/orders', order('o-1', '2026-03-02T10:00:00Z', 100));
     await post('/v1/orders', order('o-2', '2026-03-10T10:00:00Z', 250));
     await post('/v1/orders', order('o-feb', '2026-02-16T10:00:00Z', 200));
-    await post('/v1/visits', { id: 'v-1', repId: 'rep-a', customerId: 'cust-1', occurredAt: '2026-03-03T09:00:00Z', kind: 'existing-customer' });
+    await post('/v1/visits', {
+      id: 'v-1',
+      repId: 'rep-a',
+      customerId: 'cust-1',
+      occurredAt: '2026-03-03T09:00:00Z',
+      kind: 'existing-customer',
+    });
   });
   afterAll(async () => {
     await stopProjector();
@@ -125,45 +131,71 @@ describe.each(postgresServers())('scorecard routes on $name', (server) => {
   });
 
   it('follows a cancellation, and still shows what was known before it as of then', async () => {
-    await eventually(() => scorecard('month', '2026-03'), (c) => c.orders === 2);
+    await eventually(
+      () => scorecard('month', '2026-03'),
+      (c) => c.orders === 2,
+    );
     const before = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 5));
     await ok(api.call('POST', '/v1/orders/o-2/cancellation', undefined, { reason: 'duplicate' }));
-    const after = await eventually(() => scorecard('month', '2026-03'), (c) => c.orders === 1);
+    const after = await eventually(
+      () => scorecard('month', '2026-03'),
+      (c) => c.orders === 1,
+    );
     expect(after).toMatchObject({ actual: 200, orders: 1 });
     expect(await scorecard('month', '2026-03', undefined, `&asOf=${before}`)).toMatchObject({ actual: 700, orders: 2 });
   });
 
   it('lists the orders and visits behind a figure, with their event positions', async () => {
-    await eventually(() => scorecard('month', '2026-03'), (c) => c.orders === 1);
+    await eventually(
+      () => scorecard('month', '2026-03'),
+      (c) => c.orders === 1,
+    );
     const orders = await ok(api.call('GET', '/v1/reps/rep-a/scorecard/orders?grain=month&period=2026-03'));
     expect(orders.items).toEqual([
-      { orderId: 'o-1', customerId: 'cust-1', placedAt: expect.any(String), netAmount: '200.00', position: expect.any(Number) },
+      {
+        orderId: 'o-1',
+        customerId: 'cust-1',
+        placedAt: expect.any(String),
+        netAmount: '200.00',
+        position: expect.any(Number),
+      },
     ]);
     const newCustomers = await ok(api.call('GET', '/v1/reps/rep-a/scorecard/newCustomers?grain=month&period=2026-02'));
     expect(newCustomers.items).toEqual([expect.objectContaining({ customerId: 'cust-1', firstOrderId: 'o-feb' })]);
   });
 
   it('ranks reps and rolls teams up', async () => {
-    await eventually(() => scorecard('month', '2026-03'), (c) => c.orders === 1);
+    await eventually(
+      () => scorecard('month', '2026-03'),
+      (c) => c.orders === 1,
+    );
     const board = await ok(api.call('GET', '/v1/leaderboard?grain=month&period=2026-03'));
     expect(board.entries).toEqual([expect.objectContaining({ rank: 1, repId: 'rep-a', teamId: 'north', actual: 200 })]);
     const team = await ok(api.call('GET', '/v1/teams/north/scorecard?grain=year&period=2026'));
     expect(team).toMatchObject({ teamId: 'north', actual: 600, orders: 2 });
     const south = await ok(api.call('GET', '/v1/teams/south/scorecard?grain=year&period=2026', tokens.manager));
     expect(south).toMatchObject({ actual: 0 });
-    expect(await ok(api.call('GET', '/v1/scorecard?grain=year&period=2026', tokens.director))).toMatchObject({ actual: 600 });
+    expect(await ok(api.call('GET', '/v1/scorecard?grain=year&period=2026', tokens.director))).toMatchObject({
+      actual: 600,
+    });
   });
 
   it('weighs the composite score by the template a director sets', async () => {
-    const before = await eventually(() => scorecard('month', '2026-03'), (c) => c.orders === 1);
-    expect(before.compositeScore).toBe(Math.round((Math.min(before.attainment, 1) * 100) * 10) / 10);
+    const before = await eventually(
+      () => scorecard('month', '2026-03'),
+      (c) => c.orders === 1,
+    );
+    expect(before.compositeScore).toBe(Math.round(Math.min(before.attainment, 1) * 100 * 10) / 10);
     await ok(
       api.call('PUT', '/v1/settings/scorecard-template', tokens.director, {
         weights: { attainment: 1, discipline: 0, planCompletionRate: 0, requestResponseRate: 0 },
       }),
     );
-    const after = await eventually(() => scorecard('month', '2026-03'), (c) => c.templateVersion === 1);
+    const after = await eventually(
+      () => scorecard('month', '2026-03'),
+      (c) => c.templateVersion === 1,
+    );
     expect(after.templateVersion).toBe(1);
     const refused = await api.call('PUT', '/v1/settings/scorecard-template', tokens.rep, {
       weights: { attainment: 1, discipline: 0, planCompletionRate: 0, requestResponseRate: 0 },
@@ -171,24 +203,31 @@ describe.each(postgresServers())('scorecard routes on $name', (server) => {
     expect(refused.status).toBe(403);
   });
 
-  it('refuses bad periods with field messages, unknown reps with 404, and other reps\' cards with 403', async () => {
+  it("refuses bad periods with field messages, unknown reps with 404, and other reps' cards with 403", async () => {
     const bad = await api.call('GET', '/v1/reps/rep-a/scorecard?grain=month&period=2026-13');
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('period');
     expect((await api.call('GET', '/v1/reps/rep-a/scorecard?grain=fortnight&period=2026-03')).status).toBe(400);
     expect((await api.call('GET', '/v1/reps/rep-a/scorecard?grain=week&period=2026-W54')).status).toBe(400);
-    expect((await api.call('GET', '/v1/reps/rep-a/scorecard?grain=month&period=2026-03&asOf=yesterday')).status).toBe(400);
+    expect((await api.call('GET', '/v1/reps/rep-a/scorecard?grain=month&period=2026-03&asOf=yesterday')).status).toBe(
+      400,
+    );
     expect((await api.call('GET', '/v1/reps/rep-a/scorecard/bananas?grain=month&period=2026-03')).status).toBe(400);
     expect((await api.call('GET', '/v1/reps/nobody/scorecard?grain=month&period=2026-03')).status).toBe(404);
     expect((await api.call('GET', '/v1/teams/nowhere/scorecard?grain=month&period=2026-03')).status).toBe(404);
     expect((await api.call('GET', '/v1/reps/rep-a/scorecard?grain=month&period=2026-03', tokens.rep)).status).toBe(403);
     expect((await api.call('GET', '/v1/reps/rep-b/scorecard?grain=month&period=2026-03', tokens.rep)).status).toBe(200);
     expect((await api.call('GET', '/v1/leaderboard?grain=month&period=2026-03', tokens.manager)).status).toBe(403);
-    expect((await api.call('GET', '/v1/leaderboard?grain=month&period=2026-03&teamId=south', tokens.manager)).status).toBe(200);
+    expect(
+      (await api.call('GET', '/v1/leaderboard?grain=month&period=2026-03&teamId=south', tokens.manager)).status,
+    ).toBe(200);
   });
 
   it('reports each projection in the admin route, /health and /metrics', async () => {
-    await eventually(() => scorecard('month', '2026-03'), (c) => c.templateVersion === 1);
+    await eventually(
+      () => scorecard('month', '2026-03'),
+      (c) => c.templateVersion === 1,
+    );
     const [status] = await ok(api.call('GET', '/v1/admin/projections'));
     expect(status).toMatchObject({ name: 'scorecards', state: 'running', lagEvents: 0, lagSeconds: 0, failure: null });
     expect(status.position).toBeGreaterThan(0);

@@ -26,7 +26,10 @@ const line = fc.record({
 const action = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('customer' as const), rep: pick, prospect: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reassign' as const), customer: pick, rep: pick }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('lost' as const), customer: pick, day: dayOffset, lapsed: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('lost' as const), customer: pick, day: dayOffset, lapsed: fc.boolean() }),
+  },
   {
     weight: 8,
     arbitrary: fc.record({
@@ -38,7 +41,14 @@ const action = fc.oneof(
       lines: fc.array(line, { minLength: 1, maxLength: 2 }),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('amend' as const), order: pick, lines: fc.array(line, { minLength: 1, maxLength: 2 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('amend' as const),
+      order: pick,
+      lines: fc.array(line, { minLength: 1, maxLength: 2 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), order: pick }) },
   {
     weight: 6,
@@ -80,9 +90,20 @@ const action = fc.oneof(
       missed: fc.boolean(),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('review' as const), rep: pick, month: fc.integer({ min: 0, max: 14 }), score: fc.integer({ min: 1, max: 5 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('review' as const),
+      rep: pick,
+      month: fc.integer({ min: 0, max: 14 }),
+      score: fc.integer({ min: 1, max: 5 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('move' as const), rep: pick, team: pick }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('holidays' as const), days: fc.uniqueArray(dayOffset, { maxLength: 6 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('holidays' as const), days: fc.uniqueArray(dayOffset, { maxLength: 6 }) }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -145,8 +166,19 @@ export function buildHistory(actions: Action[]): RecordedEvent[] {
   const priced = (lines: { quantity: number; cents: number; discount: number; category: string }[]) => {
     const out = lines.map((l, i) => {
       const unitPrice = new Big(l.cents).div(100).toFixed(2);
-      const net = new Big(unitPrice).times(l.quantity).times(1 - l.discount).round(2, Big.roundHalfEven).toFixed(2);
-      return { sku: `sku-${i}`, category: l.category, quantity: l.quantity, unitPrice, discount: l.discount, netAmount: net };
+      const net = new Big(unitPrice)
+        .times(l.quantity)
+        .times(1 - l.discount)
+        .round(2, Big.roundHalfEven)
+        .toFixed(2);
+      return {
+        sku: `sku-${i}`,
+        category: l.category,
+        quantity: l.quantity,
+        unitPrice,
+        discount: l.discount,
+        netAmount: net,
+      };
     });
     return { lines: out, netAmount: out.reduce((sum, l) => sum.plus(l.netAmount), new Big(0)).toFixed(2) };
   };
@@ -157,14 +189,23 @@ export function buildHistory(actions: Action[]): RecordedEvent[] {
         const id = `c${customers.length}-${run}`;
         const rep = repAt(a.rep);
         customers.push({ id, rep, lost: false });
-        emit(`customer-${id}`, 'CustomerRegistered', { id, name: id, repId: rep, status: a.prospect ? 'prospect' : 'customer' });
+        emit(`customer-${id}`, 'CustomerRegistered', {
+          id,
+          name: id,
+          repId: rep,
+          status: a.prospect ? 'prospect' : 'customer',
+        });
         break;
       }
       case 'reassign': {
         const customer = at(customers, a.customer);
         const rep = repAt(a.rep);
         if (!customer || customer.rep === rep) break;
-        emit(`customer-${customer.id}`, 'CustomerReassigned', { repId: rep, previousRepId: customer.rep, reason: 'territory' });
+        emit(`customer-${customer.id}`, 'CustomerReassigned', {
+          repId: rep,
+          previousRepId: customer.rep,
+          reason: 'territory',
+        });
         customer.rep = rep;
         break;
       }
@@ -173,13 +214,23 @@ export function buildHistory(actions: Action[]): RecordedEvent[] {
         if (!customer || customer.lost) break;
         customer.lost = true;
         if (a.lapsed)
-          emit(`customer-${customer.id}`, 'CustomerLapsed', {
-            lapsedOn: date(a.day),
-            lastOrderAt: iso(Date.parse(date(a.day)) - 180 * DAY),
-            churnAfterDays: 180,
+          emit(
+            `customer-${customer.id}`,
+            'CustomerLapsed',
+            {
+              lapsedOn: date(a.day),
+              lastOrderAt: iso(Date.parse(date(a.day)) - 180 * DAY),
+              churnAfterDays: 180,
+              repId: customer.rep,
+            },
+            'system',
+          );
+        else
+          emit(`customer-${customer.id}`, 'CustomerMarkedLost', {
+            reason: 'moved away',
+            lostOn: date(a.day),
             repId: customer.rep,
-          }, 'system');
-        else emit(`customer-${customer.id}`, 'CustomerMarkedLost', { reason: 'moved away', lostOn: date(a.day), repId: customer.rep });
+          });
         break;
       }
       case 'order': {
@@ -188,13 +239,23 @@ export function buildHistory(actions: Action[]): RecordedEvent[] {
         const id = `o${orders.length}-${run}`;
         orders.push({ id, cancelled: false });
         const placedAt = iso(Date.parse(date(a.day)) + a.hour * 3_600_000);
-        emit(`order-${id}`, 'OrderPlaced', { id, repId: repAt(a.rep), customerId: customer.id, placedAt, ...priced(a.lines) });
+        emit(`order-${id}`, 'OrderPlaced', {
+          id,
+          repId: repAt(a.rep),
+          customerId: customer.id,
+          placedAt,
+          ...priced(a.lines),
+        });
         break;
       }
       case 'amend': {
         const order = at(orders, a.order);
         if (!order || order.cancelled) break;
-        emit(`order-${order.id}`, 'OrderAmended', { ...priced(a.lines), previousNetAmount: '0.00', reason: 'correction' });
+        emit(`order-${order.id}`, 'OrderAmended', {
+          ...priced(a.lines),
+          previousNetAmount: '0.00',
+          reason: 'correction',
+        });
         break;
       }
       case 'cancel': {
@@ -209,13 +270,24 @@ export function buildHistory(actions: Action[]): RecordedEvent[] {
         if (!customer) break;
         const id = `v${events.length}-${run}`;
         const occurredAt = iso(Date.parse(date(a.day)) + a.hour * 3_600_000);
-        emit(`visit-${id}`, 'VisitLogged', { id, repId: repAt(a.rep), customerId: customer.id, occurredAt, kind: 'existing-customer' });
+        emit(`visit-${id}`, 'VisitLogged', {
+          id,
+          repId: repAt(a.rep),
+          customerId: customer.id,
+          occurredAt,
+          kind: 'existing-customer',
+        });
         break;
       }
       case 'target': {
         const rep = repAt(a.rep);
         const m = month(a.month);
-        emit(`target-${rep}-${m}`, 'TargetSet', { repId: rep, month: m, amount: new Big(a.cents).div(100).toFixed(2), reason: 'plan' });
+        emit(`target-${rep}-${m}`, 'TargetSet', {
+          repId: rep,
+          month: m,
+          amount: new Big(a.cents).div(100).toFixed(2),
+          reason: 'plan',
+        });
         break;
       }
       case 'paper': {
@@ -228,11 +300,19 @@ export function buildHistory(actions: Action[]): RecordedEvent[] {
         papers.add(key);
         const dueAt = iso(monday + (a.plan ? 9 * 3_600_000 : 4 * DAY + 18 * 3_600_000));
         const stream = `papers-${rep}-${weekLabel}`;
-        if (a.outcome.startsWith('overdue')) emit(stream, `Weekly${kind}Overdue`, { repId: rep, week: weekLabel, dueAt }, 'system');
+        if (a.outcome.startsWith('overdue'))
+          emit(stream, `Weekly${kind}Overdue`, { repId: rep, week: weekLabel, dueAt }, 'system');
         if (a.outcome !== 'overdue') {
           const late = a.outcome !== 'on-time';
           const submittedAt = iso(Date.parse(dueAt) + (late ? 3_600_000 : -3_600_000));
-          emit(stream, `Weekly${kind}Submitted`, { repId: rep, week: weekLabel, content: 'notes', dueAt, submittedAt, late });
+          emit(stream, `Weekly${kind}Submitted`, {
+            repId: rep,
+            week: weekLabel,
+            content: 'notes',
+            dueAt,
+            submittedAt,
+            late,
+          });
         }
         break;
       }
@@ -243,7 +323,15 @@ export function buildHistory(actions: Action[]): RecordedEvent[] {
         const receivedAt = iso(Date.parse(date(a.day)) + 10 * 3_600_000);
         const dueAt = iso(Date.parse(receivedAt) + 24 * 3_600_000);
         const stream = `request-${id}`;
-        emit(stream, 'CustomerRequestReceived', { id, customerId: customer.id, repId: repAt(a.rep), subject: 'quote', receivedAt, slaHours: 24, dueAt });
+        emit(stream, 'CustomerRequestReceived', {
+          id,
+          customerId: customer.id,
+          repId: repAt(a.rep),
+          subject: 'quote',
+          receivedAt,
+          slaHours: 24,
+          dueAt,
+        });
         if (a.missed) emit(stream, 'CustomerRequestSlaMissed', { dueAt }, 'system');
         if (a.minutes !== undefined)
           emit(stream, 'CustomerRequestAnswered', {
@@ -255,7 +343,13 @@ export function buildHistory(actions: Action[]): RecordedEvent[] {
       }
       case 'review': {
         const id = `rv${events.length}-${run}`;
-        emit(`review-${id}`, 'ReviewRecorded', { id, repId: repAt(a.rep), period: month(a.month), score: a.score, notes: '' });
+        emit(`review-${id}`, 'ReviewRecorded', {
+          id,
+          repId: repAt(a.rep),
+          period: month(a.month),
+          score: a.score,
+          notes: '',
+        });
         break;
       }
       case 'move': {

@@ -1,5 +1,8 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { execFile, spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import pino from 'pino';
@@ -10,23 +13,30 @@ import { migrateReadModel, READ_MODEL, REBUILD } from '@salesledger/read-model/d
 import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
-import { cliEnv, runCli } from '../support/cli';
+import { startEmbeddedPostgres } from '@salesledger/platform/embedded-postgres.server';
+import { cliEnv, runCli, tempDataDir } from '../support/cli';
 import { createDatabase, postgresServers } from '../support/postgres-servers';
 import { buildHistory, historyArbitrary } from './history';
 import { appendHistory } from './store-history';
 import { dumpTables } from './tables';
 
-const PROJECTOR = resolve(__dirname, '../../dist/apps/projector/main.js');
+const PROJECTOR = resolve(__dirname, '../../dist/apps/projector/src/main.js');
 const [embedded] = postgresServers();
 const [projection] = PROJECTIONS;
 
 let templateVersions = 0;
 
-/** Histories of many small organisations in one log (thousands of events); the company-wide template versions run on. */
+const COMPANY_WIDE = ['HolidaysSet', 'ScorecardTemplateSet'];
+
+/**
+ * Histories of many small organisations in one log (thousands of events). Company-wide changes
+ * (holidays, template), which re-derive every scorecard, come from the first two only: as rare as
+ * in a real company; their template versions run on.
+ */
 const histories = (count: number, seed: number): RecordedEvent[] =>
   fc
     .sample(historyArbitrary(150), { numRuns: count, seed })
-    .flatMap((actions) => buildHistory(actions))
+    .flatMap((actions, i) => buildHistory(actions).filter((e) => i < 2 || !COMPANY_WIDE.includes(e.type)))
     .map((e) => (e.type === 'ScorecardTemplateSet' ? { ...e, data: { ...e.data, version: ++templateVersions } } : e));
 
 describe('the projector under crashes, rebuilds and interruptions', () => {
@@ -41,7 +51,7 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
     await migrateReadModel(database.url);
     pool = new Pool({ connectionString: database.url, max: 8 });
     store = new PostgresEventStore(pool, { pollIntervalMs: 10 });
-    await appendHistory(store, histories(60, 1));
+    await appendHistory(store, histories(40, 1));
   });
   afterAll(async () => {
     await pool.end();
@@ -73,29 +83,35 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
 
   it('gives the same tables as one clean pass when killed with SIGKILL at random points and restarted', async () => {
     const env = cliEnv({ EVENT_STORE_URL: database.url, LOG_LEVEL: 'warn' });
-    const delays = fc.sample(fc.integer({ min: 150, max: 1200 }), { numRuns: 6, seed: 7 });
+    const delays = fc.sample(fc.integer({ min: 1000, max: 3500 }), { numRuns: 6, seed: 7 });
     const positions: number[] = [];
     for (const delay of delays) {
-      const child = spawn(process.execPath, [PROJECTOR], { env, stdio: 'ignore' });
+      const child = spawn(process.execPath, [PROJECTOR], { env, stdio: ['ignore', 'ignore', 'inherit'] });
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       positions.push(await servedPosition());
     }
-    const last = spawn(process.execPath, [PROJECTOR], { env, stdio: 'ignore' });
+    const last = spawn(process.execPath, [PROJECTOR], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     try {
       await caughtUp();
     } finally {
       last.kill('SIGTERM');
       await new Promise((r) => last.once('exit', r));
     }
-    // The kills landed mid-log, not all before the first batch or after the last.
-    expect(positions.some((p) => p > 0 && p < (positions.at(-1) ?? 0) + 1)).toBe(true);
+    // The kills landed mid-log: some after a batch had committed, some before the end.
+    const head = (await store.head())!.position;
+    expect(positions.some((p) => p > 0)).toBe(true);
+    expect(positions.some((p) => p < head)).toBe(true);
     expect(await served()).toEqual(await reference());
   }, 180_000);
 
   it('rebuilds through the CLI while a live projector serves and writers append, then matches one clean pass', async () => {
-    const live = new ProjectionRunner(store, pool, projection!, { pollIntervalMs: 10, retryMs: 100, log: pino({ level: 'silent' }) });
+    const live = new ProjectionRunner(store, pool, projection!, {
+      pollIntervalMs: 10,
+      retryMs: 100,
+      log: pino({ level: 'silent' }),
+    });
     live.start();
     try {
       const writing = appendHistory(store, histories(20, 2));
@@ -139,15 +155,35 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
   it('names the event it cannot apply, in its status, and gets past it once the cause is fixed', async () => {
     const bad = await store.append(
       'customer-ghost',
-      [{ eventId: crypto.randomUUID(), type: 'CustomerReassigned', data: { repId: 'r', previousRepId: 'q', reason: 'x' }, metadata: { actor: { userId: 'u', role: 'admin' }, correlationId: 'c', causationId: 'c', recordedAt: new Date().toISOString() } }],
+      [
+        {
+          eventId: crypto.randomUUID(),
+          type: 'CustomerReassigned',
+          data: { repId: 'r', previousRepId: 'q', reason: 'x' },
+          metadata: {
+            actor: { userId: 'u', role: 'admin' },
+            correlationId: 'c',
+            causationId: 'c',
+            recordedAt: new Date().toISOString(),
+          },
+        },
+      ],
       'any',
     );
-    const runner = new ProjectionRunner(store, pool, projection!, { pollIntervalMs: 10, retryMs: 50, log: pino({ level: 'silent' }) });
+    const runner = new ProjectionRunner(store, pool, projection!, {
+      pollIntervalMs: 10,
+      retryMs: 50,
+      log: pino({ level: 'silent' }),
+    });
     runner.start();
     try {
       let failure: any;
       for (let i = 0; i < 200 && !failure; i++) {
-        failure = (await pool.query(`SELECT failed_position, failed_event_type, failed_error FROM ${READ_MODEL}.projection_checkpoints`)).rows[0];
+        failure = (
+          await pool.query(
+            `SELECT failed_position, failed_event_type, failed_error FROM ${READ_MODEL}.projection_checkpoints`,
+          )
+        ).rows[0];
         if (!failure?.failed_position) failure = undefined;
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -168,4 +204,64 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
       await runner.stop();
     }
   }, 60_000);
+
+  it('resumes by itself when its database restarts under it', async () => {
+    const dataDir = await tempDataDir();
+    const server = await startEmbeddedPostgres(dataDir);
+    const own = new Pool({ connectionString: server.url, max: 4 });
+    own.on('error', () => undefined); // the restart drops idle connections; the runner reconnects
+    try {
+      await migrateEventStore(server.url);
+      await migrateReadModel(server.url);
+      const ownStore = new PostgresEventStore(own, { pollIntervalMs: 10 });
+      await appendHistory(ownStore, histories(5, 3));
+      const runner = new ProjectionRunner(ownStore, own, projection!, {
+        pollIntervalMs: 10,
+        retryMs: 100,
+        log: pino({ level: 'silent' }),
+      });
+      runner.start();
+      await restartPostgres(dataDir);
+      await appendHistory(ownStore, histories(5, 4));
+      const head = (await ownStore.head())!.position;
+      let position = 0;
+      for (let i = 0; i < 600 && position < head; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        position = Number(
+          (await own.query('SELECT position FROM read_model.projection_checkpoints')).rows[0]?.position ?? 0,
+        );
+      }
+      await runner.stop();
+      expect(position).toBe(head);
+    } finally {
+      await own.end();
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
+
+/** `pg_ctl restart` on an embedded server's data dir: same port, every connection dropped. */
+async function restartPostgres(dataDir: string): Promise<void> {
+  const run = promisify(execFile);
+  const bin = join(
+    dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)),
+    '..',
+    'native',
+    'bin',
+  );
+  const asPostgres =
+    userInfo().uid === 0
+      ? {
+          uid: Number((await run('id', ['-u', 'postgres'])).stdout),
+          gid: Number((await run('id', ['-g', 'postgres'])).stdout),
+        }
+      : {};
+  // With its log in a file: a server writing to our pipe would keep execFile waiting for it to close.
+  const root = join(dataDir, 'postgres');
+  await run(
+    join(bin, 'pg_ctl'),
+    ['restart', '-D', join(root, 'data'), '-m', 'immediate', '-w', '-t', '60', '-l', join(root, 'server.log')],
+    asPostgres,
+  );
+}

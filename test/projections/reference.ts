@@ -25,14 +25,23 @@ export function referenceScorecard(all: RecordedEvent[], repId: string, p: Refer
   const d = (e: RecordedEvent) => e.data as any;
   const sid = (e: RecordedEvent, prefix: string) => e.streamId.slice(prefix.length);
 
-  const orders = new Map<string, { rep: string; customer: string; placedAt: string; net: string; cancelled: boolean }>();
+  const orders = new Map<
+    string,
+    { rep: string; customer: string; placedAt: string; net: string; cancelled: boolean }
+  >();
   let holidays: string[] = [];
   const targets = new Map<string, string>(); // rep|month -> amount
   let weights = { attainment: 0.5, discipline: 0.2, planCompletionRate: 0.15, requestResponseRate: 0.15 };
   let templateVersion = 0;
   for (const e of events) {
     if (e.type === 'OrderPlaced')
-      orders.set(d(e).id, { rep: d(e).repId, customer: d(e).customerId, placedAt: d(e).placedAt, net: d(e).netAmount, cancelled: false });
+      orders.set(d(e).id, {
+        rep: d(e).repId,
+        customer: d(e).customerId,
+        placedAt: d(e).placedAt,
+        net: d(e).netAmount,
+        cancelled: false,
+      });
     if (e.type === 'OrderAmended') (orders.get(sid(e, 'order-')) as any).net = d(e).netAmount;
     if (e.type === 'OrderCancelled') (orders.get(sid(e, 'order-')) as any).cancelled = true;
     if (e.type === 'HolidaysSet') holidays = d(e).dates;
@@ -51,14 +60,17 @@ export function referenceScorecard(all: RecordedEvent[], repId: string, p: Refer
   }
 
   const actualIn = (r: { start: string; end: string }) =>
-    live.filter(([, o]) => o.rep === repId && inRange(dayOf(o.placedAt), r)).reduce((s, [, o]) => s.plus(o.net), new Big(0));
+    live
+      .filter(([, o]) => o.rep === repId && inRange(dayOf(o.placedAt), r))
+      .reduce((s, [, o]) => s.plus(o.net), new Big(0));
 
   const targetIn = (r: { start: string; end: string }) => {
     let sum = new Big(0);
     for (const [key, amount] of targets) {
       const [rep, month] = key.split('|') as [string, string];
       if (rep !== repId) continue;
-      for (const share of monthBreakdown(month, amount, 'day', holidays)) if (inRange(share.period, r)) sum = sum.plus(share.amount);
+      for (const share of monthBreakdown(month, amount, 'day', holidays))
+        if (inRange(share.period, r)) sum = sum.plus(share.amount);
     }
     return sum;
   };
@@ -68,10 +80,18 @@ export function referenceScorecard(all: RecordedEvent[], repId: string, p: Refer
   const ordersCount = live.filter(([, o]) => o.rep === repId && inRange(dayOf(o.placedAt), p)).length;
   const newCustomers = [...firstOrder.values()].filter((f) => f.rep === repId && inRange(dayOf(f.placedAt), p)).length;
   const prospects = events.filter(
-    (e) => e.type === 'CustomerRegistered' && d(e).status === 'prospect' && d(e).repId === repId && inRange(dayOf(e.metadata.recordedAt), p),
+    (e) =>
+      e.type === 'CustomerRegistered' &&
+      d(e).status === 'prospect' &&
+      d(e).repId === repId &&
+      inRange(dayOf(e.metadata.recordedAt), p),
   ).length;
-  const visits = events.filter((e) => e.type === 'VisitLogged' && d(e).repId === repId && inRange(dayOf(d(e).occurredAt), p));
-  const existing = visits.filter((v) => live.some(([, o]) => o.customer === d(v).customerId && o.placedAt < d(v).occurredAt));
+  const visits = events.filter(
+    (e) => e.type === 'VisitLogged' && d(e).repId === repId && inRange(dayOf(d(e).occurredAt), p),
+  );
+  const existing = visits.filter((v) =>
+    live.some(([, o]) => o.customer === d(v).customerId && o.placedAt < d(v).occurredAt),
+  );
   const lost = events.filter(
     (e) =>
       (e.type === 'CustomerMarkedLost' || e.type === 'CustomerLapsed') &&
@@ -80,7 +100,9 @@ export function referenceScorecard(all: RecordedEvent[], repId: string, p: Refer
   ).length;
 
   const papers = new Map<string, { due: string; submitted?: boolean; late?: boolean; overdue?: boolean }>();
-  for (const e of events.filter((e) => /^Weekly(Plan|Report)(Submitted|Overdue)$/.test(e.type) && d(e).repId === repId)) {
+  for (const e of events.filter(
+    (e) => /^Weekly(Plan|Report)(Submitted|Overdue)$/.test(e.type) && d(e).repId === repId,
+  )) {
     const key = `${d(e).week}|${e.type.includes('Plan')}`;
     const paper = papers.get(key) ?? { due: dayOf(d(e).dueAt) };
     if (e.type.endsWith('Overdue')) paper.overdue = true;
@@ -90,17 +112,28 @@ export function referenceScorecard(all: RecordedEvent[], repId: string, p: Refer
   const duePapers = [...papers.values()].filter((x) => inRange(x.due, p));
   const onTime = duePapers.filter((x) => x.submitted && !x.late).length;
 
-  const requests = new Map<string, { rep: string; received: string; minutes?: number; within?: boolean; missed?: boolean }>();
+  const requests = new Map<
+    string,
+    { rep: string; received: string; minutes?: number; within?: boolean; missed?: boolean }
+  >();
   for (const e of events) {
-    if (e.type === 'CustomerRequestReceived') requests.set(d(e).id, { rep: d(e).repId, received: dayOf(d(e).receivedAt) });
+    if (e.type === 'CustomerRequestReceived')
+      requests.set(d(e).id, { rep: d(e).repId, received: dayOf(d(e).receivedAt) });
     if (e.type === 'CustomerRequestAnswered')
-      Object.assign(requests.get(sid(e, 'request-')) as object, { minutes: d(e).responseMinutes, within: d(e).withinSla });
-    if (e.type === 'CustomerRequestSlaMissed') Object.assign(requests.get(sid(e, 'request-')) as object, { missed: true });
+      Object.assign(requests.get(sid(e, 'request-')) as object, {
+        minutes: d(e).responseMinutes,
+        within: d(e).withinSla,
+      });
+    if (e.type === 'CustomerRequestSlaMissed')
+      Object.assign(requests.get(sid(e, 'request-')) as object, { missed: true });
   }
   const mine = [...requests.values()].filter((r) => r.rep === repId && inRange(r.received, p));
   const closed = mine.filter((r) => r.minutes !== undefined || r.missed);
   const within = mine.filter((r) => r.within).length;
-  const minutes = mine.filter((r) => r.minutes !== undefined).map((r) => r.minutes as number).sort((a, b) => a - b);
+  const minutes = mine
+    .filter((r) => r.minutes !== undefined)
+    .map((r) => r.minutes as number)
+    .sort((a, b) => a - b);
   const median =
     minutes.length === 0
       ? null
@@ -112,7 +145,9 @@ export function referenceScorecard(all: RecordedEvent[], repId: string, p: Refer
   const reviews = monthly
     ? events.filter((e) => e.type === 'ReviewRecorded' && d(e).repId === repId && inRange(`${d(e).period}-01`, p))
     : [];
-  const discipline = reviews.length ? half(reviews.reduce((s, r) => s.plus(d(r).score), new Big(0)).div(reviews.length), 4) : null;
+  const discipline = reviews.length
+    ? half(reviews.reduce((s, r) => s.plus(d(r).score), new Big(0)).div(reviews.length), 4)
+    : null;
 
   const working = (from: string, to: string) => {
     let n = 0;

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import type { RecordedEvent } from '@salesledger/domain/event';
-import { GRAINS, periodsOf, previousPeriod, yearAgoPeriod, type PeriodRange } from '@salesledger/domain/scorecards/grains';
+import {
+  GRAINS,
+  periodsOf,
+  previousPeriod,
+  yearAgoPeriod,
+  type PeriodRange,
+} from '@salesledger/domain/scorecards/grains';
 import { inTransaction, migrateReadModel } from '@salesledger/read-model/database';
 import { loadDayData, scorecardFrom, spanOf } from '@salesledger/read-model/scorecard-figures';
 import { applyScorecardEvents, deriveScorecards } from '@salesledger/read-model/scorecard-projection';
@@ -50,7 +56,14 @@ async function projected(schema: string, repId: string, range: PeriodRange, asOf
   const client = await pool.connect();
   try {
     const data = await loadDayData(client, schema, { repIds: [repId] }, span.from, span.to, asOf);
-    const { active: _active, grain: _g, period: _p, workingDays: _w, workingDaysElapsed: _e, ...card } = scorecardFrom(data, range, NOW);
+    const {
+      active: _active,
+      grain: _g,
+      period: _p,
+      workingDays: _w,
+      workingDaysElapsed: _e,
+      ...card
+    } = scorecardFrom(data, range, NOW);
     return card;
   } finally {
     client.release();
@@ -64,39 +77,44 @@ function sample(events: RecordedEvent[], seed: number): { repId: string; day: st
     const instant = data.placedAt ?? data.occurredAt ?? data.receivedAt ?? data.dueAt ?? data.lostOn ?? data.lapsedOn;
     return instant && data.repId ? [{ repId: data.repId as string, day: (instant as string).slice(0, 10) }] : [];
   });
-  return [0, 1, 2].map((i) => dated[(seed + i * 7) % Math.max(1, dated.length)] ?? { repId: 'none', day: '2025-03-03' });
+  return [0, 1, 2].map(
+    (i) => dated[(seed + i * 7) % Math.max(1, dated.length)] ?? { repId: 'none', day: '2025-03-03' },
+  );
 }
-
-
 
 describe('the scorecard projection against the plain reference computation', () => {
   it('matches every KPI for every grain, now and as of earlier instants, however the log is batched', async () => {
     let nonTrivial = 0;
     await fc.assert(
-      fc.asyncProperty(historyArbitrary(), fc.array(fc.nat(), { maxLength: 6 }), fc.nat(), async (actions, cuts, seed) => {
-        const events = buildHistory(actions);
-        const schema = await project(events, cuts);
-        const instants = [events[Math.floor(events.length / 3)], events[Math.floor((2 * events.length) / 3)]].map(
-          (e) => e!.metadata.recordedAt,
-        );
-        const last = events.at(-1)!.metadata.recordedAt;
-        for (const { repId, day } of sample(events, seed))
-          for (const range of periodsOf(day)) {
-            const card = await projected(schema, repId, range, null);
-            if (card.actual !== 0 || card.salesVisits !== 0) nonTrivial++;
-            expect({ repId, range, card }).toEqual({
-              repId,
-              range,
-              card: referenceScorecard(events, repId, asReference(range), last, NOW.toISOString()),
-            });
-            const asOf = instants[(seed + GRAINS.indexOf(range.grain)) % instants.length]!;
-            expect({ asOf, card: await projected(schema, repId, range, new Date(asOf)) }).toEqual({
-              asOf,
-              card: referenceScorecard(events, repId, asReference(range), asOf, NOW.toISOString()),
-            });
-          }
-        await pool.query(`DROP SCHEMA ${schema} CASCADE`);
-      }),
+      fc.asyncProperty(
+        historyArbitrary(),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.nat(),
+        async (actions, cuts, seed) => {
+          const events = buildHistory(actions);
+          const schema = await project(events, cuts);
+          const instants = [events[Math.floor(events.length / 3)], events[Math.floor((2 * events.length) / 3)]].map(
+            (e) => e!.metadata.recordedAt,
+          );
+          const last = events.at(-1)!.metadata.recordedAt;
+          for (const { repId, day } of sample(events, seed))
+            for (const range of periodsOf(day)) {
+              const card = await projected(schema, repId, range, null);
+              if (card.actual !== 0 || card.salesVisits !== 0) nonTrivial++;
+              expect({ repId, range, card }).toEqual({
+                repId,
+                range,
+                card: referenceScorecard(events, repId, asReference(range), last, NOW.toISOString()),
+              });
+              const asOf = instants[(seed + GRAINS.indexOf(range.grain)) % instants.length]!;
+              expect({ asOf, card: await projected(schema, repId, range, new Date(asOf)) }).toEqual({
+                asOf,
+                card: referenceScorecard(events, repId, asReference(range), asOf, NOW.toISOString()),
+              });
+            }
+          await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+        },
+      ),
       { numRuns: 25 },
     );
     // Most compared scorecards have sales or visits in them; a generator that made empty ones would prove nothing.
@@ -105,13 +123,18 @@ describe('the scorecard projection against the plain reference computation', () 
 
   it('stores the same tables whether the log arrives in one batch or many, derived each time or once', async () => {
     await fc.assert(
-      fc.asyncProperty(historyArbitrary(80), fc.array(fc.nat(), { minLength: 1, maxLength: 10 }), fc.boolean(), async (actions, cuts, once) => {
-        const events = buildHistory(actions);
-        const whole = await project(events, []);
-        const split = await project(events, cuts, once);
-        expect(await dumpTables(pool, split)).toEqual(await dumpTables(pool, whole));
-        await pool.query(`DROP SCHEMA ${whole} CASCADE; DROP SCHEMA ${split} CASCADE`);
-      }),
+      fc.asyncProperty(
+        historyArbitrary(80),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 10 }),
+        fc.boolean(),
+        async (actions, cuts, once) => {
+          const events = buildHistory(actions);
+          const whole = await project(events, []);
+          const split = await project(events, cuts, once);
+          expect(await dumpTables(pool, split)).toEqual(await dumpTables(pool, whole));
+          await pool.query(`DROP SCHEMA ${whole} CASCADE; DROP SCHEMA ${split} CASCADE`);
+        },
+      ),
       { numRuns: 15, endOnFailure: true },
     );
   }, 300_000);

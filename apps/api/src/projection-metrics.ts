@@ -10,10 +10,26 @@ export const projectionMetrics: Provider = {
   inject: [Pool, EventStore],
   useFactory: (pool: Pool, store: EventStore) => {
     const gauges = {
-      position: new Gauge({ name: 'salesledger_projection_position', help: 'position of the last event applied', labelNames: ['projection'] }),
-      lagEvents: new Gauge({ name: 'salesledger_projection_lag_events', help: 'events in the log past the checkpoint', labelNames: ['projection'] }),
-      lagSeconds: new Gauge({ name: 'salesledger_projection_lag_seconds', help: 'age of the checkpoint behind the last event', labelNames: ['projection'] }),
-      failed: new Gauge({ name: 'salesledger_projection_failed', help: '1 while the projection is stopped on an event', labelNames: ['projection'] }),
+      position: new Gauge({
+        name: 'salesledger_projection_position',
+        help: 'position of the last event applied',
+        labelNames: ['projection'],
+      }),
+      lagEvents: new Gauge({
+        name: 'salesledger_projection_lag_events',
+        help: 'events in the log past the checkpoint',
+        labelNames: ['projection'],
+      }),
+      lagSeconds: new Gauge({
+        name: 'salesledger_projection_lag_seconds',
+        help: 'age of the checkpoint behind the last event',
+        labelNames: ['projection'],
+      }),
+      failed: new Gauge({
+        name: 'salesledger_projection_failed',
+        help: '1 while the projection is stopped on an event',
+        labelNames: ['projection'],
+      }),
     };
     // One scrape reads the statuses once, whichever gauge asks first.
     let reading: Promise<Awaited<ReturnType<typeof projectionStatuses>>> | undefined;

@@ -18,7 +18,9 @@ export class ProjectionsController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: 'each projection: state, position, events applied, lag in events and seconds, failure' })
+  @ApiOkResponse({
+    description: 'each projection: state, position, events applied, lag in events and seconds, failure',
+  })
   list(@CurrentPrincipal() principal: Principal) {
     this.scorecards.assertOperator(principal);
     return projectionStatuses(this.readModel, this.eventStore);

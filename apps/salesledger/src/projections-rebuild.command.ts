@@ -14,7 +14,10 @@ export async function rebuildProjections(name?: string): Promise<void> {
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   const bar = new SingleBar(
-    { format: ' {bar} {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted}', stream: process.stderr },
+    {
+      format: ' {bar} {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted}',
+      stream: process.stderr,
+    },
     Presets.shades_classic,
   );
   const started = Date.now();

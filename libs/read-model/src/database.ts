@@ -52,6 +52,10 @@ export function openReadModelPool(url: string, onError: (error: Error) => void):
 export async function inTransaction<T>(pool: Pool, work: (client: ClientBase) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  // A connection lost between two statements is reported on the client, not on the pool; the next
+  // statement fails with it and the transaction is abandoned, so the event itself needs no handler.
+  const lost = () => (broken = true);
+  client.on('error', lost);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -62,6 +66,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: ClientBase) =>
     throw error;
   } finally {
     // A connection that cannot even roll back is dropped, not handed to the next batch.
+    client.off('error', lost);
     client.release(broken);
   }
 }

@@ -83,7 +83,12 @@ export class ProjectionRunner {
   }
 
   /** Applies everything left in the log inside the caller's transaction (a rebuild's swap). */
-  static async applyRemaining(store: EventStore, client: ClientBase, projection: Projection, schema: string): Promise<void> {
+  static async applyRemaining(
+    store: EventStore,
+    client: ClientBase,
+    projection: Projection,
+    schema: string,
+  ): Promise<void> {
     const { rows } = await client.query(
       `SELECT checkpoint FROM ${schema}.projection_checkpoints WHERE name = $1 FOR UPDATE`,
       [projection.name],
@@ -133,7 +138,8 @@ export class ProjectionRunner {
       return await this.commit(page, from);
     } catch (error) {
       if (error instanceof CheckpointMoved || page.length === 1) {
-        if (page.length === 1 && !(error instanceof CheckpointMoved)) await this.recordFailure(page[0] as RecordedEvent, error);
+        if (page.length === 1 && !(error instanceof CheckpointMoved))
+          await this.recordFailure(page[0] as RecordedEvent, error);
         throw error;
       }
     }
@@ -175,10 +181,12 @@ async function applyAndCheckpoint(
   const last = page.at(-1) as RecordedEvent;
   await projection.apply(client, schema, page);
   await client.query(
-    `UPDATE ${schema}.projection_checkpoints SET checkpoint = $2, position = $3, recorded_at = $4,
+    `UPDATE ${schema}.projection_checkpoints SET checkpoint = $2, position = greatest(position, $3), recorded_at = $4,
        events_applied = events_applied + $5, updated_at = now(),
        failed_position = NULL, failed_event_type = NULL, failed_error = NULL, failed_at = NULL
      WHERE name = $1`,
-    [projection.name, last.checkpoint, last.position, last.metadata.recordedAt, page.length],
+    // The log is ordered by commit, not by position: keep the highest position applied, which is
+    // what "caught up" is measured against.
+    [projection.name, last.checkpoint, Math.max(...page.map((e) => e.position)), last.metadata.recordedAt, page.length],
   );
 }

@@ -6,7 +6,7 @@ import { PROJECTIONS } from './projections';
 export interface ProjectionStatus {
   readonly name: string;
   readonly state: 'running' | 'failed' | 'not started';
-  /** Position of the last event applied. */
+  /** The highest position applied. */
   readonly position: number | null;
   readonly eventsApplied: number;
   /** Events in the log past the checkpoint (an upper bound: positions skip the ids of rolled-back appends). */

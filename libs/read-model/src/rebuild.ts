@@ -36,8 +36,12 @@ export async function rebuildReadModel(
   { batchSize = 5000, onProgress, signal }: RebuildOptions = {},
 ): Promise<boolean> {
   await migrateReadModel(url, REBUILD);
-  const runners = PROJECTIONS.map((p) => new ProjectionRunner(store, pool, p, { schema: REBUILD, batchSize, deferDerivation: true }));
-  const { rows } = await pool.query(`SELECT min(coalesce(position, 0)) AS position FROM ${REBUILD}.projection_checkpoints`);
+  const runners = PROJECTIONS.map(
+    (p) => new ProjectionRunner(store, pool, p, { schema: REBUILD, batchSize, deferDerivation: true }),
+  );
+  const { rows } = await pool.query(
+    `SELECT min(coalesce(position, 0)) AS position FROM ${REBUILD}.projection_checkpoints`,
+  );
   const head = await store.head();
   const total = Math.max(0, (head?.position ?? 0) - Number(rows[0]?.position ?? 0));
   let applied = 0;

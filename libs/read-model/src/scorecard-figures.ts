@@ -162,7 +162,10 @@ export function scorecardFrom(data: DayData, range: PeriodRange, now: Date): Sco
 
 /** The same data, one rep at a time. */
 export function splitByRep(data: DayData): Map<string, DayData> {
-  const parts = new Map<string, { days: DayRow[]; reviews: DayData['reviews'][number][]; responses: DayData['responses'][number][] }>();
+  const parts = new Map<
+    string,
+    { days: DayRow[]; reviews: DayData['reviews'][number][]; responses: DayData['responses'][number][] }
+  >();
   const part = (repId: string) => {
     let found = parts.get(repId);
     if (!found) parts.set(repId, (found = { days: [], reviews: [], responses: [] }));
@@ -242,7 +245,10 @@ function figuresOver(data: DayData, sums: DaySums, range: PeriodRange): { figure
     .filter((r) => r.day >= range.start && r.day < range.end)
     .map((r) => r.minutes)
     .sort((a, b) => a - b);
-  const counts = Object.fromEntries(COUNTS.map((key, i) => [key, total(i + 2)])) as Record<(typeof COUNTS)[number], number>;
+  const counts = Object.fromEntries(COUNTS.map((key, i) => [key, total(i + 2)])) as Record<
+    (typeof COUNTS)[number],
+    number
+  >;
   return {
     active: toIndex > lowerBound(sums.days, range.start) || reviews.length > 0,
     figures: {
@@ -269,7 +275,11 @@ function membersSql(schema: string, scope: Scope): { sql: string; params: unknow
   const ranges = `SELECT rep_id, team_id, from_day,
       coalesce(lead(from_day) OVER (PARTITION BY rep_id ORDER BY from_day), 'infinity'::date) AS to_day
     FROM ${schema}.team_memberships`;
-  if (scope === 'company') return { sql: `SELECT rep_id, '-infinity'::date AS from_day, 'infinity'::date AS to_day FROM ${schema}.reps`, params: [] };
+  if (scope === 'company')
+    return {
+      sql: `SELECT rep_id, '-infinity'::date AS from_day, 'infinity'::date AS to_day FROM ${schema}.reps`,
+      params: [],
+    };
   if ('teamId' in scope)
     return { sql: `SELECT rep_id, from_day, to_day FROM (${ranges}) r WHERE team_id = $1`, params: [scope.teamId] };
   return {

@@ -82,13 +82,23 @@ async function applySegment(client: ClientBase, s: string, events: Event[]): Pro
           position,
         });
         // The first team holds everything the rep did before any move, backdated orders included.
-        writes.memberships.set(`${d.id}|-infinity`, { rep_id: d.id, team_id: d.teamId, from_day: '-infinity', position });
+        writes.memberships.set(`${d.id}|-infinity`, {
+          rep_id: d.id,
+          team_id: d.teamId,
+          from_day: '-infinity',
+          position,
+        });
         break;
       case 'RepMovedTeam': {
         const repId = idOf(e, 'rep-');
         const rep = writes.reps.get(repId);
         if (rep) Object.assign(rep, { team_id: d.teamId, position });
-        writes.memberships.set(`${repId}|${dayOf(at)}`, { rep_id: repId, team_id: d.teamId, from_day: dayOf(at), position });
+        writes.memberships.set(`${repId}|${dayOf(at)}`, {
+          rep_id: repId,
+          team_id: d.teamId,
+          from_day: dayOf(at),
+          position,
+        });
         touch(repId, dayOf(at));
         break;
       }
@@ -140,7 +150,8 @@ async function applySegment(client: ClientBase, s: string, events: Event[]): Pro
       case 'OrderCancelled': {
         const orderId = idOf(e, 'order-');
         const previous = orders.get(orderId);
-        if (e.type !== 'OrderPlaced' && !previous) throw new Error(`${e.type} for an order the read model does not hold`);
+        if (e.type !== 'OrderPlaced' && !previous)
+          throw new Error(`${e.type} for an order the read model does not hold`);
         if (previous?.superseded_at === null) previous.superseded_at = at;
         const version: Row =
           e.type === 'OrderPlaced'
@@ -256,7 +267,14 @@ async function applySegment(client: ClientBase, s: string, events: Event[]): Pro
         break;
       }
       case 'ReviewRecorded':
-        writes.reviews.push({ review_id: d.id, rep_id: d.repId, month: d.period, score: d.score, recorded_at: at, position });
+        writes.reviews.push({
+          review_id: d.id,
+          rep_id: d.repId,
+          month: d.period,
+          score: d.score,
+          recorded_at: at,
+          position,
+        });
         touch(d.repId, `${d.period}-01`);
         break;
       case 'TargetSet':
@@ -279,7 +297,11 @@ async function applySegment(client: ClientBase, s: string, events: Event[]): Pro
           recorded_at: at,
           position,
         });
-        const month = writes.targetMonths.get(key) ?? { repId: d.repId as string, month: d.month as string, versions: [] as TargetVersion[] };
+        const month = writes.targetMonths.get(key) ?? {
+          repId: d.repId as string,
+          month: d.month as string,
+          versions: [] as TargetVersion[],
+        };
         month.versions.push({ amount: d.amount, recordedAt: at, position });
         writes.targetMonths.set(key, month);
         break;
@@ -321,7 +343,8 @@ async function applySegment(client: ClientBase, s: string, events: Event[]): Pro
   await insert(client, `${s}.reviews`, writes.reviews);
   await insert(client, `${s}.target_changes`, writes.targetChanges);
   await insert(client, `${s}.scorecard_templates`, writes.templates);
-  for (const key of await writeTargetDays(client, s, [...writes.targetMonths.values()], loaded.holidays)) touch(key.repId, key.day);
+  for (const key of await writeTargetDays(client, s, [...writes.targetMonths.values()], loaded.holidays))
+    touch(key.repId, key.day);
 
   let everything = writes.templates.length > 0;
   if (writes.holidays) {
@@ -434,7 +457,8 @@ function normaliseOrder(row: Row): Row {
 }
 
 function dates(row: Row, columns: string[]): Row {
-  for (const column of columns) if (row[column] instanceof Date) row[column] = (row[column] as Date).toISOString().slice(0, 10);
+  for (const column of columns)
+    if (row[column] instanceof Date) row[column] = (row[column] as Date).toISOString().slice(0, 10);
   return row;
 }
 
@@ -482,7 +506,11 @@ async function resplitTargets(
   position: number,
 ): Promise<RepDay[]> {
   await client.query(`UPDATE ${s}.holidays SET superseded_at = $1 WHERE superseded_at IS NULL`, [recordedAt]);
-  await insert(client, `${s}.holidays`, holidays.map((day) => ({ day, recorded_at: recordedAt, superseded_at: null })));
+  await insert(
+    client,
+    `${s}.holidays`,
+    holidays.map((day) => ({ day, recorded_at: recordedAt, superseded_at: null })),
+  );
   const { rows } = await client.query(
     `SELECT DISTINCT ON (rep_id, month) rep_id, month, amount FROM ${s}.target_changes ORDER BY rep_id, month, version DESC`,
   );

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { InvalidInputError } from '@salesledger/domain/errors';
 import { periodRange, type Grain } from '@salesledger/domain/scorecards/grains';
 import type { Scorecard } from '@salesledger/domain/scorecards/kpis';
-import { READ_MODEL } from './database';
+import { inTransaction, READ_MODEL } from './database';
 import { loadDayData, scorecardFrom, spanOf, type Scope } from './scorecard-figures';
 
 export const DRILL_DOWNS = [
@@ -40,14 +40,13 @@ export class ScorecardQueries {
   async scorecard(scope: Scope, grain: Grain, period: string, now: Date, asOf?: Date): Promise<Scorecard> {
     const range = periodRange(grain, period);
     const { from, to } = spanOf(range);
-    const client = await this.pool.connect();
-    try {
+    return inTransaction(this.pool, async (client) => {
+      // One snapshot for every read of the scorecard: a batch committing in between cannot mix in.
+      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const data = await loadDayData(client, this.schema, scope, from, to, asOf ?? null);
       const { active: _active, ...card } = scorecardFrom(data, range, asOf ?? now);
       return card;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Reps ranked by composite score (then attainment, then sales) for a period; optionally one team's. */

@@ -321,8 +321,16 @@ export class LeaderboardQuery {
 }
 
 export class ScorecardWeightsDto {
-  @ApiProperty({ example: 0.5 }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1000) attainment!: number;
-  @ApiProperty({ example: 0.2 }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1000) discipline!: number;
+  @ApiProperty({ example: 0.5 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1000)
+  attainment!: number;
+  @ApiProperty({ example: 0.2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1000)
+  discipline!: number;
   @ApiProperty({ example: 0.15 })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)

@@ -44,7 +44,11 @@ export class ScorecardsController {
 
   @Get('teams/:teamId/scorecard')
   @ApiOkResponse({ description: "the team's KPIs: its reps' figures on the days they were in it, ratios of the sums" })
-  team(@CurrentPrincipal() principal: Principal, @Param('teamId', IdPipe) teamId: string, @Query() query: ScorecardQuery) {
+  team(
+    @CurrentPrincipal() principal: Principal,
+    @Param('teamId', IdPipe) teamId: string,
+    @Query() query: ScorecardQuery,
+  ) {
     return this.scorecards.team(principal, teamId, periodOf(query));
   }
 

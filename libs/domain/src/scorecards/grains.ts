@@ -19,7 +19,6 @@ const FORMATS: Record<Grain, { pattern: RegExp; example: string }> = {
   year: { pattern: /^\d{4}$/, example: 'YYYY' },
 };
 
-
 export function periodRange(grain: Grain, period: string): PeriodRange {
   const start = FORMATS[grain].pattern.test(period) ? parseStart(grain, period) : NaN;
   const range = Number.isNaN(start) ? undefined : periodContaining(grain, start);

@@ -21,7 +21,7 @@ const up = (s: string) => `
 CREATE TABLE ${s}.projection_checkpoints (
   name text PRIMARY KEY,
   checkpoint text,
-  position bigint,
+  position bigint, -- the highest position applied (commit order is not position order)
   recorded_at timestamptz,
   events_applied bigint NOT NULL DEFAULT 0,
   updated_at timestamptz NOT NULL DEFAULT now(),
