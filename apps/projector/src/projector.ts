@@ -1,8 +1,32 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { SystemClock } from '@salesledger/domain/clock.port';
+import { TimeDrivenFacts } from '@salesledger/sales/time-driven-facts';
 import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
+import { projectionStatuses } from '@salesledger/read-model/projection-status';
 import type { Runtime } from '@salesledger/platform/runtime';
 import type { Stop } from '@salesledger/platform/service';
+
+/** How often the time-driven facts (lapsed customers, overdue papers, missed SLAs) are looked for. */
+const SCHEDULE_MS = 60_000;
+
+/** Runs `work` now and every `everyMs`, one run at a time; a failed run is logged and tried at the next tick. */
+function schedule(work: () => Promise<void>, everyMs: number, log: Logger) {
+  const stopping = new AbortController();
+  const loop = (async () => {
+    while (!stopping.signal.aborted) {
+      await work().catch((error: unknown) => log.error({ err: error }, 'time-driven facts: run failed'));
+      await sleep(everyMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopping.abort();
+      await loop;
+    },
+  };
+}
 
 /** Builds the read models from the event log, each projection from its own checkpoint. */
 export async function startProjector(runtime: Runtime, log: Logger): Promise<Stop> {
@@ -10,8 +34,19 @@ export async function startProjector(runtime: Runtime, log: Logger): Promise<Sto
     (projection) => new ProjectionRunner(runtime.eventStore, runtime.readModel, projection, { log }),
   );
   for (const runner of runners) runner.start();
+  const facts = new TimeDrivenFacts(runtime.eventStore, runtime.readModel, new SystemClock());
+  // Only on a caught-up read model: a customer whose later orders are not projected yet has not lapsed.
+  const scheduling = schedule(
+    async () => {
+      const statuses = await projectionStatuses(runtime.readModel, runtime.eventStore);
+      if (statuses.every((status) => status.lagEvents === 0 && status.state === 'running')) await facts.run();
+    },
+    SCHEDULE_MS,
+    log,
+  );
   log.info(`projector running: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
   return async () => {
+    await scheduling.stop();
     await Promise.all(runners.map((runner) => runner.stop()));
   };
 }

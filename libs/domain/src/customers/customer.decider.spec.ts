@@ -63,3 +63,44 @@ describe('a customer', () => {
         .thenThrows(ConflictError, 'already marked lost'));
   });
 });
+
+describe('a customer lapsing (the scheduler, after churnAfterDays with no order)', () => {
+  const registered = {
+    type: 'CustomerRegistered' as const,
+    data: { id: 'c-9', name: 'Acme', repId: 'rep-1', status: 'customer' as const },
+  };
+  const lapse = {
+    kind: 'lapse' as const,
+    lastOrderAt: '2026-01-10T10:00:00.000Z',
+    churnAfterDays: 180,
+    lapsedOn: '2026-07-09',
+  };
+
+  it('is lost from the day the threshold passed, credited to its owner then', () =>
+    specFor(customerDecider)
+      .given([
+        registered,
+        { type: 'CustomerReassigned', data: { repId: 'rep-2', previousRepId: 'rep-1', reason: 'x' } },
+      ])
+      .when(lapse)
+      .then([
+        {
+          type: 'CustomerLapsed',
+          data: { lastOrderAt: lapse.lastOrderAt, churnAfterDays: 180, lapsedOn: '2026-07-09', repId: 'rep-2' },
+        },
+      ]));
+
+  it('lapses only once, and not after being marked lost', () => {
+    specFor(customerDecider)
+      .given([registered, { type: 'CustomerLapsed', data: { ...lapse, repId: 'rep-1' } as any }])
+      .when(lapse)
+      .then([]);
+    specFor(customerDecider)
+      .given([
+        registered,
+        { type: 'CustomerMarkedLost', data: { reason: 'closed', lostOn: '2026-05-01', repId: 'rep-1' } },
+      ])
+      .when(lapse)
+      .then([]);
+  });
+});

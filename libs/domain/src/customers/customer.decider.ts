@@ -8,13 +8,16 @@ export type CustomerCommand =
   | ({ kind: 'register' } & CustomerData)
   | { kind: 'reassign'; repId: string; reason: string }
   | { kind: 'flag-key-account'; keyAccount: boolean }
-  | { kind: 'mark-lost'; reason: string; lostOn: string };
+  | { kind: 'mark-lost'; reason: string; lostOn: string }
+  /** The scheduler's: no order for `churnAfterDays` since the last one; lost from the day that passed. */
+  | { kind: 'lapse'; lastOrderAt: string; churnAfterDays: number; lapsedOn: string };
 
 export type CustomerEvent =
   | DomainEvent<'CustomerRegistered', CustomerData>
   | DomainEvent<'CustomerReassigned', { repId: string; previousRepId: string; reason: string }>
   | DomainEvent<'KeyAccountFlagChanged', { keyAccount: boolean }>
-  | DomainEvent<'CustomerMarkedLost', { reason: string; lostOn: string; repId: string }>;
+  | DomainEvent<'CustomerMarkedLost', { reason: string; lostOn: string; repId: string }>
+  | DomainEvent<'CustomerLapsed', { lapsedOn: string; lastOrderAt: string; churnAfterDays: number; repId: string }>;
 
 export type CustomerState = Registered<CustomerData & { keyAccount: boolean; lost: boolean }>;
 
@@ -40,6 +43,11 @@ export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerSt
         return command.keyAccount === state.keyAccount
           ? []
           : [{ type: 'KeyAccountFlagChanged', data: { keyAccount: command.keyAccount } }];
+      case 'lapse': {
+        if (state.lost) return [];
+        const { kind: _kind, ...lapse } = command;
+        return [{ type: 'CustomerLapsed', data: { ...lapse, repId: state.repId } }];
+      }
       case 'mark-lost':
         if (state.lost) throw new ConflictError('the customer is already marked lost');
         return [
@@ -56,6 +64,7 @@ export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerSt
       case 'KeyAccountFlagChanged':
         return { ...state, keyAccount: event.data.keyAccount };
       case 'CustomerMarkedLost':
+      case 'CustomerLapsed':
         return { ...state, lost: true };
       default: {
         const unreachable: never = event;

@@ -76,3 +76,68 @@ describe("a rep's weekly plan and report", () => {
       .when({ ...plan, week: '2026-W54', submittedAt: '2026-03-02T08:00:00.000Z' })
       .thenThrows(InvalidInputError));
 });
+
+describe('a weekly paper not in by its due time (the scheduler)', () => {
+  const overdue = {
+    overdue: true as const,
+    paper: 'plan' as const,
+    repId: 'rep-1',
+    week: '2026-W10',
+    due: DEFAULT_PAPERS_DUE.plan,
+  };
+  const marked = {
+    type: 'WeeklyPlanOverdue' as const,
+    data: { repId: 'rep-1', week: '2026-W10', dueAt: '2026-03-02T09:00:00.000Z' },
+  };
+
+  it('is marked overdue once its due time has passed', () =>
+    spec
+      .given([])
+      .when({ ...overdue, now: '2026-03-02T09:00:01.000Z' })
+      .then([marked]));
+
+  it('is not marked before its due time, twice, or once submitted', () => {
+    spec
+      .given([])
+      .when({ ...overdue, now: '2026-03-02T09:00:00.000Z' })
+      .then([]);
+    spec
+      .given([marked])
+      .when({ ...overdue, now: '2026-03-09T00:00:00.000Z' })
+      .then([]);
+    spec
+      .given([
+        {
+          type: 'WeeklyPlanSubmitted',
+          data: {
+            repId: 'rep-1',
+            week: '2026-W10',
+            content: 'x',
+            dueAt: '2026-03-02T09:00:00.000Z',
+            submittedAt: '2026-03-02T08:00:00.000Z',
+            late: false,
+          },
+        },
+      ])
+      .when({ ...overdue, now: '2026-03-09T00:00:00.000Z' })
+      .then([]);
+  });
+
+  it('can still be submitted after being marked, as late', () =>
+    spec
+      .given([marked])
+      .when({ ...plan, submittedAt: '2026-03-02T11:00:00.000Z' })
+      .then([
+        {
+          type: 'WeeklyPlanSubmitted',
+          data: {
+            repId: 'rep-1',
+            week: '2026-W10',
+            content: 'visit Acme',
+            dueAt: '2026-03-02T09:00:00.000Z',
+            submittedAt: '2026-03-02T11:00:00.000Z',
+            late: true,
+          },
+        },
+      ]));
+});

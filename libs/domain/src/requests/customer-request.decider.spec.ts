@@ -66,3 +66,29 @@ describe('a customer request', () => {
       .when({ kind: 'answer', answeredAt: '2026-03-02T11:00:00.000Z' })
       .thenThrows(ConflictError));
 });
+
+describe('a customer request whose SLA closes unanswered (the scheduler)', () => {
+  it('is marked as having missed its SLA, once, only after the SLA closed', () => {
+    spec
+      .given([received])
+      .when({ kind: 'mark-sla-missed', now: '2026-03-03T09:00:01.000Z' })
+      .then([{ type: 'CustomerRequestSlaMissed', data: { dueAt: '2026-03-03T09:00:00.000Z' } }]);
+    spec.given([received]).when({ kind: 'mark-sla-missed', now: '2026-03-03T08:59:59.000Z' }).then([]);
+    spec
+      .given([received, { type: 'CustomerRequestSlaMissed', data: { dueAt: '2026-03-03T09:00:00.000Z' } }])
+      .when({ kind: 'mark-sla-missed', now: '2026-03-04T00:00:00.000Z' })
+      .then([]);
+  });
+
+  it('is not marked once answered', () =>
+    spec
+      .given([
+        received,
+        {
+          type: 'CustomerRequestAnswered',
+          data: { answeredAt: '2026-03-02T10:00:00.000Z', responseMinutes: 60, withinSla: true },
+        },
+      ])
+      .when({ kind: 'mark-sla-missed', now: '2026-03-04T00:00:00.000Z' })
+      .then([]));
+});

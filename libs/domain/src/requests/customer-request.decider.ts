@@ -13,13 +13,18 @@ export type RequestData = {
   slaHours: number;
 };
 
-export type RequestCommand = ({ kind: 'receive' } & RequestData) | { kind: 'answer'; answeredAt: string };
+export type RequestCommand =
+  | ({ kind: 'receive' } & RequestData)
+  | { kind: 'answer'; answeredAt: string }
+  /** The scheduler's: the SLA closed with no answer. */
+  | { kind: 'mark-sla-missed'; now: string };
 
 export type RequestEvent =
   | DomainEvent<'CustomerRequestReceived', RequestData & { dueAt: string }>
-  | DomainEvent<'CustomerRequestAnswered', { answeredAt: string; responseMinutes: number; withinSla: boolean }>;
+  | DomainEvent<'CustomerRequestAnswered', { answeredAt: string; responseMinutes: number; withinSla: boolean }>
+  | DomainEvent<'CustomerRequestSlaMissed', { dueAt: string }>;
 
-export type RequestState = Registered<RequestData & { dueAt: string; answered: boolean }>;
+export type RequestState = Registered<RequestData & { dueAt: string; answered: boolean; slaMissed?: boolean }>;
 
 export const customerRequestDecider: Decider<RequestCommand, RequestEvent, RequestState> = {
   initialState: { registered: false },
@@ -31,6 +36,10 @@ export const customerRequestDecider: Decider<RequestCommand, RequestEvent, Reque
       return [{ type: 'CustomerRequestReceived', data: { ...request, dueAt } }];
     }
     if (!state.registered) throw new NotFoundError('no such customer request');
+    if (command.kind === 'mark-sla-missed')
+      return state.answered || state.slaMissed || Date.parse(command.now) <= Date.parse(state.dueAt)
+        ? []
+        : [{ type: 'CustomerRequestSlaMissed', data: { dueAt: state.dueAt } }];
     if (state.answered) throw new ConflictError('the request is already answered');
     const responseMinutes = Math.round((Date.parse(command.answeredAt) - Date.parse(state.receivedAt)) / 60_000);
     if (responseMinutes < 0)
@@ -40,6 +49,7 @@ export const customerRequestDecider: Decider<RequestCommand, RequestEvent, Reque
   },
   evolve: (state, event) => {
     if (event.type === 'CustomerRequestReceived') return { ...event.data, registered: true, answered: false };
-    return state.registered ? { ...state, answered: true } : state;
+    if (!state.registered) return state;
+    return event.type === 'CustomerRequestSlaMissed' ? { ...state, slaMissed: true } : { ...state, answered: true };
   },
 };
