@@ -94,6 +94,36 @@ describe.each(postgresServers())('every route under random input on $name', (ser
         .map(([r, m, q]) => ['GET', `/v1/reps/${r}/targets/${m}?asOf=${encodeURIComponent(q)}`, undefined]),
     ],
     [
+      'GET scorecard',
+      fc
+        .tuple(segment('rep-1'), segment('month'), segment('2026-03'), fc.string({ unit: 'grapheme' }))
+        .map(([r, g, p, q]) => [
+          'GET',
+          `/v1/reps/${r}/scorecard?grain=${g}&period=${p}&asOf=${encodeURIComponent(q)}`,
+          undefined,
+        ]),
+    ],
+    [
+      'GET scorecard drill-down and leaderboard',
+      fc
+        .tuple(segment('rep-1'), segment('orders'), segment('week'), segment('2026-W10'), fc.boolean())
+        .map(([r, k, g, p, board]) => [
+          'GET',
+          board
+            ? `/v1/leaderboard?grain=${g}&period=${p}&teamId=${r}`
+            : `/v1/reps/${r}/scorecard/${k}?grain=${g}&period=${p}`,
+          undefined,
+        ]),
+    ],
+    [
+      'PUT scorecard template',
+      nearly({ weights: { attainment: 1, discipline: 0, planCompletionRate: 0, requestResponseRate: 0 } }).map((b) => [
+        'PUT',
+        '/v1/settings/scorecard-template',
+        b,
+      ]),
+    ],
+    [
       'GET history',
       fc
         .tuple(segment('rep-1'), segment('2026-03'))
