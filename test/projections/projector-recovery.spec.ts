@@ -83,10 +83,14 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
 
   it('gives the same tables as one clean pass when killed with SIGKILL at random points and restarted', async () => {
     const env = cliEnv({ EVENT_STORE_URL: database.url, LOG_LEVEL: 'warn' });
-    const delays = fc.sample(fc.integer({ min: 1000, max: 3500 }), { numRuns: 6, seed: 7 });
+    // Each run is killed a random moment after it commits a batch, so kills land mid-log however
+    // slow the machine is; some land mid-transaction, which must roll back cleanly.
+    const delays = fc.sample(fc.integer({ min: 0, max: 400 }), { numRuns: 3, seed: 7 });
     const positions: number[] = [];
     for (const delay of delays) {
+      const before = await servedPosition();
       const child = spawn(process.execPath, [PROJECTOR], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      for (let i = 0; i < 1200 && (await servedPosition()) === before; i++) await new Promise((r) => setTimeout(r, 25));
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
