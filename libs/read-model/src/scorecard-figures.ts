@@ -77,31 +77,30 @@ export async function loadDayData(
     ).rows;
   }
   const p = members.params.length;
-  const [reviews, responses, holidays, template] = await Promise.all([
-    client.query(
-      `WITH members AS (${members.sql})
+  // One after another: a pg client runs one query at a time (queueing several is deprecated).
+  const reviews = await client.query(
+    `WITH members AS (${members.sql})
        SELECT r.rep_id, r.month, r.score FROM ${schema}.reviews r JOIN members m ON m.rep_id = r.rep_id
          AND to_date(r.month, 'YYYY-MM') >= greatest(m.from_day, $${p + 1}::date)
          AND to_date(r.month, 'YYYY-MM') < least(m.to_day, $${p + 2}::date)
        WHERE r.recorded_at <= $${p + 3}`,
-      [...members.params, from, to, at],
-    ),
-    client.query(
-      `WITH members AS (${members.sql})
+    [...members.params, from, to, at],
+  );
+  const responses = await client.query(
+    `WITH members AS (${members.sql})
        SELECT r.rep_id, r.received_on, r.response_minutes FROM ${schema}.requests r JOIN members m ON m.rep_id = r.rep_id
          AND r.received_on >= greatest(m.from_day, $${p + 1}::date) AND r.received_on < least(m.to_day, $${p + 2}::date)
        WHERE r.answered_recorded_at <= $${p + 3}`,
-      [...members.params, from, to, at],
-    ),
-    client.query(
-      `SELECT day FROM ${schema}.holidays WHERE recorded_at <= $1 AND (superseded_at IS NULL OR superseded_at > $1)`,
-      [at],
-    ),
-    client.query(
-      `SELECT version, weights FROM ${schema}.scorecard_templates WHERE recorded_at <= $1 ORDER BY version DESC LIMIT 1`,
-      [at],
-    ),
-  ]);
+    [...members.params, from, to, at],
+  );
+  const holidays = await client.query(
+    `SELECT day FROM ${schema}.holidays WHERE recorded_at <= $1 AND (superseded_at IS NULL OR superseded_at > $1)`,
+    [at],
+  );
+  const template = await client.query(
+    `SELECT version, weights FROM ${schema}.scorecard_templates WHERE recorded_at <= $1 ORDER BY version DESC LIMIT 1`,
+    [at],
+  );
   const templateRow = template.rows[0] as { version: number; weights: ScorecardTemplate['weights'] } | undefined;
   return {
     days: days.map((row) => ({

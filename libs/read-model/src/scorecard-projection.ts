@@ -420,24 +420,24 @@ async function loadTouched(client: ClientBase, s: string, events: Event[]): Prom
     .map((e) => [String(e.data.repId), String(e.data.month)]);
   const rows = async (sql: string, params: unknown[]) =>
     params.some((p) => Array.isArray(p) && p.length > 0) ? (await client.query(sql, params)).rows : [];
-  const [reps, customers, orders, requests, papers, targets, holidays] = await Promise.all([
-    rows(`SELECT * FROM ${s}.reps WHERE rep_id = ANY($1)`, [repIds]),
-    rows(`SELECT * FROM ${s}.customers WHERE customer_id = ANY($1)`, [customerIds]),
-    rows(`SELECT * FROM ${s}.order_versions WHERE order_id = ANY($1) AND superseded_at IS NULL`, [orderIds]),
-    rows(`SELECT * FROM ${s}.requests WHERE request_id = ANY($1)`, [requestIds]),
-    rows(
-      `SELECT p.* FROM ${s}.papers p JOIN unnest($1::text[], $2::text[], $3::text[]) k(rep_id, week, kind) USING (rep_id, week, kind)`,
-      [paperKeys.map((k) => k[0]), paperKeys.map((k) => k[1]), paperKeys.map((k) => k[2])],
-    ),
-    rows(
-      `SELECT rep_id, month, max(version) AS version FROM ${s}.target_changes
-       JOIN unnest($1::text[], $2::text[]) k(rep_id, month) USING (rep_id, month) GROUP BY 1, 2`,
-      [targetKeys.map((k) => k[0]), targetKeys.map((k) => k[1])],
-    ),
-    targetKeys.length > 0
-      ? client.query(`SELECT day FROM ${s}.holidays WHERE superseded_at IS NULL`).then((r) => r.rows)
-      : [],
+  // One after another: a pg client runs one query at a time (queueing several is deprecated).
+  const reps = await rows(`SELECT * FROM ${s}.reps WHERE rep_id = ANY($1)`, [repIds]);
+  const customers = await rows(`SELECT * FROM ${s}.customers WHERE customer_id = ANY($1)`, [customerIds]);
+  const orders = await rows(`SELECT * FROM ${s}.order_versions WHERE order_id = ANY($1) AND superseded_at IS NULL`, [
+    orderIds,
   ]);
+  const requests = await rows(`SELECT * FROM ${s}.requests WHERE request_id = ANY($1)`, [requestIds]);
+  const papers = await rows(
+    `SELECT p.* FROM ${s}.papers p JOIN unnest($1::text[], $2::text[], $3::text[]) k(rep_id, week, kind) USING (rep_id, week, kind)`,
+    [paperKeys.map((k) => k[0]), paperKeys.map((k) => k[1]), paperKeys.map((k) => k[2])],
+  );
+  const targets = await rows(
+    `SELECT rep_id, month, max(version) AS version FROM ${s}.target_changes
+       JOIN unnest($1::text[], $2::text[]) k(rep_id, month) USING (rep_id, month) GROUP BY 1, 2`,
+    [targetKeys.map((k) => k[0]), targetKeys.map((k) => k[1])],
+  );
+  const holidays =
+    targetKeys.length > 0 ? (await client.query(`SELECT day FROM ${s}.holidays WHERE superseded_at IS NULL`)).rows : [];
   const storedOrders = new Map(orders.map((row) => [row.order_id as string, normaliseOrder(row)]));
   return {
     reps: new Map(reps.map((row) => [row.rep_id, dates(row, ['hired_on', 'left_on'])])),
