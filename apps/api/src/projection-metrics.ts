@@ -12,7 +12,7 @@ export const projectionMetrics: Provider = {
     const gauges = {
       position: new Gauge({
         name: 'salesledger_projection_position',
-        help: 'position of the last event applied',
+        help: 'highest log position applied',
         labelNames: ['projection'],
       }),
       lagEvents: new Gauge({
