@@ -2,9 +2,8 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Pool } from 'pg';
 import { EventStore } from '@salesledger/domain/event-store.port';
-import type { Principal } from '@salesledger/domain/organisation/access.policy';
+import { assertMayRead, type Principal } from '@salesledger/domain/organisation/access.policy';
 import { projectionStatuses } from '@salesledger/read-model/projection-status';
-import { ScorecardsService } from '@salesledger/sales/scorecards.service';
 import { CurrentPrincipal } from './auth/principal.decorator';
 
 @ApiTags('operations')
@@ -12,7 +11,6 @@ import { CurrentPrincipal } from './auth/principal.decorator';
 @Controller('v1/admin/projections')
 export class ProjectionsController {
   constructor(
-    private readonly scorecards: ScorecardsService,
     private readonly eventStore: EventStore,
     @Inject(Pool) private readonly readModel: Pool,
   ) {}
@@ -22,7 +20,7 @@ export class ProjectionsController {
     description: 'each projection: state, position, events applied, lag in events and seconds, failure',
   })
   list(@CurrentPrincipal() principal: Principal) {
-    this.scorecards.assertOperator(principal);
+    assertMayRead(principal, 'operations');
     return projectionStatuses(this.readModel, this.eventStore);
   }
 }

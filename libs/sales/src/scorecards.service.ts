@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '@salesledger/domain/clock.port';
 import { handleCommand } from '@salesledger/domain/command-handler';
 import { EventStore } from '@salesledger/domain/event-store.port';
-import { ForbiddenError } from '@salesledger/domain/errors';
 import { assertMayRead, assertMayWrite, type Principal } from '@salesledger/domain/organisation/access.policy';
 import { teamDecider } from '@salesledger/domain/organisation/organisation.deciders';
 import type { Grain } from '@salesledger/domain/scorecards/grains';
@@ -75,10 +74,5 @@ export class ScorecardsService {
     const command = { kind: 'set' as const, weights: { ...weights } };
     return (await handleCommand(this.store, SCORECARD_TEMPLATE_STREAM, scorecardTemplateDecider, command, context))
       .state;
-  }
-
-  assertOperator(principal: Principal): void {
-    if (principal.role !== 'admin' && principal.role !== 'director')
-      throw new ForbiddenError(`a ${principal.role} may not see the projections' status`);
   }
 }

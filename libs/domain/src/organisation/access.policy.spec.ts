@@ -49,6 +49,16 @@ describe('who may change what', () => {
 });
 
 describe('who may read what', () => {
+  it("shows how the system runs (projections' status) to admins and directors only", () => {
+    expect([admin, director, manager, rep, analyst].map((p) => mayRead(p, 'operations', {}))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+
   it('shows the company plan to everyone but reps', () => {
     expect([admin, director, manager, rep, analyst].map((p) => mayRead(p, 'company plans', {}))).toEqual([
       true,

@@ -22,7 +22,9 @@ export type Resource =
   | 'reviews'
   | 'requests'
   | 'scorecards'
-  | 'scorecard templates';
+  | 'scorecard templates'
+  /** How the system runs: projections' status and the like. */
+  | 'operations';
 
 /** The rep (and that rep's team) the data belongs to; empty for organisation-wide data. */
 export interface Ownership {
@@ -67,6 +69,7 @@ export function mayWrite(principal: Principal, resource: Resource, owner: Owners
 export function mayRead(principal: Principal, resource: Resource, owner: Ownership): boolean {
   // The company plan sets every team's numbers, so every manager needs to see it.
   if (resource === 'company plans') return ['admin', 'director', 'analyst', 'manager'].includes(principal.role);
+  if (resource === 'operations') return principal.role === 'admin' || principal.role === 'director';
   switch (principal.role) {
     case 'admin':
     case 'director':
