@@ -26,11 +26,11 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '@salesledger/platform/embedded-postgres.server';
 import { withPgClient } from '@salesledger/platform/pg-client';
+import { fmt, intFromEnv, machineInfo, startServer, table, withDatabase } from './harness';
 import type { WorkerCommand, WorkerReply } from './contestant.worker';
 import {
   makeEvents,
@@ -48,14 +48,6 @@ const LABEL: Record<Contestant, string> = {
   emmett: 'emmett-postgresql',
   raw: 'raw pg',
 };
-
-function intFromEnv(name: string, fallback: number, min = 1): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got ${text}`);
-  return value;
-}
 
 function readConfig(): BenchConfig {
   const batchSize = intFromEnv('BENCH_BATCH_SIZE', 100);
@@ -82,40 +74,6 @@ function readContestants(): Contestant[] {
   const unknown = chosen.filter((name) => !CONTESTANTS.includes(name as Contestant));
   if (unknown.length > 0) throw new Error(`BENCH_CONTESTANTS: unknown ${unknown.join(', ')}`);
   return CONTESTANTS.filter((name) => chosen.includes(name));
-}
-
-interface Server {
-  readonly adminUrl: string;
-  readonly description: string;
-  stop(): Promise<void>;
-}
-
-async function startServer(): Promise<Server> {
-  const external = process.env['BENCH_DATABASE_URL'];
-  if (external) return { adminUrl: external, description: 'BENCH_DATABASE_URL', stop: async () => undefined };
-  const dir = await mkdtemp(join(tmpdir(), 'salesledger-bench-'));
-  await chmod(dir, 0o755); // as root, PostgreSQL runs as the postgres user, which must reach the data dir
-  let server: EmbeddedPostgres;
-  try {
-    server = await startEmbeddedPostgres(dir);
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    adminUrl: server.url,
-    description: 'embedded, fresh data dir',
-    stop: async () => {
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 /** A contestant's process; commands go one at a time. */
@@ -222,58 +180,11 @@ async function runContestants(
   return contestants.map((c) => results.get(c) as ContestantResult);
 }
 
-interface MachineInfo {
-  readonly cores: number;
-  readonly cpu: string;
-  readonly memoryGiB: number;
-  readonly node: string;
-  readonly os: string;
-  readonly postgres: string;
-  readonly settings: string;
-  readonly load: string;
-}
-
-async function machineInfo(adminUrl: string, server: Server): Promise<MachineInfo> {
-  const [version, settings] = await withPgClient(adminUrl, async (client) => [
-    (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?',
-    (
-      await client.query<{ name: string; setting: string }>(
-        `SELECT name, current_setting(name) AS setting FROM pg_settings
-         WHERE name IN ('shared_buffers', 'fsync', 'synchronous_commit', 'wal_level', 'max_wal_size') ORDER BY name`,
-      )
-    ).rows
-      .map((row) => `${row.name}=${row.setting}`)
-      .join(', '),
-  ]);
-  return {
-    cores: cpus().length,
-    cpu: cpus()[0]?.model.trim() ?? '?',
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    os: `${process.platform} ${release()}`,
-    postgres: `${version} (${server.description})`,
-    settings,
-    load: loadavg()
-      .map((n) => n.toFixed(2))
-      .join(' '),
-  };
-}
-
 interface Goal {
   readonly name: string;
   readonly ours: number | undefined;
   readonly theirs: number | undefined;
   readonly target?: number;
-}
-
-const pad = (text: string, width: number, right = false) => (right ? text.padStart(width) : text.padEnd(width));
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-function table(headers: string[], rows: string[][], rightFrom: number): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i] ?? 0, i >= rightFrom)).join('  ');
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 function report(results: ContestantResult[], config: BenchConfig): string {

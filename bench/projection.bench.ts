@@ -26,8 +26,8 @@
  * met (a measurement, not a test). Raw figures also go to bench/results/ (git-ignored).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,13 +39,13 @@ import type { EventStore } from '@salesledger/domain/event-store.port';
 import type { Grain } from '@salesledger/domain/scorecards/grains';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '@salesledger/platform/embedded-postgres.server';
 import { withPgClient } from '@salesledger/platform/pg-client';
 import { migrateReadModel, openReadModelPool } from '@salesledger/read-model/database';
 import { ProjectionRunner, type Projection } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
 import { ScorecardQueries } from '@salesledger/read-model/scorecard-queries';
+import { fmt, intFromEnv, machineInfo, startServer, table, withDatabase } from './harness';
 import { repIds, salesHistory, scheduledEvents, YEAR, type HistoryEvent, type HistoryShape } from './sales-history';
 import { concurrently, prng } from './workload';
 
@@ -54,14 +54,6 @@ const LOAD_CHUNK = 2000;
 const RSS_SAMPLE_MS = 100;
 const WATCH_MS = 5;
 const GOALS = { rebuildVsFloor: 0.5, rebuildRate: 50_000, freshnessP99Ms: 200, queryP99Ms: 10 };
-
-function intFromEnv(name: string, fallback: number, min = 1): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got ${text}`);
-  return value;
-}
 
 interface Config {
   readonly shape: HistoryShape;
@@ -85,40 +77,6 @@ function readConfig(): Config {
     rate: intFromEnv('BENCH_RATE', 200),
     liveSeconds: intFromEnv('BENCH_LIVE_SECONDS', 20),
   };
-}
-
-interface Server {
-  readonly adminUrl: string;
-  readonly description: string;
-  stop(): Promise<void>;
-}
-
-async function startServer(): Promise<Server> {
-  const external = process.env['BENCH_DATABASE_URL'];
-  if (external) return { adminUrl: external, description: 'BENCH_DATABASE_URL', stop: async () => undefined };
-  const dir = await mkdtemp(join(tmpdir(), 'salesledger-bench-'));
-  await chmod(dir, 0o755); // as root, PostgreSQL runs as the postgres user, which must reach the data dir
-  let server: EmbeddedPostgres;
-  try {
-    server = await startEmbeddedPostgres(dir);
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    adminUrl: server.url,
-    description: 'embedded, fresh data dir',
-    stop: async () => {
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 // A progress line on a terminal only; piped output stays just the report.
@@ -469,55 +427,6 @@ async function liveFreshness(
     append: latencies(appendMs),
     freshness: latencies(freshness),
   };
-}
-
-interface MachineInfo {
-  readonly cores: number;
-  readonly cpu: string;
-  readonly memoryGiB: number;
-  readonly node: string;
-  readonly os: string;
-  readonly postgres: string;
-  readonly settings: string;
-  readonly load: string;
-}
-
-async function machineInfo(url: string, server: Server): Promise<MachineInfo> {
-  const [version, settings] = await withPgClient(url, async (client) => [
-    (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?',
-    (
-      await client.query<{ name: string; setting: string }>(
-        `SELECT name, current_setting(name) AS setting FROM pg_settings
-         WHERE name IN ('shared_buffers', 'work_mem', 'fsync', 'synchronous_commit', 'max_wal_size') ORDER BY name`,
-      )
-    ).rows
-      .map((row) => `${row.name}=${row.setting}`)
-      .join(', '),
-  ]);
-  return {
-    cores: cpus().length,
-    cpu: cpus()[0]?.model.trim() ?? '?',
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    os: `${process.platform} ${release()}`,
-    postgres: `${version} (${server.description})`,
-    settings,
-    load: loadavg()
-      .map((n) => n.toFixed(2))
-      .join(' '),
-  };
-}
-
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : '-';
-
-function table(headers: string[], rows: string[][], rightFrom: number): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((cell, i) => (i >= rightFrom ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ');
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 interface Results {
