@@ -1,22 +1,40 @@
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { EventStoreSchema1700000000000 } from './migrations/1700000000000-event-store.migration';
 
 const MIGRATION_LOCK = 7_390_413_520_101;
 
 /** Brings the event-store schema up to date; safe when several processes start at once. */
-export async function migrateEventStore(url: string): Promise<void> {
-  const lock = new Client({ connectionString: url });
-  await lock.connect();
+export function migrateEventStore(url: string): Promise<void> {
+  return migrateSchema(url, {
+    schema: 'event_store',
+    lock: MIGRATION_LOCK,
+    migrations: [EventStoreSchema1700000000000],
+  });
+}
+
+export interface SchemaMigrations {
+  readonly schema: string;
+  /** Advisory lock key held while migrating, so processes starting together take turns. */
+  readonly lock: number;
+  readonly migrations: DataSourceOptions['migrations'];
+  /** More work under the same lock, after the migrations. */
+  readonly after?: (client: Client) => Promise<void>;
+}
+
+/** Runs a schema's TypeORM migrations (table `<schema>.migrations`) under an advisory lock. */
+export async function migrateSchema(url: string, { schema, lock, migrations, after }: SchemaMigrations): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
   try {
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await lock.query('CREATE SCHEMA IF NOT EXISTS event_store');
+    await client.query('SELECT pg_advisory_lock($1)', [lock]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     const dataSource = new DataSource({
       type: 'postgres',
       url,
-      schema: 'event_store',
+      schema,
       migrationsTableName: 'migrations',
-      migrations: [EventStoreSchema1700000000000],
+      migrations,
       migrationsTransactionMode: 'each',
       logging: false,
     });
@@ -26,7 +44,8 @@ export async function migrateEventStore(url: string): Promise<void> {
     } finally {
       await dataSource.destroy();
     }
+    await after?.(client);
   } finally {
-    await lock.end();
+    await client.end();
   }
 }

@@ -1,5 +1,5 @@
-import { Client, Pool, types, type ClientBase } from 'pg';
-import { DataSource } from 'typeorm';
+import { Pool, types, type ClientBase } from 'pg';
+import { migrateSchema } from '@salesledger/event-store/postgres-migrations';
 import { ReadModelSchema1710000000000 } from './migrations/1710000000000-read-model.migration';
 import { createReportingViews } from './reporting';
 
@@ -12,34 +12,16 @@ export const REBUILD = 'read_model_rebuild';
 
 const MIGRATION_LOCK = 7_390_413_520_102;
 
-export const READ_MODEL_MIGRATIONS = [ReadModelSchema1710000000000];
+const READ_MODEL_MIGRATIONS = [ReadModelSchema1710000000000];
 
 /** Brings a read-model schema up to date (and the reporting views with it); safe when several processes start at once. */
-export async function migrateReadModel(url: string, schema = READ_MODEL): Promise<void> {
-  const lock = new Client({ connectionString: url });
-  await lock.connect();
-  try {
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await lock.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    const dataSource = new DataSource({
-      type: 'postgres',
-      url,
-      schema,
-      migrationsTableName: 'migrations',
-      migrations: READ_MODEL_MIGRATIONS,
-      migrationsTransactionMode: 'each',
-      logging: false,
-    });
-    await dataSource.initialize();
-    try {
-      await dataSource.runMigrations();
-    } finally {
-      await dataSource.destroy();
-    }
-    if (schema === READ_MODEL) await createReportingViews(lock);
-  } finally {
-    await lock.end();
-  }
+export function migrateReadModel(url: string, schema = READ_MODEL): Promise<void> {
+  return migrateSchema(url, {
+    schema,
+    lock: MIGRATION_LOCK,
+    migrations: READ_MODEL_MIGRATIONS,
+    after: schema === READ_MODEL ? (client) => createReportingViews(client) : undefined,
+  });
 }
 
 export function openReadModelPool(url: string, onError: (error: Error) => void): Pool {
