@@ -63,10 +63,10 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
     const schema = `rm_reference_${++references}`;
     await migrateReadModel(database.url, schema);
     await new ProjectionRunner(store, pool, projection!, { schema, batchSize: 777 }).catchUp();
-    return dumpTables(pool, schema, ['migrations', 'projection_checkpoints']);
+    return dumpTables(pool, schema, ['projection_checkpoints']);
   }
 
-  const served = () => dumpTables(pool, READ_MODEL, ['migrations', 'projection_checkpoints']);
+  const served = () => dumpTables(pool, READ_MODEL, ['projection_checkpoints']);
 
   async function servedPosition(): Promise<number> {
     const { rows } = await pool.query(`SELECT position FROM ${READ_MODEL}.projection_checkpoints WHERE name = $1`, [

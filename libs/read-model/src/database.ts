@@ -1,6 +1,8 @@
 import { Pool, types, type ClientBase } from 'pg';
 import { migrateSchema } from '@salesledger/event-store/postgres-migrations';
 import { ReadModelSchema1710000000000 } from './migrations/1710000000000-read-model.migration';
+import { KafkaFeeds1720000000000 } from './migrations/1720000000000-kafka-feeds.migration';
+import { Outbound1730000000000 } from './migrations/1730000000000-outbound.migration';
 import { createReportingViews } from './reporting';
 
 // Calendar dates stay 'YYYY-MM-DD': as a JS Date they would shift with the process's time zone.
@@ -9,10 +11,13 @@ types.setTypeParser(types.builtins.DATE, (value: string) => value);
 /** Where the serving read model lives, and where a rebuild fills its replacement. */
 export const READ_MODEL = 'read_model';
 export const REBUILD = 'read_model_rebuild';
+/** What leaves the system (relay checkpoint, alert deliveries): never replaced by a rebuild. */
+export const OUTBOUND = 'outbound';
 
 const MIGRATION_LOCK = 7_390_413_520_102;
 
-const READ_MODEL_MIGRATIONS = [ReadModelSchema1710000000000];
+const READ_MODEL_MIGRATIONS = [ReadModelSchema1710000000000, KafkaFeeds1720000000000];
+const OUTBOUND_MIGRATIONS = [Outbound1730000000000];
 
 /** Brings a read-model schema up to date (and the reporting views with it); safe when several processes start at once. */
 export function migrateReadModel(url: string, schema = READ_MODEL): Promise<void> {
@@ -22,6 +27,11 @@ export function migrateReadModel(url: string, schema = READ_MODEL): Promise<void
     migrations: READ_MODEL_MIGRATIONS,
     after: schema === READ_MODEL ? (client) => createReportingViews(client) : undefined,
   });
+}
+
+/** Brings the outbound schema up to date. */
+export function migrateOutbound(url: string): Promise<void> {
+  return migrateSchema(url, { schema: OUTBOUND, lock: MIGRATION_LOCK, migrations: OUTBOUND_MIGRATIONS });
 }
 
 export function openReadModelPool(url: string, onError: (error: Error) => void): Pool {

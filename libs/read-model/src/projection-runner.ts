@@ -161,15 +161,26 @@ export class ProjectionRunner {
     return (page.at(-1) as RecordedEvent).checkpoint;
   }
 
-  private async recordFailure(event: RecordedEvent, error: unknown): Promise<void> {
-    await this.pool
-      .query(
-        `UPDATE ${this.schema}.projection_checkpoints
-         SET failed_position = $2, failed_event_type = $3, failed_error = $4, failed_at = now() WHERE name = $1`,
-        [this.projection.name, event.position, event.type, error instanceof Error ? error.message : String(error)],
-      )
-      .catch(() => undefined); // the database itself may be what failed; the log still has it
+  private recordFailure(event: RecordedEvent, error: unknown): Promise<void> {
+    return recordProjectionFailure(this.pool, this.projection.name, event, error, this.schema);
   }
+}
+
+/** Names the event a projection stopped on (cleared by the next batch that commits). */
+export async function recordProjectionFailure(
+  pool: Pool,
+  projection: string,
+  event: RecordedEvent,
+  error: unknown,
+  schema = READ_MODEL,
+): Promise<void> {
+  await pool
+    .query(
+      `UPDATE ${schema}.projection_checkpoints
+       SET failed_position = $2, failed_event_type = $3, failed_error = $4, failed_at = now() WHERE name = $1`,
+      [projection, event.position, event.type, error instanceof Error ? error.message : String(error)],
+    )
+    .catch(() => undefined); // the database itself may be what failed; the log still has it
 }
 
 async function applyAndCheckpoint(
@@ -179,7 +190,8 @@ async function applyAndCheckpoint(
   page: readonly RecordedEvent[],
 ): Promise<void> {
   const last = page.at(-1) as RecordedEvent;
-  await projection.apply(client, schema, page);
+  const fresh = await skipApplied(client, schema, projection.name, page);
+  if (fresh.length > 0) await projection.apply(client, schema, fresh);
   await client.query(
     `UPDATE ${schema}.projection_checkpoints SET checkpoint = $2, position = greatest(position, $3), recorded_at = $4,
        events_applied = events_applied + $5, updated_at = now(),
@@ -187,6 +199,79 @@ async function applyAndCheckpoint(
      WHERE name = $1`,
     // The log is ordered by commit, not by position: keep the highest position applied, which is
     // what "caught up" is measured against.
-    [projection.name, last.checkpoint, Math.max(...page.map((e) => e.position)), last.metadata.recordedAt, page.length],
+    [
+      projection.name,
+      last.checkpoint,
+      Math.max(...page.map((e) => e.position)),
+      last.metadata.recordedAt,
+      fresh.length,
+    ],
   );
+}
+
+/**
+ * Applies events as a broker delivers them: in order within a stream, in any order across streams,
+ * and at least once. The checkpoint row is locked as the log runner locks it, so replicas (and a
+ * rebuild's swap) take turns and each sees the facts the others committed; its `checkpoint` is left
+ * alone, because a partitioned feed has no single resume point (the broker keeps the offsets).
+ */
+export async function applyDelivered(
+  pool: Pool,
+  projection: Projection,
+  events: readonly RecordedEvent[],
+  schema = READ_MODEL,
+): Promise<number> {
+  return inTransaction(pool, async (client) => {
+    await client.query(
+      `INSERT INTO ${schema}.projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`,
+      [projection.name],
+    );
+    await client.query(`SELECT 1 FROM ${schema}.projection_checkpoints WHERE name = $1 FOR UPDATE`, [projection.name]);
+    const fresh = await skipApplied(client, schema, projection.name, events);
+    if (fresh.length > 0) {
+      await projection.apply(client, schema, fresh);
+      await projection.derive(client, schema);
+      const last = fresh.reduce((a, b) => (b.position > a.position ? b : a));
+      await client.query(
+        `UPDATE ${schema}.projection_checkpoints SET position = greatest(position, $2),
+           recorded_at = greatest(recorded_at, $3), events_applied = events_applied + $4, updated_at = now(),
+           failed_position = NULL, failed_event_type = NULL, failed_error = NULL, failed_at = NULL
+         WHERE name = $1`,
+        [projection.name, last.position, last.metadata.recordedAt, fresh.length],
+      );
+    }
+    return fresh.length;
+  });
+}
+
+/**
+ * The events not applied yet, judged by each stream's last applied revision, which is then moved
+ * on: whichever way events arrive (the log, or a redelivering broker), none counts twice.
+ */
+async function skipApplied(
+  client: ClientBase,
+  schema: string,
+  projection: string,
+  events: readonly RecordedEvent[],
+): Promise<RecordedEvent[]> {
+  const streamIds = [...new Set(events.map((e) => e.streamId))];
+  const { rows } = await client.query(
+    `SELECT stream_id, revision FROM ${schema}.applied_streams WHERE projection = $1 AND stream_id = ANY($2)`,
+    [projection, streamIds],
+  );
+  const applied = new Map<string, number>(rows.map((row) => [row.stream_id as string, row.revision as number]));
+  const fresh = events.filter((event) => {
+    if (event.revision <= (applied.get(event.streamId) ?? -1)) return false;
+    applied.set(event.streamId, event.revision);
+    return true;
+  });
+  if (fresh.length > 0) {
+    const moved = [...new Set(fresh.map((e) => e.streamId))];
+    await client.query(
+      `INSERT INTO ${schema}.applied_streams SELECT $1, * FROM unnest($2::text[], $3::int[])
+       ON CONFLICT (projection, stream_id) DO UPDATE SET revision = excluded.revision`,
+      [projection, moved, moved.map((id) => applied.get(id))],
+    );
+  }
+  return fresh;
 }

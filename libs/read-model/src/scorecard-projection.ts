@@ -55,7 +55,7 @@ async function applySegment(client: ClientBase, s: string, events: Event[]): Pro
     requests: loaded.requests,
     reviews: [] as Row[],
     targetChanges: [] as Row[],
-    targetMonths: new Map<string, TargetMonth>(),
+    targetMonths: new Map<string, RepMonth>(),
     templates: [] as Row[],
     holidays: undefined as string[] | undefined,
   };
@@ -297,13 +297,7 @@ async function applySegment(client: ClientBase, s: string, events: Event[]): Pro
           recorded_at: at,
           position,
         });
-        const month = writes.targetMonths.get(key) ?? {
-          repId: d.repId as string,
-          month: d.month as string,
-          versions: [] as TargetVersion[],
-        };
-        month.versions.push({ amount: d.amount, recordedAt: at, position });
-        writes.targetMonths.set(key, month);
+        writes.targetMonths.set(key, { repId: d.repId as string, month: d.month as string });
         break;
       }
       case 'HolidaysSet':
@@ -343,16 +337,13 @@ async function applySegment(client: ClientBase, s: string, events: Event[]): Pro
   await insert(client, `${s}.reviews`, writes.reviews);
   await insert(client, `${s}.target_changes`, writes.targetChanges);
   await insert(client, `${s}.scorecard_templates`, writes.templates);
-  for (const key of await writeTargetDays(client, s, [...writes.targetMonths.values()], loaded.holidays))
-    touch(key.repId, key.day);
-
   let everything = writes.templates.length > 0;
   if (writes.holidays) {
-    const last = events.at(-1) as Event;
-    for (const key of await resplitTargets(client, s, writes.holidays, last.metadata.recordedAt, last.position))
-      touch(key.repId, key.day);
+    await versionHolidays(client, s, writes.holidays, lastHolidaysAt(events));
     everything = true;
   }
+  const months = writes.holidays ? 'all' : [...writes.targetMonths.values()];
+  for (const key of await splitTargets(client, s, months)) touch(key.repId, key.day);
   for (const key of await firstOrderShifts(client, s, firstOrdersBefore)) touch(key.repId, key.day);
 
   const keys = [...dirty.values()];
@@ -380,16 +371,9 @@ export async function deriveScorecards(client: ClientBase, s: string): Promise<v
   await materializeScorecards(client, s, everything ? 'all' : scorecardKeys(days));
 }
 
-interface TargetVersion {
-  amount: string;
-  recordedAt: string;
-  position: number;
-}
-
-interface TargetMonth {
+interface RepMonth {
   repId: string;
   month: string;
-  versions: TargetVersion[];
 }
 
 interface Loaded {
@@ -399,7 +383,6 @@ interface Loaded {
   requests: Map<string, Row>;
   orders: Map<string, Row>;
   targetVersions: Map<string, number>;
-  holidays: string[];
   supersededOrders(): Row[];
 }
 
@@ -436,8 +419,6 @@ async function loadTouched(client: ClientBase, s: string, events: Event[]): Prom
        JOIN unnest($1::text[], $2::text[]) k(rep_id, month) USING (rep_id, month) GROUP BY 1, 2`,
     [targetKeys.map((k) => k[0]), targetKeys.map((k) => k[1])],
   );
-  const holidays =
-    targetKeys.length > 0 ? (await client.query(`SELECT day FROM ${s}.holidays WHERE superseded_at IS NULL`)).rows : [];
   const storedOrders = new Map(orders.map((row) => [row.order_id as string, normaliseOrder(row)]));
   return {
     reps: new Map(reps.map((row) => [row.rep_id, dates(row, ['hired_on', 'left_on'])])),
@@ -446,7 +427,6 @@ async function loadTouched(client: ClientBase, s: string, events: Event[]): Prom
     requests: new Map(requests.map((row) => [row.request_id, dates(row, ['received_on'])])),
     papers: new Map(papers.map((row) => [`${row.rep_id}|${row.week}|${row.kind}`, dates(row, ['due_on'])])),
     targetVersions: new Map(targets.map((row) => [`${row.rep_id}|${row.month}`, Number(row.version)])),
-    holidays: holidays.map((row) => String(row.day)),
     // Stored versions the segment superseded: written back with their superseded_at.
     supersededOrders: () => [...storedOrders.values()].filter((row) => row.superseded_at !== null),
   };
@@ -462,64 +442,86 @@ function dates(row: Row, columns: string[]): Row {
   return row;
 }
 
-/** Splits each changed month over its working days; every version in the segment gets its rows. */
-async function writeTargetDays(
-  client: ClientBase,
-  s: string,
-  months: TargetMonth[],
-  holidays: string[],
-): Promise<RepDay[]> {
-  if (months.length === 0) return [];
-  await client.query(
-    `UPDATE ${s}.target_days t SET superseded_at = k.at
-     FROM unnest($1::text[], $2::text[], $3::timestamptz[]) k(rep_id, month, at)
-     WHERE t.rep_id = k.rep_id AND to_char(t.day, 'YYYY-MM') = k.month AND t.superseded_at IS NULL`,
-    [months.map((m) => m.repId), months.map((m) => m.month), months.map((m) => m.versions[0]?.recordedAt)],
+const lastHolidaysAt = (events: Event[]) =>
+  (events.findLast((e) => e.type === 'HolidaysSet') as Event).metadata.recordedAt;
+
+/** The holidays as a timeline: the current set is superseded at the instant the new one is recorded. */
+async function versionHolidays(client: ClientBase, s: string, days: string[], recordedAt: string): Promise<void> {
+  await client.query(`UPDATE ${s}.holidays SET superseded_at = $1 WHERE superseded_at IS NULL`, [recordedAt]);
+  await insert(
+    client,
+    `${s}.holidays`,
+    days.map((day) => ({ day, recorded_at: recordedAt, superseded_at: null })),
   );
+}
+
+/**
+ * Splits the months' targets over their working days, from scratch: a month's rows change at every
+ * target version and every holiday change after its first version, each interval using the amount
+ * and the holidays in force then. Only the stored facts decide the result, not the order in which
+ * their events arrived — which, fed from a partitioned topic, differs across streams.
+ */
+async function splitTargets(client: ClientBase, s: string, months: RepMonth[] | 'all'): Promise<RepDay[]> {
+  if (months !== 'all' && months.length === 0) return [];
+  const keys = months === 'all' ? null : [months.map((m) => m.repId), months.map((m) => m.month)];
+  const { rows: versions } = await client.query(
+    `SELECT rep_id, month, amount, recorded_at, position FROM ${s}.target_changes
+     ${keys ? 'JOIN unnest($1::text[], $2::text[]) k(rep_id, month) USING (rep_id, month)' : ''}
+     ORDER BY rep_id, month, version`,
+    keys ?? [],
+  );
+  const { rows: holidayRows } = await client.query(`SELECT day, recorded_at, superseded_at FROM ${s}.holidays`);
+  const holidayChanges = [...new Set(holidayRows.map((row) => (row.recorded_at as Date).getTime()))].sort(
+    (a, b) => a - b,
+  );
+  const holidaysAt = (t: number) =>
+    holidayRows
+      .filter(
+        (row) => row.recorded_at.getTime() <= t && (row.superseded_at === null || row.superseded_at.getTime() > t),
+      )
+      .map((row) => String(row.day));
+
+  const byMonth = new Map<string, Row[]>();
+  for (const version of versions) {
+    const key = `${version.rep_id}|${version.month}`;
+    byMonth.set(key, [...(byMonth.get(key) ?? []), version]);
+  }
   const rows: Row[] = [];
   const touched: RepDay[] = [];
-  for (const { repId, month, versions } of months) {
-    versions.forEach((version, i) => {
-      for (const share of monthBreakdown(month, version.amount, 'day', holidays)) {
+  for (const monthVersions of byMonth.values()) {
+    const { rep_id: repId, month } = monthVersions[0] as { rep_id: string; month: string };
+    const first = (monthVersions[0]?.recorded_at as Date).getTime();
+    const instants = [
+      ...new Set([
+        ...monthVersions.map((v) => (v.recorded_at as Date).getTime()),
+        ...holidayChanges.filter((t) => t > first),
+      ]),
+    ].sort((a, b) => a - b);
+    instants.forEach((t, i) => {
+      const version = monthVersions.findLast((v) => (v.recorded_at as Date).getTime() <= t) as Row;
+      const next = instants[i + 1];
+      for (const share of monthBreakdown(month, version.amount as string, 'day', holidaysAt(t))) {
         rows.push({
           rep_id: repId,
           day: share.period,
           amount: share.amount,
-          recorded_at: version.recordedAt,
-          superseded_at: versions[i + 1]?.recordedAt ?? null,
+          recorded_at: new Date(t).toISOString(),
+          superseded_at: next === undefined ? null : new Date(next).toISOString(),
           position: version.position,
         });
       }
     });
     for (const day of daysOf(periodRange('month', month))) touched.push({ repId, day });
   }
+  if (keys)
+    await client.query(
+      `DELETE FROM ${s}.target_days t USING unnest($1::text[], $2::text[]) k(rep_id, month)
+       WHERE t.rep_id = k.rep_id AND to_char(t.day, 'YYYY-MM') = k.month`,
+      keys,
+    );
+  else await client.query(`DELETE FROM ${s}.target_days`);
   await insert(client, `${s}.target_days`, rows);
   return touched;
-}
-
-/** New holidays move every month's split: the current rows are superseded and split again. */
-async function resplitTargets(
-  client: ClientBase,
-  s: string,
-  holidays: string[],
-  recordedAt: string,
-  position: number,
-): Promise<RepDay[]> {
-  await client.query(`UPDATE ${s}.holidays SET superseded_at = $1 WHERE superseded_at IS NULL`, [recordedAt]);
-  await insert(
-    client,
-    `${s}.holidays`,
-    holidays.map((day) => ({ day, recorded_at: recordedAt, superseded_at: null })),
-  );
-  const { rows } = await client.query(
-    `SELECT DISTINCT ON (rep_id, month) rep_id, month, amount FROM ${s}.target_changes ORDER BY rep_id, month, version DESC`,
-  );
-  const months = rows.map((row) => ({
-    repId: row.rep_id as string,
-    month: row.month as string,
-    versions: [{ amount: row.amount as string, recordedAt, position }],
-  }));
-  return writeTargetDays(client, s, months, holidays);
 }
 
 interface FirstOrder {

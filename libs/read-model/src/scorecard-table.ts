@@ -88,10 +88,17 @@ export async function materializeScorecards(client: ClientBase, s: string, keys:
     }
   }
   const all = [...keys.values()];
+  const keyColumns = [all.map((k) => k.repId), all.map((k) => k.range.grain), all.map((k) => k.range.period)];
   await client.query(
     `DELETE FROM ${s}.scorecards c USING unnest($1::text[], $2::text[], $3::text[]) k(rep_id, grain, period)
      WHERE c.rep_id = k.rep_id AND c.grain = k.grain AND c.period = k.period`,
-    [all.map((k) => k.repId), all.map((k) => k.range.grain), all.map((k) => k.range.period)],
+    keyColumns,
+  );
+  // Every key, kept or gone: the scorecards feed publishes the row, or a tombstone for a key with none.
+  await client.query(
+    `INSERT INTO ${s}.scorecard_changes (rep_id, grain, period) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+     ON CONFLICT (rep_id, grain, period) DO UPDATE SET seq = nextval('${s}.scorecard_change_seq')`,
+    keyColumns,
   );
   for (let i = 0; i < rows.length; i += 5000)
     await client.query(`INSERT INTO ${s}.scorecards SELECT * FROM json_populate_recordset(null::${s}.scorecards, $1)`, [
