@@ -12,4 +12,6 @@ export const streams = {
   review: (id: string) => `review-${id}`,
   customerRequest: (id: string) => `request-${id}`,
   companyPlan: (year: number) => `company-plan-${year}`,
+  /** One stream per (rule, rep, period): it holds that key's alerts one after another, at most one not resolved. */
+  alert: (rule: string, repId: string, period: string) => `alert-${rule}-${repId}-${period}`,
 };

@@ -1,3 +1,4 @@
+import { DEFAULT_ALERT_SETTINGS, validAlertSettings, type AlertSettings } from '../alerts/alert-settings';
 import { sameJson } from '../canonical-json';
 import type { Decider, DomainEvent } from '../decider';
 import { InvalidInputError } from '../errors';
@@ -13,12 +14,14 @@ export type TargetApprovalPolicy = { mode: 'off' } | { mode: 'above-threshold'; 
 export type CompanySettingsCommand =
   | { kind: 'target-approval'; policy: TargetApprovalPolicy }
   | { kind: 'holidays'; dates: string[] }
-  | { kind: 'papers-due'; due: PapersDue };
+  | { kind: 'papers-due'; due: PapersDue }
+  | { kind: 'alerts'; settings: AlertSettings };
 
 export type CompanySettingsEvent =
   | DomainEvent<'TargetApprovalPolicySet', TargetApprovalPolicy>
   | DomainEvent<'HolidaysSet', { dates: string[] }>
-  | DomainEvent<'PapersDueSet', PapersDue>;
+  | DomainEvent<'PapersDueSet', PapersDue>
+  | DomainEvent<'AlertSettingsSet', AlertSettings>;
 
 export type CompanySettings = {
   targetApproval: TargetApprovalPolicy;
@@ -26,13 +29,24 @@ export type CompanySettings = {
   holidays: string[];
   /** When weekly plans and reports are due. */
   papersDue: PapersDue;
+  /** Thresholds and switches of the lag alert rules. */
+  alerts: AlertSettings;
 };
 
 export const COMPANY_SETTINGS_STREAM = 'company-settings';
 
 export const companySettingsDecider: Decider<CompanySettingsCommand, CompanySettingsEvent, CompanySettings> = {
-  initialState: { targetApproval: { mode: 'off' }, holidays: [], papersDue: DEFAULT_PAPERS_DUE },
+  initialState: {
+    targetApproval: { mode: 'off' },
+    holidays: [],
+    papersDue: DEFAULT_PAPERS_DUE,
+    alerts: DEFAULT_ALERT_SETTINGS,
+  },
   decide: (command, state) => {
+    if (command.kind === 'alerts') {
+      const settings = validAlertSettings(command.settings);
+      return sameJson(settings, state.alerts) ? [] : [{ type: 'AlertSettingsSet', data: settings }];
+    }
     if (command.kind === 'papers-due') {
       return sameJson(command.due, state.papersDue) ? [] : [{ type: 'PapersDueSet', data: command.due }];
     }
@@ -54,6 +68,8 @@ export const companySettingsDecider: Decider<CompanySettingsCommand, CompanySett
         return { ...state, papersDue: event.data };
       case 'TargetApprovalPolicySet':
         return { ...state, targetApproval: event.data };
+      case 'AlertSettingsSet':
+        return { ...state, alerts: event.data };
       default: {
         const unreachable: never = event;
         return unreachable;
