@@ -1,0 +1,39 @@
+import type { UserRole } from '@salesledger/domain/organisation/organisation.deciders';
+import { closed, day, enumOf, eventSchema, id, streamOf, text } from './schema-parts';
+
+const USER_ROLE = enumOf<UserRole>({ admin: true, director: true, manager: true, rep: true, analyst: true });
+
+export const ORGANISATION_SCHEMAS = {
+  UserRegistered: eventSchema('UserRegistered', {
+    stream: streamOf('user'),
+    description: 'A user was registered with a role, and for managers and reps their team or rep.',
+    data: closed({ id, name: text, email: text, role: USER_ROLE }, { teamId: id, repId: id }),
+  }),
+  TeamCreated: eventSchema('TeamCreated', {
+    stream: streamOf('team'),
+    description: 'A sales team was created, optionally with its manager.',
+    data: closed({ id, name: text }, { managerUserId: id }),
+  }),
+  TokenIssued: eventSchema('TokenIssued', {
+    // Internally the stream is named after the token's hash; it is published under a pseudonym.
+    stream: '^token-[0-9a-f]{32}$',
+    description:
+      'An API token was issued to a user. The stream id is a pseudonym, never derived reversibly from the token.',
+    data: closed({ userId: id }),
+  }),
+  RepHired: eventSchema('RepHired', {
+    stream: streamOf('rep'),
+    description: 'A sales rep joined a team.',
+    data: closed({ id, name: text, email: text, teamId: id }),
+  }),
+  RepMovedTeam: eventSchema('RepMovedTeam', {
+    stream: streamOf('rep'),
+    description: 'A rep moved to another team (from the day it was recorded).',
+    data: closed({ teamId: id, previousTeamId: id }),
+  }),
+  RepLeft: eventSchema('RepLeft', {
+    stream: streamOf('rep'),
+    description: 'A rep left the company.',
+    data: closed({ reason: text, leftOn: day }),
+  }),
+};
