@@ -1,8 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { SystemClock } from '@salesledger/domain/clock.port';
 import { TimeDrivenFacts } from '@salesledger/sales/time-driven-facts';
-import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
+import {
+  applyDelivered,
+  ProjectionRunner,
+  recordProjectionFailure,
+  type Projection,
+} from '@salesledger/read-model/projection-runner';
+import { consumeEvents } from '@salesledger/transport/event-consumer';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { projectionStatuses } from '@salesledger/read-model/projection-status';
 import type { Runtime } from '@salesledger/platform/runtime';
@@ -28,12 +35,22 @@ function schedule(work: () => Promise<void>, everyMs: number, log: Logger) {
   };
 }
 
-/** Builds the read models from the event log, each projection from its own checkpoint. */
+/**
+ * Builds the read models: from the event log, each projection from its own checkpoint; or, with
+ * Kafka on, as a member of the projector consumer group, sharing the partitions with its replicas.
+ */
 export async function startProjector(runtime: Runtime, log: Logger): Promise<Stop> {
-  const runners = PROJECTIONS.map(
-    (projection) => new ProjectionRunner(runtime.eventStore, runtime.readModel, projection, { log }),
-  );
-  for (const runner of runners) runner.start();
+  const feeds: { stop(): Promise<void> }[] = [];
+  if (runtime.kafka) {
+    for (const projection of PROJECTIONS)
+      feeds.push(await consumeProjection(runtime.kafka, runtime.readModel, projection, log));
+  } else {
+    for (const projection of PROJECTIONS) {
+      const runner = new ProjectionRunner(runtime.eventStore, runtime.readModel, projection, { log });
+      runner.start();
+      feeds.push(runner);
+    }
+  }
   const facts = new TimeDrivenFacts(runtime.eventStore, runtime.readModel, new SystemClock());
   // Only on a caught-up read model: a customer whose later orders are not projected yet has not lapsed.
   const scheduling = schedule(
@@ -44,9 +61,19 @@ export async function startProjector(runtime: Runtime, log: Logger): Promise<Sto
     SCHEDULE_MS,
     log,
   );
-  log.info(`projector running: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
+  log.info(`projector running${runtime.kafka ? ' from Kafka' : ''}: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
   return async () => {
     await scheduling.stop();
-    await Promise.all(runners.map((runner) => runner.stop()));
+    await Promise.all(feeds.map((feed) => feed.stop()));
   };
+}
+
+/** One consumer group per projection; the group's members split the partitions between them. */
+function consumeProjection(kafka: NonNullable<Runtime['kafka']>, pool: Pool, projection: Projection, log: Logger) {
+  const group =
+    PROJECTIONS.length === 1 ? kafka.names.projectorGroup : `${kafka.names.projectorGroup}.${projection.name}`;
+  return consumeEvents(kafka, group, (events) => applyDelivered(pool, projection, events), {
+    onFailure: (event, error) => recordProjectionFailure(pool, projection.name, event, error),
+    log,
+  });
 }

@@ -5,9 +5,12 @@ import { demoAnchor, seedDemoOrganisation } from '@salesledger/demo/demo-organis
 import type { Runtime } from '@salesledger/platform/runtime';
 import { runService } from '@salesledger/platform/service';
 import { startProjector } from '@salesledger/projector/projector';
+import { startRelay } from '@salesledger/relay/relay';
 
 export function start(options: { demo: boolean }): Promise<void> {
   return runService('salesledger', async (runtime, log) => {
+    // With Kafka on, one process still runs it all: the relay feeds the topic the projector reads.
+    const relay = runtime.kafka ? await startRelay(runtime, log.child({ app: 'relay' })) : undefined;
     const projector = await startProjector(runtime, log.child({ app: 'projector' }));
     const alertWorker = await startAlertWorker(runtime, log.child({ app: 'alert-worker' }));
     const api = await createApiApp(runtime);
@@ -18,7 +21,7 @@ export function start(options: { demo: boolean }): Promise<void> {
     return async () => {
       await seeding?.stop();
       await api.close();
-      await Promise.all([projector(), alertWorker()]);
+      await Promise.all([projector(), alertWorker(), relay?.()]);
     };
   });
 }

@@ -7,6 +7,7 @@ describe('configuration from the environment', () => {
       eventStore: { kind: 'embedded' },
       databaseUrl: undefined,
       kafkaBrokers: [],
+      kafkaPrefix: '',
       port: 3000,
       dataDir: resolve('.data'),
       bootstrapToken: undefined,

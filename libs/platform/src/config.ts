@@ -21,6 +21,12 @@ class Environment {
   @Matches(BROKERS, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
   KAFKA_BROKERS?: string;
 
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,100}$/, {
+    message: 'SALESLEDGER_KAFKA_PREFIX may hold only letters, digits, ".", "_" and "-" (at most 100)',
+  })
+  SALESLEDGER_KAFKA_PREFIX?: string;
+
   @IsInt({ message: PORT_RULE })
   @Min(0, { message: PORT_RULE })
   @Max(65535, { message: PORT_RULE })
@@ -46,6 +52,8 @@ export interface Config {
   /** Where read models live; absent in embedded mode, where the embedded server holds them. */
   readonly databaseUrl?: string;
   readonly kafkaBrokers: readonly string[];
+  /** Put before every topic and consumer-group name, so installations can share a cluster. */
+  readonly kafkaPrefix: string;
   readonly port: number;
   readonly dataDir: string;
   readonly bootstrapToken?: string;
@@ -74,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventStore,
     databaseUrl: parsed.DATABASE_URL ?? (eventStore.kind === 'postgres' ? eventStore.url : undefined),
     kafkaBrokers: parsed.KAFKA_BROKERS?.split(',') ?? [],
+    kafkaPrefix: parsed.SALESLEDGER_KAFKA_PREFIX ?? '',
     port: parsed.PORT,
     dataDir: resolve(parsed.SALESLEDGER_DATA_DIR),
     bootstrapToken: parsed.SALESLEDGER_BOOTSTRAP_TOKEN,

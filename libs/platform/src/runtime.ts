@@ -1,11 +1,14 @@
 import { Pool } from 'pg';
-import { migrateReadModel, openReadModelPool } from '@salesledger/read-model/database';
+import { migrateOutbound, migrateReadModel, openReadModelPool } from '@salesledger/read-model/database';
 import type { Logger } from 'pino';
 import type { StreamHead } from '@salesledger/domain/audit-verification';
 import type { EventStore } from '@salesledger/domain/event-store.port';
 import { EsdbEventStore } from '@salesledger/event-store/esdb-event-store.adapter';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
+import { KafkaTransport } from '@salesledger/transport/kafka.transport';
+import { kafkaNames, topicSpecs, type KafkaNames } from '@salesledger/transport/topics';
+import type { Transport } from '@salesledger/transport/transport.port';
 import { resolveBootstrapToken } from './bootstrap-token';
 import type { Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.server';
@@ -18,6 +21,8 @@ export interface Runtime {
   readonly databaseUrl: string;
   readonly readModel: Pool;
   readonly bootstrapToken?: string;
+  /** Present when KAFKA_BROKERS is set: the relay publishes to it and consumer groups read from it. */
+  readonly kafka?: { readonly transport: Transport; readonly names: KafkaNames };
   /** Stream heads where the store keeps them apart from events (PostgreSQL), for audit verify. */
   streamHeads?(): AsyncIterable<StreamHead>;
   close(): Promise<void>;
@@ -30,7 +35,9 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     const eventStore = await openEventStore(config, embedded, log);
     const databaseUrl = embedded?.url ?? (config.databaseUrl as string);
     await migrateReadModel(databaseUrl);
+    await migrateOutbound(databaseUrl);
     const readModel = openReadModelPool(databaseUrl, (error) => log.warn({ err: error }, 'read-model connection lost'));
+    const kafka = await openKafka(config, log);
     const bootstrap = await resolveBootstrapToken(config.bootstrapToken, config.dataDir, embedded !== undefined);
     if (bootstrap.generated)
       log.warn(`generated admin token (kept in ${config.dataDir}/bootstrap-token): ${bootstrap.token}`);
@@ -40,8 +47,10 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       databaseUrl,
       readModel,
       bootstrapToken: bootstrap.token,
+      kafka,
       streamHeads: eventStore instanceof PostgresEventStore ? () => eventStore.streamHeads() : undefined,
       close: async () => {
+        await kafka?.transport.close();
         await eventStore.close();
         await readModel.end();
         await embedded?.stop();
@@ -65,4 +74,12 @@ async function openEventStore(
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', (error) => log.warn({ err: error }, 'PostgreSQL connection lost'));
   return new PostgresEventStore(pool);
+}
+
+async function openKafka(config: Config, log: Logger): Promise<Runtime['kafka']> {
+  if (config.kafkaBrokers.length === 0) return undefined;
+  const names = kafkaNames(config.kafkaPrefix);
+  const transport = new KafkaTransport(config.kafkaBrokers, 'salesledger', log.child({ component: 'kafka' }));
+  await transport.ensureTopics(topicSpecs(names));
+  return { transport, names };
 }

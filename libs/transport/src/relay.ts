@@ -1,0 +1,131 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import { integrationEventHeaders, toIntegrationEvent } from '@salesledger/contracts/integration-event';
+import type { RecordedEvent } from '@salesledger/domain/event';
+import type { EventStore } from '@salesledger/domain/event-store.port';
+import { OUTBOUND } from '@salesledger/read-model/database';
+import type { KafkaNames } from './topics';
+import type { OutgoingMessage, Transport } from './transport.port';
+
+const RELAY = 'events';
+/** Held by the one relay that publishes; others wait, so the topic gets one copy in log order. */
+const LEADER_LOCK = 7_390_413_520_201;
+
+export interface RelayOptions {
+  readonly batchSize?: number;
+  readonly pollIntervalMs?: number;
+  readonly retryMs?: number;
+  readonly log?: Logger;
+}
+
+/** The Kafka message of a stored event: keyed by its (public) stream id, so a stream's order is kept. */
+export function eventMessage(event: RecordedEvent): OutgoingMessage {
+  const message = toIntegrationEvent(event);
+  return { key: message.streamId, value: JSON.stringify(message), headers: integrationEventHeaders(message) };
+}
+
+const isAlertEvent = (event: RecordedEvent) => event.type.startsWith('Alert');
+
+/**
+ * Publishes the event log to Kafka, in log order, at least once: the checkpoint moves only after the
+ * broker acknowledged the page from every in-sync replica, so a crash re-sends at most one page,
+ * which consumers recognise by stream revision (or event id). Alert events also go to the alerts topic.
+ */
+export class Relay {
+  private readonly stopping = new AbortController();
+  private loop?: Promise<void>;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly retryMs: number;
+  private readonly log?: Logger;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly pool: Pool,
+    private readonly transport: Transport,
+    private readonly names: KafkaNames,
+    options: RelayOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 20;
+    this.retryMs = options.retryMs ?? 1000;
+    this.log = options.log;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.loop;
+  }
+
+  /** Publishes what the log holds now (tests and benchmarks); returns how many events it published. */
+  async publishPending(): Promise<number> {
+    let published = 0;
+    for (let page = await this.nextPage(); page.length > 0; page = await this.nextPage()) {
+      await this.publish(page);
+      published += page.length;
+    }
+    return published;
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.stopping.signal;
+    while (!signal.aborted) {
+      let leader: PoolClient | undefined;
+      try {
+        leader = await this.becomeLeader(signal);
+        if (!leader) return;
+        let lost = false;
+        leader.on('error', () => (lost = true));
+        this.log?.info('relay publishing the event log');
+        while (!signal.aborted && !lost) {
+          const page = await this.nextPage();
+          if (page.length === 0) await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => undefined);
+          else await this.publish(page);
+        }
+      } catch (error) {
+        this.log?.error({ err: error }, 'relay stopped; retrying');
+        await sleep(this.retryMs, undefined, { signal }).catch(() => undefined);
+      } finally {
+        leader?.release(true); // closing the connection frees the lock for a standby relay
+      }
+    }
+  }
+
+  private async becomeLeader(signal: AbortSignal): Promise<PoolClient | undefined> {
+    while (!signal.aborted) {
+      const client = await this.pool.connect();
+      const { rows } = await client.query('SELECT pg_try_advisory_lock($1) AS held', [LEADER_LOCK]);
+      if (rows[0].held) return client;
+      client.release();
+      await sleep(this.retryMs, undefined, { signal }).catch(() => undefined);
+    }
+    return undefined;
+  }
+
+  private async nextPage(): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query(
+      `INSERT INTO ${OUTBOUND}.relay_checkpoints (name) VALUES ($1)
+       ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING checkpoint`,
+      [RELAY],
+    );
+    return this.store.readAll(rows[0].checkpoint, this.batchSize);
+  }
+
+  private async publish(page: RecordedEvent[]): Promise<void> {
+    await this.transport.publish(this.names.events, page.map(eventMessage));
+    // Keyed by the alert's stream too, so each alert's lifecycle stays in order for its consumers.
+    const alerts = page.filter(isAlertEvent);
+    if (alerts.length > 0) await this.transport.publish(this.names.alerts, alerts.map(eventMessage));
+    const last = page.at(-1) as RecordedEvent;
+    await this.pool.query(
+      `UPDATE ${OUTBOUND}.relay_checkpoints SET checkpoint = $2, position = greatest(position, $3),
+         events_published = events_published + $4, updated_at = now() WHERE name = $1`,
+      [RELAY, last.checkpoint, Math.max(...page.map((e) => e.position)), page.length],
+    );
+  }
+}

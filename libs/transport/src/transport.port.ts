@@ -1,0 +1,46 @@
+/** A message as the broker carries it: bytes are JSON text, headers are strings. */
+export interface OutgoingMessage {
+  readonly key: string;
+  /** null is a tombstone: on a compacted topic it removes the key. */
+  readonly value: string | null;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface IncomingMessage extends OutgoingMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  /** Keeps the latest value per key instead of every value (a feed of current state). */
+  readonly compacted?: boolean;
+}
+
+export interface ConsumeOptions {
+  readonly groupId: string;
+  readonly topic: string;
+  /**
+   * Called with each batch of one partition, in offset order. The batch's offsets are committed only
+   * after it resolves; if it throws, the batch is delivered again (to this or another member).
+   */
+  readonly handle: (messages: readonly IncomingMessage[]) => Promise<void>;
+}
+
+/** A running group membership: `stop` finishes the batch in hand, commits, and leaves the group. */
+export interface Consumption {
+  stop(): Promise<void>;
+}
+
+/**
+ * What the relay and the consumer groups need from a broker, small enough to swap the client:
+ * publishing resolves only once every in-sync replica has the messages, in order per key.
+ */
+export abstract class Transport {
+  abstract ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
+  abstract publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  abstract consume(options: ConsumeOptions): Promise<Consumption>;
+  abstract close(): Promise<void>;
+}
