@@ -256,6 +256,27 @@ describe.each(postgresServers())('every route under random input on $name', (ser
         b,
       ]),
     ],
+    [
+      'GET alerts',
+      fc
+        .tuple(
+          fc.constantFrom('open', 'acknowledged', 'resolved', 'escalated', ''),
+          segment('rep-1'),
+          fc.constantFrom('no-recent-visit', 'pace', '%00'),
+          fc.string({ unit: 'grapheme' }),
+        )
+        .map(([s, r, rule, l]) => [
+          'GET',
+          `/v1/alerts?status=${s}&repId=${r}&rule=${rule}&limit=${encodeURIComponent(l)}`,
+          undefined,
+        ]),
+    ],
+    [
+      'POST alert acknowledgement',
+      fc
+        .tuple(segment('al-1'), nearly({ note: 'on it' }))
+        .map(([id, b]) => ['POST', `/v1/alerts/${id}/acknowledgement`, b]),
+    ],
     ['raw bodies', fc.string({ unit: 'binary' }).map((text) => ['POST', '/v1/orders', text])],
   ];
 

@@ -23,6 +23,7 @@ import { dumpTables } from './tables';
 const PROJECTOR = resolve(__dirname, '../../dist/apps/projector/src/main.js');
 const [embedded] = postgresServers();
 const [projection] = PROJECTIONS;
+const EVERY_PROJECTION = PROJECTIONS.map((p) => p.name);
 
 let templateVersions = 0;
 
@@ -62,23 +63,25 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
   async function reference(): Promise<Record<string, unknown[]>> {
     const schema = `rm_reference_${++references}`;
     await migrateReadModel(database.url, schema);
-    await new ProjectionRunner(store, pool, projection!, { schema, batchSize: 777 }).catchUp();
+    for (const each of PROJECTIONS) await new ProjectionRunner(store, pool, each, { schema, batchSize: 777 }).catchUp();
     return dumpTables(pool, schema, ['projection_checkpoints']);
   }
 
   const served = () => dumpTables(pool, READ_MODEL, ['projection_checkpoints']);
 
-  async function servedPosition(): Promise<number> {
+  async function servedPosition(name = projection!.name): Promise<number> {
     const { rows } = await pool.query(`SELECT position FROM ${READ_MODEL}.projection_checkpoints WHERE name = $1`, [
-      projection!.name,
+      name,
     ]);
     return Number(rows[0]?.position ?? 0);
   }
 
-  async function caughtUp(): Promise<void> {
+  /** Until each of the projections named has applied the whole log. */
+  async function caughtUp(names = EVERY_PROJECTION): Promise<void> {
     const head = (await store.head())!.position;
-    for (let i = 0; i < 600 && (await servedPosition()) < head; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await servedPosition()).toBe(head);
+    const lowest = async () => Math.min(...(await Promise.all(names.map((name) => servedPosition(name)))));
+    for (let i = 0; i < 600 && (await lowest()) < head; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await lowest()).toBe(head);
   }
 
   it('gives the same tables as one clean pass when killed with SIGKILL at random points and restarted', async () => {
@@ -111,12 +114,11 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
   }, 180_000);
 
   it('rebuilds through the CLI while a live projector serves and writers append, then matches one clean pass', async () => {
-    const live = new ProjectionRunner(store, pool, projection!, {
-      pollIntervalMs: 10,
-      retryMs: 100,
-      log: pino({ level: 'silent' }),
-    });
-    live.start();
+    const live = PROJECTIONS.map(
+      (each) =>
+        new ProjectionRunner(store, pool, each, { pollIntervalMs: 10, retryMs: 100, log: pino({ level: 'silent' }) }),
+    );
+    for (const runner of live) runner.start();
     try {
       const writing = appendHistory(store, histories(20, 2));
       const rebuilt = await runCli(['projections', 'rebuild', 'scorecards'], cliEnv({ EVENT_STORE_URL: database.url }));
@@ -125,7 +127,7 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
       await writing;
       await caughtUp();
     } finally {
-      await live.stop();
+      await Promise.all(live.map((runner) => runner.stop()));
     }
     expect(await served()).toEqual(await reference());
     const { rows } = await pool.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [REBUILD]);
@@ -145,7 +147,9 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
     });
     expect(first).toBe(false);
     expect(seen).toBeGreaterThanOrEqual(1000);
-    const { rows } = await pool.query(`SELECT position FROM ${REBUILD}.projection_checkpoints`);
+    const { rows } = await pool.query(`SELECT position FROM ${REBUILD}.projection_checkpoints WHERE name = $1`, [
+      projection!.name,
+    ]);
     expect(Number(rows[0].position)).toBeGreaterThan(0);
     let resumedFrom = -1;
     const second = await rebuildReadModel(store, pool, database.url, {
@@ -185,7 +189,9 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
       for (let i = 0; i < 200 && !failure; i++) {
         failure = (
           await pool.query(
-            `SELECT failed_position, failed_event_type, failed_error FROM ${READ_MODEL}.projection_checkpoints`,
+            `SELECT failed_position, failed_event_type, failed_error FROM ${READ_MODEL}.projection_checkpoints
+             WHERE name = $1`,
+            [projection!.name],
           )
         ).rows[0];
         if (!failure?.failed_position) failure = undefined;
@@ -201,8 +207,11 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
       await pool.query(
         `INSERT INTO ${READ_MODEL}.customers VALUES ('ghost', 'Ghost', 'q', 'q', 'customer', '2026-01-01', false, now(), 0)`,
       );
-      await caughtUp();
-      const { rows } = await pool.query(`SELECT failed_position FROM ${READ_MODEL}.projection_checkpoints`);
+      await caughtUp([projection!.name]);
+      const { rows } = await pool.query(
+        `SELECT failed_position FROM ${READ_MODEL}.projection_checkpoints WHERE name = $1`,
+        [projection!.name],
+      );
       expect(rows[0].failed_position).toBeNull();
     } finally {
       await runner.stop();
@@ -232,7 +241,11 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
       for (let i = 0; i < 600 && position < head; i++) {
         await new Promise((r) => setTimeout(r, 50));
         position = Number(
-          (await own.query('SELECT position FROM read_model.projection_checkpoints')).rows[0]?.position ?? 0,
+          (
+            await own.query(`SELECT position FROM read_model.projection_checkpoints WHERE name = $1`, [
+              projection!.name,
+            ])
+          ).rows[0]?.position ?? 0,
         );
       }
       await runner.stop();

@@ -34,6 +34,9 @@ import { ScorecardsService } from '@salesledger/sales/scorecards.service';
 import { ScorecardQueries } from '@salesledger/read-model/scorecard-queries';
 import { Pool } from 'pg';
 import { ScorecardsController } from './sales/scorecards.controller';
+import { AlertsController } from './sales/alerts.controller';
+import { AlertsService } from '@salesledger/sales/alerts.service';
+import { AlertQueries } from '@salesledger/read-model/alert-queries';
 import { ProjectionsController } from './projections.controller';
 import { projectionMetrics } from './projection-metrics';
 
@@ -74,6 +77,7 @@ export class ApiModule implements OnApplicationShutdown {
         CompanyPlanController,
         ImportsController,
         ScorecardsController,
+        AlertsController,
         ProjectionsController,
       ],
       providers: [
@@ -81,6 +85,8 @@ export class ApiModule implements OnApplicationShutdown {
         { provide: Pool, useValue: runtime.readModel },
         { provide: ScorecardQueries, useValue: new ScorecardQueries(runtime.readModel) },
         ScorecardsService,
+        { provide: AlertQueries, useValue: new AlertQueries(runtime.readModel) },
+        AlertsService,
         projectionMetrics,
         { provide: Clock, useValue: new SystemClock() },
         { provide: TokenVerifier, useValue: new TokenVerifier(runtime.eventStore, runtime.bootstrapToken) },

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { SystemClock } from '@salesledger/domain/clock.port';
@@ -13,27 +12,11 @@ import { consumeEvents } from '@salesledger/transport/event-consumer';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { projectionStatuses } from '@salesledger/read-model/projection-status';
 import type { Runtime } from '@salesledger/platform/runtime';
+import { schedule } from '@salesledger/platform/schedule';
 import type { Stop } from '@salesledger/platform/service';
 
 /** How often the time-driven facts (lapsed customers, overdue papers, missed SLAs) are looked for. */
 const SCHEDULE_MS = 60_000;
-
-/** Runs `work` now and every `everyMs`, one run at a time; a failed run is logged and tried at the next tick. */
-function schedule(work: () => Promise<void>, everyMs: number, log: Logger) {
-  const stopping = new AbortController();
-  const loop = (async () => {
-    while (!stopping.signal.aborted) {
-      await work().catch((error: unknown) => log.error({ err: error }, 'time-driven facts: run failed'));
-      await sleep(everyMs, undefined, { signal: stopping.signal }).catch(() => undefined);
-    }
-  })();
-  return {
-    stop: async () => {
-      stopping.abort();
-      await loop;
-    },
-  };
-}
 
 /**
  * Builds the read models: from the event log, each projection from its own checkpoint; or, with
@@ -54,6 +37,7 @@ export async function startProjector(runtime: Runtime, log: Logger): Promise<Sto
   const facts = new TimeDrivenFacts(runtime.eventStore, runtime.readModel, new SystemClock());
   // Only on a caught-up read model: a customer whose later orders are not projected yet has not lapsed.
   const scheduling = schedule(
+    'time-driven facts',
     async () => {
       const statuses = await projectionStatuses(runtime.readModel, runtime.eventStore);
       if (statuses.every((status) => status.lagEvents === 0 && status.state === 'running')) await facts.run();

@@ -11,12 +11,9 @@ import { ScorecardFeed } from '@salesledger/transport/scorecard-feed';
 export async function startRelay(runtime: Runtime, log: Logger): Promise<Stop> {
   const kafka = runtime.kafka;
   if (!kafka) throw new Error('the relay publishes to Kafka: set KAFKA_BROKERS=host:port,...');
-  const relay = new Relay(runtime.eventStore, runtime.readModel, kafka.transport, kafka.names, { log });
-  const feed = new ScorecardFeed(runtime.readModel, kafka.transport, kafka.names.scorecards, { log });
+  const feed = new ScorecardFeed(runtime.readModel, kafka.transport, kafka.names.scorecards);
+  const relay = new Relay(runtime.eventStore, runtime.readModel, kafka.transport, kafka.names, { log }, feed);
   relay.start();
-  feed.start();
   log.info(`relay running: ${kafka.names.events}, ${kafka.names.alerts}, ${kafka.names.scorecards}`);
-  return async () => {
-    await Promise.all([relay.stop(), feed.stop()]);
-  };
+  return () => relay.stop();
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { addAlertDeliveryCommands } from './alert-deliveries.command';
 
 // Each command loads only what it needs, so short commands do not pay for booting the HTTP stack.
 const program = new Command('salesledger').description('Event-sourced sales operations').showHelpAfterError();
@@ -32,6 +33,26 @@ program
   .description('replay the log into fresh read-model tables while the old ones serve, then swap them in')
   .argument('[name]', 'the projection (all share one schema, so all are rebuilt)')
   .action(async (name?: string) => (await import('./projections-rebuild.command')).rebuildProjections(name));
+
+const alerts = program.command('alerts').description('lag alerts to managers');
+alerts
+  .command('evaluate')
+  .description('evaluate every rule as of an instant and print what would fire (a dry run unless --apply)')
+  .option('--at <instant>', 'ISO-8601 instant to evaluate at (default: now)')
+  .option('--apply', 'raise, resolve and escalate what the evaluation says, as the worker would')
+  .option('--settings <file>', 'JSON alert settings to try instead of the company settings (dry run only)')
+  .option('--json', 'print the evaluation as JSON')
+  .action(async (options) => (await import('./alerts.command')).evaluateAlerts(options));
+alerts
+  .command('backtest')
+  .description('replay a period day by day and report what each rule would have raised')
+  .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
+  .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
+  .option('--time <HH:MM>', 'time of day (UTC) of each daily evaluation', '09:00')
+  .option('--settings <file>', 'JSON alert settings to try (default: the company settings, every rule on)')
+  .option('--json', "print the report and every day's actions as JSON")
+  .action(async (options) => (await import('./alerts.command')).backtestAlerts(options));
+addAlertDeliveryCommands(alerts);
 
 program
   .command('audit')

@@ -9,6 +9,7 @@ describe('configuration from the environment', () => {
       kafkaBrokers: [],
       kafkaPrefix: '',
       port: 3000,
+      healthPort: undefined,
       dataDir: resolve('.data'),
       bootstrapToken: undefined,
       logLevel: 'info',

@@ -5,6 +5,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, valida
 const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
 const EVENT_STORE_URL = /^(postgres(ql)?|esdb(\+discover)?|kurrentdb(\+discover)?):\/\/\S+$/;
 const PORT_RULE = 'PORT must be a whole number from 0 to 65535';
+const HEALTH_PORT_RULE = 'HEALTH_PORT must be a whole number from 1 to 65535';
 const BROKERS = /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/;
 
 /** The environment as DESIGN §6 defines it; every rule's message names the variable and the fix. */
@@ -32,6 +33,12 @@ class Environment {
   @Max(65535, { message: PORT_RULE })
   PORT = 3000;
 
+  @IsOptional()
+  @IsInt({ message: HEALTH_PORT_RULE })
+  @Min(1, { message: HEALTH_PORT_RULE })
+  @Max(65535, { message: HEALTH_PORT_RULE })
+  HEALTH_PORT?: number;
+
   @IsString()
   SALESLEDGER_DATA_DIR = './.data';
 
@@ -55,6 +62,8 @@ export interface Config {
   /** Put before every topic and consumer-group name, so installations can share a cluster. */
   readonly kafkaPrefix: string;
   readonly port: number;
+  /** Workers (relay, projector, alert worker) answer GET /health here, for liveness and readiness probes. */
+  readonly healthPort?: number;
   readonly dataDir: string;
   readonly bootstrapToken?: string;
   readonly logLevel: string;
@@ -68,7 +77,8 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  if (raw.PORT !== undefined) raw.PORT = /^\d+$/.test(raw.PORT) ? (Number(raw.PORT) as never) : raw.PORT;
+  for (const name of ['PORT', 'HEALTH_PORT'])
+    if (raw[name] !== undefined && /^\d+$/.test(raw[name])) raw[name] = Number(raw[name]) as never;
   const parsed = plainToInstance(Environment, raw, { excludeExtraneousValues: false });
   const problems = validateSync(parsed, { stopAtFirstError: true }).flatMap((error) =>
     Object.values(error.constraints ?? {}),
@@ -84,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kafkaBrokers: parsed.KAFKA_BROKERS?.split(',') ?? [],
     kafkaPrefix: parsed.SALESLEDGER_KAFKA_PREFIX ?? '',
     port: parsed.PORT,
+    healthPort: parsed.HEALTH_PORT,
     dataDir: resolve(parsed.SALESLEDGER_DATA_DIR),
     bootstrapToken: parsed.SALESLEDGER_BOOTSTRAP_TOKEN,
     logLevel: parsed.LOG_LEVEL,

@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import pino, { type Logger } from 'pino';
 import { ConfigError, loadConfig } from './config';
 import { openRuntime, type Runtime } from './runtime';
@@ -25,6 +26,9 @@ export async function runService(name: string, start: (runtime: Runtime, log: Lo
     process.exit(1);
   }
   let stopping = false;
+  const health = runtime.config.healthPort
+    ? await serveHealth(runtime.config.healthPort, name, () => stopping)
+    : undefined;
   const shutdown = async (signal: NodeJS.Signals) => {
     // Under `npm start` one Ctrl-C arrives twice (from the terminal and forwarded by npm), so a
     // repeated signal must not cut the drain short; `kill -9` remains for a stop that hangs.
@@ -33,6 +37,7 @@ export async function runService(name: string, start: (runtime: Runtime, log: Lo
     log.info(`${signal}: finishing in-flight work`);
     await stop();
     await runtime.close();
+    health?.close();
     log.info('stopped cleanly');
     process.exit(0);
   };
@@ -52,4 +57,24 @@ export async function openFromEnvironment(name: string): Promise<{ runtime: Runt
   }
   const log = createLogger(config.logLevel).child({ service: name });
   return { runtime: await openRuntime(config, log), log };
+}
+
+/**
+ * A worker's probe endpoint: up while the process runs its loops (each of which retries whatever
+ * fails, and a Kafka consumer that gives up ends the process), 503 once it is draining.
+ * Dependencies are not checked: restarting a worker fixes neither a database nor a broker.
+ */
+function serveHealth(port: number, service: string, draining: () => boolean): Promise<Server> {
+  const server = createServer((request, response) => {
+    const known = request.method === 'GET' && request.url === '/health';
+    const status = !known ? 404 : draining() ? 503 : 200;
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify(known ? { status: status === 200 ? 'up' : 'draining', service } : { error: 'not found' }),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve(server));
+  });
 }

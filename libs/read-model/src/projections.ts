@@ -1,7 +1,9 @@
+import { alertsProjection } from './alert-projection';
 import type { Projection } from './projection-runner';
 import { applyScorecardEvents, deriveScorecards } from './scorecard-projection';
 
 /** Every projection the projector runs, by the name `projections rebuild [name]` takes. */
 export const PROJECTIONS: readonly Projection[] = [
   { name: 'scorecards', apply: applyScorecardEvents, derive: deriveScorecards },
+  alertsProjection,
 ];

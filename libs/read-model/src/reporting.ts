@@ -57,6 +57,16 @@ SELECT v.visit_id, v.rep_id, v.customer_id, v.occurred_at, v.occurred_on, v.kind
   v.recorded_at, v.position
 FROM ${rm}.visits v;
 
+CREATE OR REPLACE VIEW reporting.alerts AS
+SELECT a.alert_id, a.rule, a.rep_id, r.name AS rep_name, a.team_id, a.period, a.severity, a.status,
+  a.escalated_at IS NOT NULL AS escalated, a.raised_at, a.escalated_at,
+  a.acknowledged_at, a.acknowledged_by, a.acknowledgement_note, a.resolved_at, a.resolution_reason,
+  a.evidence ->> 'summary' AS summary, a.evidence,
+  (SELECT count(*)::int FROM ${rm}.alert_deliveries d WHERE d.alert_id = a.alert_id) AS deliveries,
+  a.position
+FROM ${rm}.alerts a
+LEFT JOIN ${rm}.reps r USING (rep_id);
+
 DO $$ BEGIN
   CREATE ROLE ${REPORTING_ROLE} NOLOGIN;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; -- roles are cluster-wide; another database made it

@@ -28,7 +28,9 @@ import { VISIT_KINDS } from '@salesledger/domain/visits/visit.decider';
 /** Client-chosen ids become stream names: keep them short and plain. */
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
-const ID_RULE = { message: '$property must be 1-100 letters, digits, _ . : - (starting with a letter or digit)' };
+export const ID_RULE = {
+  message: '$property must be 1-100 letters, digits, _ . : - (starting with a letter or digit)',
+};
 const ROLES = ['admin', 'director', 'manager', 'rep', 'analyst'] as const;
 
 export class CreateUserDto {

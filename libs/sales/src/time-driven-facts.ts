@@ -4,14 +4,13 @@ import { handleCommand, type CommandContext } from '@salesledger/domain/command-
 import { COMPANY_SETTINGS_STREAM, companySettingsDecider } from '@salesledger/domain/company/company-settings.decider';
 import { customerDecider } from '@salesledger/domain/customers/customer.decider';
 import type { EventStore } from '@salesledger/domain/event-store.port';
-import { weeklyPapersDecider, type Paper } from '@salesledger/domain/plans/weekly-plan.decider';
+import { weeklyPapersDecider, type Paper, type PapersDue } from '@salesledger/domain/plans/weekly-plan.decider';
 import { customerRequestDecider } from '@salesledger/domain/requests/customer-request.decider';
 import { periodsOf } from '@salesledger/domain/scorecards/grains';
 import { streams } from '@salesledger/domain/streams';
 import { READ_MODEL } from '@salesledger/read-model/database';
 import { load } from './load';
 
-export const DEFAULT_CHURN_AFTER_DAYS = 180;
 const DAY = 86_400_000;
 
 /**
@@ -26,13 +25,14 @@ export class TimeDrivenFacts {
     private readonly store: EventStore,
     private readonly readModel: Pool,
     private readonly clock: Clock,
-    private readonly churnAfterDays = DEFAULT_CHURN_AFTER_DAYS,
   ) {}
 
   async run(): Promise<void> {
     const now = this.clock.now();
-    await this.lapse(now);
-    await this.overduePapers(now);
+    // Thresholds are company settings (events), read at every run so a change applies at the next.
+    const settings = await load(this.store, COMPANY_SETTINGS_STREAM, companySettingsDecider);
+    await this.lapse(now, settings.alerts.churnAfterDays);
+    await this.overduePapers(now, settings.papersDue);
     await this.missedSlas(now);
   }
 
@@ -40,19 +40,19 @@ export class TimeDrivenFacts {
     return { commandId, actor: { userId: 'scheduler', role: 'system' }, correlationId: commandId, now };
   }
 
-  private async lapse(now: Date): Promise<void> {
+  private async lapse(now: Date, churnAfterDays: number): Promise<void> {
     const { rows } = await this.readModel.query(
       `SELECT o.customer_id, max(o.placed_at) AS last_order_at
        FROM ${READ_MODEL}.order_versions o
        WHERE o.superseded_at IS NULL AND NOT o.cancelled
          AND NOT EXISTS (SELECT 1 FROM ${READ_MODEL}.customer_losses l WHERE l.customer_id = o.customer_id)
        GROUP BY o.customer_id HAVING max(o.placed_at) <= $1`,
-      [new Date(now.getTime() - this.churnAfterDays * DAY)],
+      [new Date(now.getTime() - churnAfterDays * DAY)],
     );
     for (const row of rows) {
       const lastOrderAt = (row.last_order_at as Date).toISOString();
-      const lapsedOn = new Date(Date.parse(lastOrderAt) + this.churnAfterDays * DAY).toISOString().slice(0, 10);
-      const command = { kind: 'lapse' as const, lastOrderAt, churnAfterDays: this.churnAfterDays, lapsedOn };
+      const lapsedOn = new Date(Date.parse(lastOrderAt) + churnAfterDays * DAY).toISOString().slice(0, 10);
+      const command = { kind: 'lapse' as const, lastOrderAt, churnAfterDays: churnAfterDays, lapsedOn };
       const id = `lapse/${row.customer_id}/${lastOrderAt}`;
       await handleCommand(
         this.store,
@@ -65,8 +65,7 @@ export class TimeDrivenFacts {
   }
 
   /** Every week after the one each rep was hired in, until they left; papers neither submitted nor marked. */
-  private async overduePapers(now: Date): Promise<void> {
-    const { papersDue } = await load(this.store, COMPANY_SETTINGS_STREAM, companySettingsDecider);
+  private async overduePapers(now: Date, papersDue: PapersDue): Promise<void> {
     const { rows: reps } = await this.readModel.query(`SELECT rep_id, hired_on, left_on FROM ${READ_MODEL}.reps`);
     const { rows: done } = await this.readModel.query(`SELECT rep_id, week, kind FROM ${READ_MODEL}.papers`);
     const known = new Set(done.map((row) => `${row.rep_id}|${row.week}|${row.kind}`));

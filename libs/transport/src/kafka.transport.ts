@@ -22,7 +22,11 @@ export class KafkaTransport extends Transport {
   private producer?: Promise<Producer>;
   private readonly consumers = new Set<Consumer>();
 
-  constructor(brokers: readonly string[], clientId: string, log?: Logger) {
+  constructor(
+    brokers: readonly string[],
+    clientId: string,
+    private readonly log?: Logger,
+  ) {
     super();
     this.kafka = new Kafka({
       clientId,
@@ -46,7 +50,15 @@ export class KafkaTransport extends Transport {
         topics: missing.map((topic) => ({
           topic: topic.name,
           numPartitions: topic.partitions,
-          configEntries: topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+          configEntries: [
+            ...(topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+            ...(topic.keepForever
+              ? [
+                  { name: 'retention.ms', value: '-1' },
+                  { name: 'retention.bytes', value: '-1' },
+                ]
+              : []),
+          ],
         })),
       });
     } finally {
@@ -67,6 +79,13 @@ export class KafkaTransport extends Transport {
   async consume({ groupId, topic, handle }: ConsumeOptions): Promise<Consumption> {
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
     this.consumers.add(consumer);
+    // kafkajs stops a consumer for good on some errors; a process that silently stopped consuming
+    // would look alive, so it exits and its supervisor starts a fresh one.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) return;
+      this.log?.fatal({ err: payload.error, groupId }, 'Kafka consumer stopped for good; exiting');
+      process.exit(1);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
@@ -96,6 +115,25 @@ export class KafkaTransport extends Transport {
         await consumer.disconnect();
       },
     };
+  }
+
+  async lag(groupId: string, topic: string): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const at = new Map(committed?.partitions.map((p) => [p.partition, BigInt(p.offset)]) ?? []);
+      let lag = 0n;
+      for (const end of ends) {
+        const from = at.get(end.partition) ?? -1n;
+        // -1: nothing committed yet, so everything from the low watermark on is still to come.
+        lag += BigInt(end.high) - (from < 0n ? BigInt(end.low) : from);
+      }
+      return Number(lag);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import { integrationEventHeaders, toIntegrationEvent } from '@salesledger/contra
 import type { RecordedEvent } from '@salesledger/domain/event';
 import type { EventStore } from '@salesledger/domain/event-store.port';
 import { OUTBOUND } from '@salesledger/read-model/database';
+import type { ScorecardFeed } from './scorecard-feed';
 import type { KafkaNames } from './topics';
 import type { OutgoingMessage, Transport } from './transport.port';
 
@@ -28,7 +29,7 @@ export function eventMessage(event: RecordedEvent): OutgoingMessage {
 const isAlertEvent = (event: RecordedEvent) => event.type.startsWith('Alert');
 
 /**
- * Publishes the event log to Kafka, in log order, at least once: the checkpoint moves only after the
+ * Publishes the event log to Kafka, in log order, at least once (and the scorecard feed): the checkpoint moves only after the
  * broker acknowledged the page from every in-sync replica, so a crash re-sends at most one page,
  * which consumers recognise by stream revision (or event id). Alert events also go to the alerts topic.
  */
@@ -46,6 +47,8 @@ export class Relay {
     private readonly transport: Transport,
     private readonly names: KafkaNames,
     options: RelayOptions = {},
+    /** The changed scorecards, published when the log is: between pages, by the same leader. */
+    private readonly scorecards?: ScorecardFeed,
   ) {
     this.batchSize = options.batchSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 20;
@@ -84,8 +87,9 @@ export class Relay {
         this.log?.info('relay publishing the event log');
         while (!signal.aborted && !lost) {
           const page = await this.nextPage();
-          if (page.length === 0) await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => undefined);
-          else await this.publish(page);
+          if (page.length > 0) await this.publish(page);
+          else if (((await this.scorecards?.publishChanges()) ?? 0) === 0)
+            await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => undefined);
         }
       } catch (error) {
         this.log?.error({ err: error }, 'relay stopped; retrying');

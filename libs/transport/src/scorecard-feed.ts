@@ -1,6 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
-import type { Logger } from 'pino';
 import { READ_MODEL } from '@salesledger/read-model/database';
 import type { OutgoingMessage, Transport } from './transport.port';
 
@@ -33,37 +31,19 @@ const FIELDS: Record<string, string> = {
 
 export const scorecardKey = (repId: string, grain: string, period: string) => `${repId}|${grain}|${period}`;
 
-export interface ScorecardFeedOptions {
-  readonly batchSize?: number;
-  readonly pollIntervalMs?: number;
-  readonly log?: Logger;
-}
-
 /**
  * Publishes every changed scorecard to the compacted scorecards topic: its latest figures, or a
  * tombstone when the scorecard no longer exists. A change is forgotten only after the broker's ack,
  * and only if the scorecard did not change again meanwhile, so the topic's last word per key is
- * always the read model's.
+ * always the read model's. Run by the publishing relay only, so a standby never lands a stale copy last.
  */
 export class ScorecardFeed {
-  private readonly stopping = new AbortController();
-  private loop?: Promise<void>;
-
   constructor(
     private readonly pool: Pool,
     private readonly transport: Transport,
     private readonly topic: string,
-    private readonly options: ScorecardFeedOptions = {},
+    private readonly batchSize = 1000,
   ) {}
-
-  start(): void {
-    this.loop ??= this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.loop;
-  }
 
   /** Publishes one batch of pending changes; returns how many. */
   async publishChanges(): Promise<number> {
@@ -72,7 +52,7 @@ export class ScorecardFeed {
        FROM ${READ_MODEL}.scorecard_changes c
        LEFT JOIN ${READ_MODEL}.scorecards s USING (rep_id, grain, period)
        ORDER BY c.seq LIMIT $1`,
-      [this.options.batchSize ?? 1000],
+      [this.batchSize],
     );
     if (rows.length === 0) return 0;
     const messages: OutgoingMessage[] = rows.map((row) => ({
@@ -88,20 +68,6 @@ export class ScorecardFeed {
       [rows.map((r) => r.rep_id), rows.map((r) => r.grain), rows.map((r) => r.period), rows.map((r) => r.seq)],
     );
     return rows.length;
-  }
-
-  private async run(): Promise<void> {
-    const signal = this.stopping.signal;
-    while (!signal.aborted) {
-      try {
-        if ((await this.publishChanges()) === 0)
-          await sleep(this.options.pollIntervalMs ?? 200, undefined, { signal }).catch(() => undefined);
-      } catch (error) {
-        // A rebuild swapping the schema, or the broker away: the changes wait in the table.
-        this.options.log?.warn({ err: error }, 'scorecard feed: publishing failed; retrying');
-        await sleep(1000, undefined, { signal }).catch(() => undefined);
-      }
-    }
   }
 }
 

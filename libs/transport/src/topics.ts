@@ -18,8 +18,9 @@ export const EVENT_PARTITIONS = 6;
 
 export function topicSpecs(names: KafkaNames): TopicSpec[] {
   return [
-    { name: names.events, partitions: EVENT_PARTITIONS },
+    // The log itself: a consumer (a BI team, a new projector group) must be able to start from the beginning.
+    { name: names.events, partitions: EVENT_PARTITIONS, keepForever: true },
     { name: names.scorecards, partitions: EVENT_PARTITIONS, compacted: true },
-    { name: names.alerts, partitions: EVENT_PARTITIONS },
+    { name: names.alerts, partitions: EVENT_PARTITIONS, keepForever: true },
   ];
 }

@@ -17,6 +17,8 @@ export interface TopicSpec {
   readonly partitions: number;
   /** Keeps the latest value per key instead of every value (a feed of current state). */
   readonly compacted?: boolean;
+  /** Keeps every message for ever: a topic a consumer must be able to read from the beginning. */
+  readonly keepForever?: boolean;
 }
 
 export interface ConsumeOptions {
@@ -42,5 +44,7 @@ export abstract class Transport {
   abstract ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   abstract publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
   abstract consume(options: ConsumeOptions): Promise<Consumption>;
+  /** Messages of the topic the group has not committed yet (all of them for a group that never committed). */
+  abstract lag(groupId: string, topic: string): Promise<number>;
   abstract close(): Promise<void>;
 }

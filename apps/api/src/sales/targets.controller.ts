@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { toMoney } from '@salesledger/domain/money';
 import { CurrentPrincipal } from '../auth/principal.decorator';
@@ -15,6 +15,7 @@ import {
   SetTargetDto,
 } from '@salesledger/sales/sales.dto';
 import { CompanySettingsService } from '@salesledger/sales/company-settings.service';
+import type { AlertSettings } from '@salesledger/domain/alerts/alert-settings';
 import type { TargetApprovalPolicy } from '@salesledger/domain/company/company-settings.decider';
 import { TargetsService } from '@salesledger/sales/targets.service';
 import { IDEMPOTENCY_KEY } from './idempotency-key';
@@ -123,6 +124,13 @@ export class SettingsController {
       kind: 'papers-due',
       due: { plan: { ...body.plan }, report: { ...body.report } },
     });
+  }
+
+  /** The body is checked by the domain (validAlertSettings), which names every bad field. */
+  @Put('alerts')
+  @ApiBody({ description: 'alert rules, thresholds, escalation and churn days: see docs/alerts.md', type: Object })
+  setAlertSettings(@CurrentPrincipal() principal: Principal, @Body() body: Record<string, unknown>) {
+    return this.settings.change(principal, { kind: 'alerts', settings: body as unknown as AlertSettings });
   }
 
   @Put('holidays')

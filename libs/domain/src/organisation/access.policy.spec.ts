@@ -1,4 +1,4 @@
-import { mayRead, mayWrite, type Principal } from './access.policy';
+import { mayRead, mayWrite, readScope, type Principal } from './access.policy';
 
 const admin: Principal = { userId: 'a', role: 'admin' };
 const director: Principal = { userId: 'd', role: 'director' };
@@ -77,5 +77,33 @@ describe('who may read what', () => {
     ['rep', rep, sameTeam, false],
   ] as const)('%s reading targets of %p -> %p', (_, principal, owner, allowed) => {
     expect(mayRead(principal, 'targets', owner)).toBe(allowed);
+  });
+});
+
+describe('who sees and acknowledges lag alerts', () => {
+  const everyone = [admin, director, manager, rep, analyst];
+
+  it.each([
+    ['own', own, [true, true, true, true, true]],
+    ["a teammate's", sameTeam, [true, true, true, false, true]],
+    ["another team's", otherTeam, [true, true, false, false, true]],
+  ] as const)('shows %s alerts to admin, director, manager, rep, analyst: %p', (_, owner, allowed) => {
+    expect(everyone.map((p) => mayRead(p, 'alerts', owner))).toEqual(allowed);
+  });
+
+  it("lets the team's manager, directors and admins acknowledge, never the rep it is about nor an analyst", () => {
+    expect(everyone.map((p) => mayWrite(p, 'alerts', own))).toEqual([true, true, true, false, false]);
+    expect(mayWrite(manager, 'alerts', otherTeam)).toBe(false);
+  });
+
+  it('lists for each role exactly what it may read', () => {
+    expect(everyone.map((p) => readScope(p, 'alerts'))).toEqual([
+      'all',
+      'all',
+      { teamId: 'north' },
+      { repId: 'rep-1' },
+      'all',
+    ]);
+    expect(readScope({ userId: 'm2', role: 'manager' }, 'alerts')).toBe('nothing');
   });
 });

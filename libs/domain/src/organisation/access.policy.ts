@@ -23,6 +23,8 @@ export type Resource =
   | 'requests'
   | 'scorecards'
   | 'scorecard templates'
+  /** Lag alerts, owned by the alert's rep and the team the rep was in when it was raised. */
+  | 'alerts'
   /** How the system runs: projections' status and the like. */
   | 'operations';
 
@@ -46,7 +48,8 @@ const DIRECTOR_WRITES: readonly Resource[] = [
  * Admin: everything. Director: all business data. Manager: their team's. Rep: their own visits,
  * orders, prospects, plans, reports and customer requests, and reads of their own data. Analyst:
  * reads everything. Company-wide decisions (teams, settings, the plan, approving target proposals)
- * are a director's. Nobody sets their own target or reviews themselves.
+ * are a director's. Nobody sets their own target or reviews themselves. Acknowledging an alert is
+ * a supervisor's act: its team's manager, a director or an admin, never the rep it is about.
  */
 export function mayWrite(principal: Principal, resource: Resource, owner: Ownership): boolean {
   if (resource === 'users') return principal.role === 'admin';
@@ -82,6 +85,17 @@ export function mayRead(principal: Principal, resource: Resource, owner: Ownersh
     default:
       return false;
   }
+}
+
+/** What of a resource a principal may list: all of it, one team's, one rep's, or nothing (as `mayRead` decides row by row). */
+export type ReadScope = 'all' | { readonly teamId: string } | { readonly repId: string } | 'nothing';
+
+export function readScope(principal: Principal, resource: Resource): ReadScope {
+  if (mayRead(principal, resource, {})) return 'all';
+  const { teamId, repId } = principal;
+  if (teamId !== undefined && mayRead(principal, resource, { teamId })) return { teamId };
+  if (repId !== undefined && mayRead(principal, resource, { repId })) return { repId };
+  return 'nothing';
 }
 
 export function assertMayWrite(principal: Principal, resource: Resource, owner: Ownership = {}): void {

@@ -1,0 +1,103 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { SystemClock, type Clock } from '@salesledger/domain/clock.port';
+import { ConfigError } from '@salesledger/platform/config';
+import type { Runtime } from '@salesledger/platform/runtime';
+import type { Stop } from '@salesledger/platform/service';
+import { loadDeliveryConfig, type DeliveryConfig } from '../delivery/delivery.config';
+import type { DeliveryChannel } from '../delivery/delivery.port';
+import { EmailChannel } from '../delivery/email.channel';
+import { WebhookChannel } from '../delivery/webhook.channel';
+import { DailyDigest, DEFAULT_DIGEST_HOUR } from './daily-digest';
+import { DeliverySender } from './delivery-sender';
+import { AlertOutboxDispatcher } from './outbox-dispatcher';
+import { PostgresWebhookSubscriptions } from './webhook-subscriptions.adapter';
+
+export interface AlertDeliveryOptions {
+  /** Read for the channels (loadDeliveryConfig) and ALERT_DIGEST_HOUR; process.env by default. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly clock?: Clock;
+  readonly dispatchIntervalMs?: number;
+  readonly sendIntervalMs?: number;
+  readonly digestIntervalMs?: number;
+  /** How long one sender keeps a claimed delivery; by default 3x the slowest channel timeout, at least 1 min. */
+  readonly leaseMs?: number;
+}
+
+/**
+ * Runs the outbox in this process: the dispatcher (alert events to deliveries), the sender (due
+ * deliveries to their channels, AlertDelivered back to the log) and, with SMTP configured, the daily
+ * digest. Any number of processes may run it. Throws a ConfigError for bad delivery settings.
+ */
+export function startAlertDelivery(
+  runtime: Pick<Runtime, 'eventStore' | 'readModel'>,
+  log: Logger,
+  options: AlertDeliveryOptions = {},
+): Stop {
+  const env = options.env ?? process.env;
+  const config = loadDeliveryConfig(env);
+  const digestHour = digestHourOf(env);
+  const clock = options.clock ?? new SystemClock();
+  const pool = runtime.readModel;
+  const email = config.email ? new EmailChannel(config.email) : undefined;
+  const channels: DeliveryChannel[] = [new WebhookChannel(new PostgresWebhookSubscriptions(pool), config.webhook)];
+  if (email) channels.push(email);
+  const leaseMs = options.leaseMs ?? defaultLeaseMs(config);
+  const component = log.child({ component: 'alert-delivery' });
+  const dispatcher = new AlertOutboxDispatcher(runtime.eventStore, pool, { email: !!email, clock, log: component });
+  const sender = new DeliverySender(pool, runtime.eventStore, channels, { leaseMs, clock, log: component });
+  const digest = new DailyDigest(pool, { hourUtc: digestHour, clock, log: component });
+  const stopping = new AbortController();
+  const { signal } = stopping;
+  const loops = [
+    repeat(() => dispatcher.dispatchPage(), options.dispatchIntervalMs ?? 200, signal, component, 'dispatch'),
+    repeat(
+      async () => (await sender.sendDue()) + (await sender.recordDelivered()),
+      options.sendIntervalMs ?? 200,
+      signal,
+      component,
+      'send',
+    ),
+    ...(email
+      ? [repeat(() => digest.createDue(), options.digestIntervalMs ?? 60_000, signal, component, 'digest')]
+      : []),
+  ];
+  component.info(
+    { channels: channels.map((c) => c.name), digestHourUtc: email ? digestHour : null },
+    'alert delivery started',
+  );
+  return async () => {
+    stopping.abort();
+    await Promise.all(loops);
+    email?.close();
+  };
+}
+
+/**
+ * Runs `step` until the signal aborts; waits `intervalMs` when it found nothing to do, and at least
+ * a second after a failure (the database or the store being away), which it logs and survives.
+ */
+async function repeat(step: () => Promise<number>, intervalMs: number, signal: AbortSignal, log: Logger, name: string) {
+  while (!signal.aborted) {
+    let wait = 0;
+    try {
+      if ((await step()) === 0) wait = intervalMs;
+    } catch (error) {
+      log.error({ err: error }, `alert ${name} failed; retrying`);
+      wait = Math.max(intervalMs, 1_000);
+    }
+    if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
+  }
+}
+
+function defaultLeaseMs(config: DeliveryConfig): number {
+  return Math.max(60_000, 3 * Math.max(config.webhook.timeoutMs, config.email?.timeoutMs ?? 0));
+}
+
+function digestHourOf(env: NodeJS.ProcessEnv): number {
+  const raw = env.ALERT_DIGEST_HOUR;
+  if (!raw) return DEFAULT_DIGEST_HOUR;
+  if (!/^\d{1,2}$/.test(raw) || Number(raw) > 23)
+    throw new ConfigError(['ALERT_DIGEST_HOUR must be an hour from 0 to 23 (UTC)']);
+  return Number(raw);
+}

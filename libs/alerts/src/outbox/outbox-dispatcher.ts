@@ -1,0 +1,111 @@
+import type { ClientBase, Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { AlertRaised } from '@salesledger/domain/alerts/alert.decider';
+import { SystemClock, type Clock } from '@salesledger/domain/clock.port';
+import type { RecordedEvent } from '@salesledger/domain/event';
+import type { EventStore } from '@salesledger/domain/event-store.port';
+import { inTransaction, OUTBOUND } from '@salesledger/read-model/database';
+import { alertAt, messageOf, raisedFacts, type AlertFacts } from './alert-message';
+import { deliveriesFor, deliveryKindOf } from './dispatch.policy';
+import { insertDeliveries } from './delivery-queue';
+import { applyOrganisationEvent, directorEmails, repName, teamManagerEmails } from './recipient-directory';
+import { enabledSubscriptions, type StoredSubscription } from './webhook-subscriptions.adapter';
+
+/** Its row in `outbound.relay_checkpoints`, next to the Kafka relay's. */
+export const DISPATCHER = 'alert-outbox';
+
+export interface DispatcherOptions {
+  /** Whether email deliveries are made at all (SMTP_URL set). */
+  readonly email: boolean;
+  readonly batchSize?: number;
+  /** When a new delivery is first due. */
+  readonly clock?: Clock;
+  readonly log?: Logger;
+}
+
+/**
+ * Follows the log from its own checkpoint and turns alert events into deliveries: in one
+ * transaction per page it keeps the recipients, inserts the page's deliveries (a delivery id already
+ * there is left alone) and moves the checkpoint. So a crash re-reads at most the page in hand and
+ * inserts nothing twice, and whatever was dispatched stays until a sender settles it. The checkpoint
+ * row is locked for the page: a second replica skips the turn instead of dispatching the same page.
+ */
+export class AlertOutboxDispatcher {
+  private readonly batchSize: number;
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly pool: Pool,
+    private readonly options: DispatcherOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.clock = options.clock ?? new SystemClock();
+  }
+
+  /** Dispatches one page; how many events it read (0 when caught up or another replica is at it). */
+  async dispatchPage(): Promise<number> {
+    await this.pool.query(
+      `INSERT INTO ${OUTBOUND}.relay_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`,
+      [DISPATCHER],
+    );
+    return inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query(
+        `SELECT checkpoint FROM ${OUTBOUND}.relay_checkpoints WHERE name = $1 FOR UPDATE SKIP LOCKED`,
+        [DISPATCHER],
+      );
+      if (!rows[0]) return 0;
+      const page = await this.store.readAll(rows[0].checkpoint, this.batchSize);
+      if (page.length === 0) return 0;
+      const dispatched = await this.apply(client, page);
+      if (dispatched > 0) this.options.log?.debug({ deliveries: dispatched }, 'alert deliveries dispatched');
+      const last = page.at(-1) as RecordedEvent;
+      await client.query(
+        `UPDATE ${OUTBOUND}.relay_checkpoints SET checkpoint = $2, position = greatest(position, $3),
+           events_published = events_published + $4, updated_at = now() WHERE name = $1`,
+        [DISPATCHER, last.checkpoint, Math.max(...page.map((event) => event.position)), page.length],
+      );
+      return page.length;
+    });
+  }
+
+  /** Everything the log holds now (tests, and catching up before a first send). */
+  async dispatchPending(): Promise<number> {
+    let read = 0;
+    for (let page = await this.dispatchPage(); page > 0; page = await this.dispatchPage()) read += page;
+    return read;
+  }
+
+  /** Returns how many deliveries the page made. */
+  private async apply(client: ClientBase, page: readonly RecordedEvent[]): Promise<number> {
+    let subscriptions: StoredSubscription[] | undefined;
+    let dispatched = 0;
+    for (const event of page) {
+      await applyOrganisationEvent(client, event);
+      const kind = deliveryKindOf(event.type);
+      if (!kind) continue;
+      const alert = await this.alertOf(event);
+      if (!alert) {
+        this.options.log?.warn({ eventId: event.eventId, streamId: event.streamId }, 'alert event of no raised alert');
+        continue;
+      }
+      subscriptions ??= await enabledSubscriptions(client);
+      const emails = !this.options.email
+        ? []
+        : kind === 'escalation'
+          ? await directorEmails(client)
+          : await teamManagerEmails(client, alert.teamId);
+      const message = messageOf(alert, await repName(client, alert.repId));
+      const deliveries = deliveriesFor(event, message, { emails, subscriptions });
+      dispatched += await insertDeliveries(client, deliveries, this.clock.now());
+    }
+    return dispatched;
+  }
+
+  /** As raised, or, for a later event, as the alert's stream tells it up to that event. */
+  private async alertOf(event: RecordedEvent): Promise<AlertFacts | undefined> {
+    if (event.type === 'AlertRaised') return raisedFacts(event.data as AlertRaised['data']);
+    const history = await this.store.readStream(event.streamId);
+    return alertAt(history, event.data.alertId as string, event.revision);
+  }
+}
