@@ -4,7 +4,11 @@ import type { Pool } from 'pg';
 const BOOKKEEPING = ['migrations', 'scorecard_changes'];
 
 /** Every read-model table of a schema, rows in a stable order, for "identical tables" comparisons. */
-export async function dumpTables(pool: Pool, schema: string, alsoExcept: string[] = []): Promise<Record<string, unknown[]>> {
+export async function dumpTables(
+  pool: Pool,
+  schema: string,
+  alsoExcept: string[] = [],
+): Promise<Record<string, unknown[]>> {
   const except = [...BOOKKEEPING, ...alsoExcept];
   const { rows: tables } = await pool.query(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1`,

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import {
-  reconcile,
-  type ActiveAlert,
-  type AlertAction,
-} from '@salesledger/domain/alerts/alert-reconcile.policy';
+import { reconcile, type ActiveAlert, type AlertAction } from '@salesledger/domain/alerts/alert-reconcile.policy';
 import { evaluateRules, type AlertDecision } from '@salesledger/domain/alerts/alert-rules.policy';
 import type { AlertSettings } from '@salesledger/domain/alerts/alert-settings';
 import { alertDecider, type AlertCommand } from '@salesledger/domain/alerts/alert.decider';
