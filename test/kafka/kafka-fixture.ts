@@ -1,0 +1,215 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import fc from 'fast-check';
+import { Kafka, logLevel } from 'kafkajs';
+import { Pool } from 'pg';
+import type { RecordedEvent } from '@salesledger/domain/event';
+import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
+import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
+import { migrateOutbound, migrateReadModel, OUTBOUND } from '@salesledger/read-model/database';
+import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
+import { PROJECTIONS } from '@salesledger/read-model/projections';
+import { KafkaTransport } from '@salesledger/transport/kafka.transport';
+import { kafkaNames, topicSpecs, type KafkaNames } from '@salesledger/transport/topics';
+import { cliEnv } from '../support/cli';
+import { createDatabase, type PostgresServer } from '../support/postgres-servers';
+import { buildHistory, historyArbitrary } from '../projections/history';
+import { appendHistory } from '../projections/store-history';
+import { dumpTables } from '../projections/tables';
+
+const DIST = resolve(__dirname, '../../dist/apps');
+export type App = 'relay' | 'projector' | 'alert-worker';
+export interface TopicMessage {
+  readonly partition: number;
+  readonly key: string;
+  readonly value: string | null;
+  readonly headers: Record<string, string>;
+}
+
+let templateVersions = 0;
+
+/** Histories of many small organisations in one log; company-wide changes only from the first two. */
+export function generatedLog(count: number, seed: number): RecordedEvent[] {
+  return fc
+    .sample(historyArbitrary(120), { numRuns: count, seed })
+    .flatMap((actions, i) =>
+      buildHistory(actions).filter((e) => i < 2 || !['HolidaysSet', 'ScorecardTemplateSet'].includes(e.type)),
+    )
+    .map((e) => (e.type === 'ScorecardTemplateSet' ? { ...e, data: { ...e.data, version: ++templateVersions } } : e));
+}
+
+/** A database with a log, its read-model and outbound schemas, Kafka topics under a prefix of its own. */
+export class KafkaWorld {
+  readonly names: KafkaNames;
+  readonly pool: Pool;
+  readonly store: PostgresEventStore;
+  private readonly children = new Set<ChildProcess>();
+  private references = 0;
+
+  private constructor(
+    readonly database: { url: string; drop: () => Promise<void> },
+    readonly brokers: string[],
+    readonly prefix: string,
+  ) {
+    this.names = kafkaNames(prefix);
+    this.pool = new Pool({ connectionString: database.url, max: 6 });
+    this.store = new PostgresEventStore(this.pool, { pollIntervalMs: 10 });
+  }
+
+  static async create(server: PostgresServer, brokers: string[], prefix: string): Promise<KafkaWorld> {
+    const database = await createDatabase(server);
+    await migrateEventStore(database.url);
+    await migrateReadModel(database.url);
+    await migrateOutbound(database.url);
+    const world = new KafkaWorld(database, brokers, prefix);
+    const transport = new KafkaTransport(brokers, 'salesledger-test');
+    await transport.ensureTopics(topicSpecs(world.names));
+    await transport.close();
+    return world;
+  }
+
+  /** One of the apps as its own process, with this world's database, broker and topics. */
+  spawn(app: App): ChildProcess {
+    const env = cliEnv({
+      EVENT_STORE_URL: this.database.url,
+      KAFKA_BROKERS: this.brokers.join(','),
+      SALESLEDGER_KAFKA_PREFIX: this.prefix,
+      LOG_LEVEL: 'error',
+    });
+    const child = spawn(process.execPath, [`${DIST}/${app}/src/main.js`], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    this.children.add(child);
+    child.once('exit', () => this.children.delete(child));
+    return child;
+  }
+
+  async kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill(signal);
+    await exited;
+  }
+
+  async head(): Promise<number> {
+    return (await this.store.head())?.position ?? 0;
+  }
+
+  /** The highest position the relay has published (0 before it starts). */
+  async relayed(): Promise<number> {
+    const { rows } = await this.pool.query(`SELECT position FROM ${OUTBOUND}.relay_checkpoints WHERE name = 'events'`);
+    return Number(rows[0]?.position ?? 0);
+  }
+
+  /** Messages of the events topic the projector groups have not committed. */
+  async projectorLag(): Promise<number> {
+    const transport = new KafkaTransport(this.brokers, 'salesledger-test');
+    try {
+      let lag = 0;
+      for (const projection of PROJECTIONS)
+        lag += await transport.lag(`${this.names.projectorGroup}.${projection.name}`, this.names.events);
+      return lag;
+    } finally {
+      await transport.close();
+    }
+  }
+
+  /** Waits until the log stops growing, the relay has published all of it and every projector group committed it. */
+  async settled(timeoutMs = 240_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let quietSince = 0;
+    let lastHead = -1;
+    while (Date.now() < deadline) {
+      const head = await this.head();
+      const done = head === lastHead && (await this.relayed()) === head && (await this.projectorLag()) === 0;
+      if (!done) quietSince = 0;
+      else if (quietSince === 0) quietSince = Date.now();
+      // Quiet for a while: the projectors' scheduler may still append a fact it has just found.
+      else if (Date.now() - quietSince > 3000) return;
+      lastHead = head;
+      await sleep(250);
+    }
+    throw new Error(
+      `not settled: head ${await this.head()}, relayed ${await this.relayed()}, lag ${await this.projectorLag()}`,
+    );
+  }
+
+  /** What one uninterrupted pass of every projection over the log makes, in a schema of its own. */
+  async referenceTables(): Promise<Record<string, unknown[]>> {
+    const schema = `rm_reference_${++this.references}`;
+    await migrateReadModel(this.database.url, schema);
+    for (const projection of PROJECTIONS)
+      await new ProjectionRunner(this.store, this.pool, projection, { schema, batchSize: 500 }).catchUp();
+    return dumpTables(this.pool, schema, ['projection_checkpoints']);
+  }
+
+  servedTables(): Promise<Record<string, unknown[]>> {
+    return dumpTables(this.pool, 'read_model', ['projection_checkpoints']);
+  }
+
+  /** Every message of a topic from the beginning, as a plain consumer (a BI team's) reads it. */
+  async readTopic(topic: string): Promise<TopicMessage[]> {
+    const kafka = new Kafka({ clientId: 'salesledger-test-reader', brokers: this.brokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.disconnect();
+    const expected = ends.reduce((n, p) => n + Number(BigInt(p.high) - BigInt(p.low)), 0);
+    const messages: TopicMessage[] = [];
+    if (expected === 0) return messages;
+    const consumer = kafka.consumer({ groupId: `${this.prefix}.reader.${++this.references}` });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((done, fail) => {
+      const timer = setTimeout(
+        () => fail(new Error(`read only ${messages.length} of ${expected} in ${topic}`)),
+        120_000,
+      );
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          messages.push({
+            partition,
+            key: message.key?.toString() ?? '',
+            value: message.value?.toString() ?? null,
+            headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+          });
+          if (messages.length >= expected) {
+            clearTimeout(timer);
+            done();
+          }
+        },
+      });
+    });
+    await consumer.disconnect();
+    return messages;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.children].map((child) => this.kill(child, 'SIGKILL')));
+    await this.pool.end();
+    await this.database.drop();
+  }
+}
+
+export async function appendLog(world: KafkaWorld, events: RecordedEvent[]): Promise<void> {
+  await appendHistory(world.store, events);
+}
+
+/** Polls until `check` holds (or fails with what it last saw). */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  { timeoutMs = 120_000, everyMs = 200 } = {},
+) {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!check(last)) {
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(last)}`);
+    await sleep(everyMs);
+    last = await probe();
+  }
+  return last;
+}
