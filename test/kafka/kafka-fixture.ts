@@ -103,6 +103,14 @@ export class KafkaWorld {
     return Number(rows[0]?.position ?? 0);
   }
 
+  /** Events the projections have applied so far (all projections together). */
+  async projectedEvents(): Promise<number> {
+    const { rows } = await this.pool.query(
+      `SELECT coalesce(sum(events_applied), 0) AS n FROM read_model.projection_checkpoints`,
+    );
+    return Number(rows[0].n);
+  }
+
   /** Messages of the events topic the projector groups have not committed. */
   async projectorLag(): Promise<number> {
     const transport = new KafkaTransport(this.brokers, 'salesledger-test');

@@ -9,8 +9,9 @@ import {
   type TopicSpec,
 } from './transport.port';
 
+/** kafkajs reports every retried connection failure as an error; what it gives up on reaches us as a throw. */
 const PINO_LEVEL: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
+  [logLevel.ERROR]: 'warn',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',

@@ -61,10 +61,14 @@ export class ScorecardFeed {
       headers: { 'content-type': 'application/json', 'schema-version': '1' },
     }));
     await this.transport.publish(this.topic, messages);
+    // Rows the projector is rewriting right now are skipped, not waited for (no deadlock): they have
+    // a new seq anyway, so they stay and are published again with their new figures.
     await this.pool.query(
-      `DELETE FROM ${READ_MODEL}.scorecard_changes c USING unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
-         k(rep_id, grain, period, seq)
-       WHERE c.rep_id = k.rep_id AND c.grain = k.grain AND c.period = k.period AND c.seq = k.seq`,
+      `DELETE FROM ${READ_MODEL}.scorecard_changes WHERE (rep_id, grain, period, seq) IN (
+         SELECT c.rep_id, c.grain, c.period, c.seq FROM ${READ_MODEL}.scorecard_changes c
+         JOIN unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) k(rep_id, grain, period, seq)
+           ON c.rep_id = k.rep_id AND c.grain = k.grain AND c.period = k.period AND c.seq = k.seq
+         FOR UPDATE OF c SKIP LOCKED)`,
       [rows.map((r) => r.rep_id), rows.map((r) => r.grain), rows.map((r) => r.period), rows.map((r) => r.seq)],
     );
     return rows.length;

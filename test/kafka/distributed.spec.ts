@@ -1,0 +1,90 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { IntegrationEvent } from '@salesledger/contracts/integration-event';
+import { describeWithKafka, privateBroker, uniqueTopicPrefix, type PrivateBroker } from '../support/kafka';
+import { postgresServers } from '../support/postgres-servers';
+import { appendLog, eventually, generatedLog, KafkaWorld } from './kafka-fixture';
+
+const [server] = postgresServers();
+
+/** Appends the log in slices while `during` runs, so faults land mid-stream. */
+async function appendWhile(world: KafkaWorld, log: ReturnType<typeof generatedLog>, slices: number, gapMs: number) {
+  const size = Math.ceil(log.length / slices);
+  for (let i = 0; i < log.length; i += size) {
+    await appendLog(world, log.slice(i, i + size));
+    await sleep(gapMs);
+  }
+}
+
+describeWithKafka('projector replicas as a consumer group', (brokers) => {
+  let world: KafkaWorld;
+
+  beforeAll(async () => {
+    world = await KafkaWorld.create(server!, brokers, `${uniqueTopicPrefix('replicas')}.`);
+  }, 120_000);
+  afterAll(() => world.close());
+
+  it('ends with the read model of a single replay when one of two replicas stops mid-stream and a third joins', async () => {
+    const relay = world.spawn('relay');
+    const first = world.spawn('projector');
+    const second = world.spawn('projector');
+    const log = generatedLog(60, 31);
+    const appending = appendWhile(world, log, 6, 400);
+    // Mid-stream: some of the log projected, the rest still coming.
+    await eventually(
+      'projection progress',
+      () => world.projectedEvents(),
+      (n) => n > 0,
+      { everyMs: 20 },
+    );
+    await world.kill(second, 'SIGKILL');
+    const third = world.spawn('projector');
+    await appending;
+    await world.settled();
+    for (const app of [relay, first, third]) await world.kill(app);
+    expect(await world.servedTables()).toEqual(await world.referenceTables());
+  }, 300_000);
+});
+
+describeWithKafka('the broker going away mid-stream', () => {
+  let broker: PrivateBroker;
+  let world: KafkaWorld;
+
+  beforeAll(async () => {
+    // A broker of this spec's own: stopping the shared one would break specs running alongside.
+    broker = await privateBroker();
+    world = await KafkaWorld.create(server!, broker.brokers, `${uniqueTopicPrefix('outage')}.`);
+  }, 240_000);
+  afterAll(async () => {
+    await world.close();
+    await broker.destroy();
+  });
+
+  it('loses no event from the topic and counts no scorecard figure twice when it stops and restarts', async () => {
+    const apps = [world.spawn('relay'), world.spawn('projector')];
+    const log = generatedLog(50, 41);
+    await appendLog(world, log.slice(0, log.length / 2));
+    await eventually(
+      'projection progress',
+      () => world.projectedEvents(),
+      (n) => n > 0,
+      { everyMs: 20 },
+    );
+    await broker.stop();
+    // The log keeps growing while Kafka is away.
+    await appendLog(world, log.slice(log.length / 2));
+    await sleep(2000);
+    await broker.start();
+    await world.settled();
+    for (const app of apps) await world.kill(app);
+
+    const onTopic = new Set(
+      (await world.readTopic(world.names.events)).map(
+        (m) => (JSON.parse(m.value as string) as IntegrationEvent).position,
+      ),
+    );
+    const stored: number[] = [];
+    for await (const page of world.store.pages(null, 1000)) stored.push(...page.map((e) => e.position));
+    expect(stored.filter((position) => !onTopic.has(position))).toEqual([]);
+    expect(await world.servedTables()).toEqual(await world.referenceTables());
+  }, 400_000);
+});
