@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertDecision } from '@salesledger/domain/alerts/alert-rules.policy';
+import { DEFAULT_ALERT_SETTINGS } from '@salesledger/domain/alerts/alert-settings';
 import { alertDecider, type AlertCommand } from '@salesledger/domain/alerts/alert.decider';
 import { handleCommand } from '@salesledger/domain/command-handler';
 import { streams } from '@salesledger/domain/streams';
@@ -54,6 +55,9 @@ const CONTRACT_FIRST = [
   'resolution',
   'deliveries',
 ];
+
+// The webhook case's receiver, allowed by name although it is loopback, as an operator allows a known host.
+process.env.WEBHOOK_ALLOWED_HOSTS = 'localhost';
 
 describe.each(postgresServers())('alert routes on $name', (server) => {
   let api: ApiUnderTest;
@@ -308,5 +312,77 @@ describe.each(postgresServers())('alert routes on $name', (server) => {
       await client.query('ROLLBACK');
       client.release();
     }
+  });
+
+  it('lets a director subscribe a webhook (secret shown once), list and delete it; refuses private URLs and non-directors', async () => {
+    const created = await ok(
+      api.call('POST', '/v1/alert-webhooks', tokens['u-director'], {
+        id: 'wh-ops',
+        url: 'http://localhost:8080/salesledger',
+        severities: ['critical'],
+      }),
+      201,
+    );
+    expect(created).toMatchObject({
+      id: 'wh-ops',
+      url: 'http://localhost:8080/salesledger',
+      severities: ['critical'],
+      enabled: true,
+    });
+    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
+    const listed = await ok(api.call('GET', '/v1/alert-webhooks', tokens['u-director']));
+    expect(listed).toEqual([expect.objectContaining({ id: 'wh-ops', enabled: true })]);
+    expect(JSON.stringify(listed)).not.toContain(created.secret);
+
+    expect(
+      (await api.call('POST', '/v1/alert-webhooks', tokens['u-director'], { id: 'wh-ops', url: created.url })).status,
+    ).toBe(409);
+    const privateUrl = await api.call('POST', '/v1/alert-webhooks', tokens['u-director'], {
+      url: 'http://169.254.169.254/latest',
+    });
+    expect(privateUrl.status).toBe(400);
+    expect(JSON.stringify(privateUrl.body)).toContain('url');
+    const badSeverity = await api.call('POST', '/v1/alert-webhooks', tokens['u-director'], {
+      url: created.url,
+      severities: ['loud'],
+    });
+    expect(badSeverity.status).toBe(400);
+    for (const user of ['u-manager-n', 'u-analyst', 'u-rep-a'])
+      expect((await api.call('POST', '/v1/alert-webhooks', tokens[user], { url: created.url })).status).toBe(403);
+    expect((await api.call('GET', '/v1/alert-webhooks', tokens['u-manager-n'])).status).toBe(403);
+
+    expect((await api.call('DELETE', '/v1/alert-webhooks/wh-ops', tokens['u-director'])).status).toBe(204);
+    expect((await api.call('DELETE', '/v1/alert-webhooks/wh-ops', tokens['u-director'])).status).toBe(404);
+    expect(await ok(api.call('GET', '/v1/alert-webhooks'))).toEqual([]);
+  });
+
+  it('takes alert settings from a director as an audited event, refusing bad values field by field and other roles', async () => {
+    const settings = {
+      ...DEFAULT_ALERT_SETTINGS,
+      rules: { ...DEFAULT_ALERT_SETTINGS.rules, 'lost-customers': { enabled: false, atLeast: 5 } },
+      churnAfterDays: 120,
+    };
+    const before = await api.eventCount();
+    const pace = { enabled: true, warningBelow: 0.6, criticalBelow: 0.7, afterWorkingDays: 5 };
+    for (const [body, fields] of [
+      [{ ...settings, escalateAfterHours: 0, churnAfterDays: 'soon' }, ['churnAfterDays', 'escalateAfterHours']],
+      [
+        { ...settings, rules: { ...settings.rules, 'pace-below-expected': pace } },
+        ['rules.pace-below-expected.criticalBelow'],
+      ],
+    ] as const) {
+      const bad = await api.call('PUT', '/v1/settings/alerts', tokens['u-director'], body);
+      expect(bad.status).toBe(400);
+      expect(bad.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(fields);
+    }
+    expect((await api.call('PUT', '/v1/settings/alerts', tokens['u-manager-n'], settings)).status).toBe(403);
+    expect(await api.eventCount()).toBe(before);
+
+    const changed = await ok(api.call('PUT', '/v1/settings/alerts', tokens['u-director'], settings));
+    expect(changed.alerts).toEqual(settings);
+    const [event] = (await api.runtime.eventStore.readStream('company-settings')).filter(
+      (e) => e.type === 'AlertSettingsSet',
+    );
+    expect(event).toMatchObject({ data: settings, metadata: { actor: { userId: 'u-director', role: 'director' } } });
   });
 });

@@ -1,3 +1,5 @@
+import { loadDeliveryConfig } from '@salesledger/alerts/delivery/delivery.config';
+import { WebhookSubscriptionService } from '@salesledger/alerts/outbox/webhook-subscription.service';
 import { Module, ValidationPipe, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { InvalidInputError } from '@salesledger/domain/errors';
 import { fieldProblems } from '@salesledger/sales/validation';
@@ -34,6 +36,7 @@ import { ScorecardsService } from '@salesledger/sales/scorecards.service';
 import { ScorecardQueries } from '@salesledger/read-model/scorecard-queries';
 import { Pool } from 'pg';
 import { ScorecardsController } from './sales/scorecards.controller';
+import { AlertWebhooksController } from './sales/alert-webhooks.controller';
 import { AlertsController } from './sales/alerts.controller';
 import { AlertsService } from '@salesledger/sales/alerts.service';
 import { AlertQueries } from '@salesledger/read-model/alert-queries';
@@ -78,6 +81,7 @@ export class ApiModule implements OnApplicationShutdown {
         ImportsController,
         ScorecardsController,
         AlertsController,
+        AlertWebhooksController,
         ProjectionsController,
       ],
       providers: [
@@ -87,6 +91,10 @@ export class ApiModule implements OnApplicationShutdown {
         ScorecardsService,
         { provide: AlertQueries, useValue: new AlertQueries(runtime.readModel) },
         AlertsService,
+        {
+          provide: WebhookSubscriptionService,
+          useValue: new WebhookSubscriptionService(runtime.readModel, loadDeliveryConfig().webhook.urlGuard),
+        },
         projectionMetrics,
         { provide: Clock, useValue: new SystemClock() },
         { provide: TokenVerifier, useValue: new TokenVerifier(runtime.eventStore, runtime.bootstrapToken) },

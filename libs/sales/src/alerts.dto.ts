@@ -1,6 +1,17 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { ALERT_RULE_IDS, type AlertRuleId } from '@salesledger/domain/alerts/alert-settings';
 import type { AlertStatus } from '@salesledger/domain/alerts/alert.decider';
 import { ID, ID_RULE } from './sales.dto';
@@ -37,4 +48,23 @@ export class AcknowledgeAlertDto {
   @IsString()
   @MaxLength(2000)
   note?: string;
+}
+
+export class CreateAlertWebhookDto {
+  @ApiPropertyOptional({ description: 'chosen by the client so a retry is recognised (409 when taken)' })
+  @IsOptional()
+  @Matches(ID, ID_RULE)
+  id?: string;
+
+  @ApiProperty({ example: 'https://hooks.example.com/salesledger', description: 'http(s); not a private address' })
+  @IsString()
+  @MaxLength(2000)
+  url!: string;
+
+  @ApiPropertyOptional({ enum: ['warning', 'critical'], isArray: true, default: ['warning', 'critical'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsIn(['warning', 'critical'], { each: true })
+  severities?: ('warning' | 'critical')[];
 }

@@ -25,6 +25,8 @@ export type Resource =
   | 'scorecard templates'
   /** Lag alerts, owned by the alert's rep and the team the rep was in when it was raised. */
   | 'alerts'
+  /** Where alerts are sent: webhook subscriptions (their URLs reach outside the company). */
+  | 'alert webhooks'
   /** How the system runs: projections' status and the like. */
   | 'operations';
 
@@ -42,6 +44,7 @@ const DIRECTOR_WRITES: readonly Resource[] = [
   'company plans',
   'target approvals',
   'scorecard templates',
+  'alert webhooks',
 ];
 
 /**
@@ -72,7 +75,8 @@ export function mayWrite(principal: Principal, resource: Resource, owner: Owners
 export function mayRead(principal: Principal, resource: Resource, owner: Ownership): boolean {
   // The company plan sets every team's numbers, so every manager needs to see it.
   if (resource === 'company plans') return ['admin', 'director', 'analyst', 'manager'].includes(principal.role);
-  if (resource === 'operations') return principal.role === 'admin' || principal.role === 'director';
+  if (resource === 'operations' || resource === 'alert webhooks')
+    return principal.role === 'admin' || principal.role === 'director';
   switch (principal.role) {
     case 'admin':
     case 'director':
