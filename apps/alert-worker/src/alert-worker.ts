@@ -6,6 +6,10 @@ import type { Runtime } from '@salesledger/platform/runtime';
 import { schedule } from '@salesledger/platform/schedule';
 import type { Stop } from '@salesledger/platform/service';
 import { READ_MODEL } from '@salesledger/read-model/database';
+import { projectionStatuses } from '@salesledger/read-model/projection-status';
+
+/** How far (in recorded time) the read model may trail the log for an evaluation to go ahead. */
+const MAX_LAG_SECONDS = 30;
 
 export interface AlertWorkerOptions {
   readonly clock?: Clock;
@@ -25,6 +29,10 @@ export async function startAlertWorker(runtime: Runtime, log: Logger, options: A
   const clock = options.clock ?? new SystemClock();
   const evaluator = new AlertEvaluator(runtime.eventStore, runtime.readModel);
   const evaluate = async (repIds?: readonly string[]) => {
+    // A read model far behind the log would raise alerts its missing events contradict; the next
+    // evaluation after it catches up decides instead.
+    const statuses = await projectionStatuses(runtime.readModel, runtime.eventStore);
+    if (!statuses.every((s) => s.state === 'running' && s.lagSeconds <= MAX_LAG_SECONDS)) return;
     const now = clock.now();
     const { actions } = await evaluator.evaluate(now.toISOString(), { repIds });
     await evaluator.apply(actions, now);

@@ -63,6 +63,15 @@ export async function rebuildReadModel(
     // Serving runners wait here (their checkpoint update needs these rows) until the swap is done.
     await client.query(`LOCK TABLE ${READ_MODEL}.projection_checkpoints IN EXCLUSIVE MODE`);
     for (const projection of PROJECTIONS) await ProjectionRunner.applyRemaining(store, client, projection, REBUILD);
+    // The scorecards feed must still hear of what the old tables changed or held and the new ones
+    // lack (a tombstone for a scorecard that no longer exists).
+    await client.query(
+      `INSERT INTO ${REBUILD}.scorecard_changes (rep_id, grain, period)
+       SELECT rep_id, grain, period FROM ${READ_MODEL}.scorecard_changes
+       UNION SELECT rep_id, grain, period FROM ${READ_MODEL}.scorecards
+       EXCEPT SELECT rep_id, grain, period FROM ${REBUILD}.scorecards
+       ON CONFLICT DO NOTHING`,
+    );
     await client.query(`DROP SCHEMA ${READ_MODEL} CASCADE`);
     await client.query(`ALTER SCHEMA ${REBUILD} RENAME TO ${READ_MODEL}`);
     await createReportingViews(client);
