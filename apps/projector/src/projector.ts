@@ -54,8 +54,13 @@ export async function startProjector(runtime: Runtime, log: Logger): Promise<Sto
 
 /** One consumer group per projection; the group's members split the partitions between them. */
 function consumeProjection(kafka: NonNullable<Runtime['kafka']>, pool: Pool, projection: Projection, log: Logger) {
-  return consumeEvents(kafka, `${kafka.names.projectorGroup}.${projection.name}`, (events) => applyDelivered(pool, projection, events), {
-    onFailure: (event, error) => recordProjectionFailure(pool, projection.name, event, error),
-    log,
-  });
+  return consumeEvents(
+    kafka,
+    `${kafka.names.projectorGroup}.${projection.name}`,
+    (events) => applyDelivered(pool, projection, events),
+    {
+      onFailure: (event, error) => recordProjectionFailure(pool, projection.name, event, error),
+      log,
+    },
+  );
 }
