@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import pino from 'pino';
 import { AlertEvaluator } from '@salesledger/alerts/alert-evaluator';
+import { DEFAULT_ALERT_SETTINGS } from '@salesledger/domain/alerts/alert-settings';
 import { alertDecider } from '@salesledger/domain/alerts/alert.decider';
 import { handleCommand } from '@salesledger/domain/command-handler';
 import { customerDecider } from '@salesledger/domain/customers/customer.decider';
@@ -15,6 +18,7 @@ import { visitDecider } from '@salesledger/domain/visits/visit.decider';
 import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { startApi, type ApiUnderTest } from '../support/api-app';
+import { cliEnv, runCli, tempDataDir } from '../support/cli';
 import { postgresServers } from '../support/postgres-servers';
 
 const director: Actor = { userId: 'dana', role: 'director' };
@@ -197,4 +201,82 @@ describe('lag alerts over a simulated month', () => {
       orders.push(...page.filter((event) => event.type === 'OrderPlaced' && event.streamId.startsWith('order-o-rob')));
     for (const order of orders.slice(0, 5)) expect(pace.evidence.positions).toContain(order.position);
   });
+
+  it('is what `alerts backtest` reports for the month, rule by rule, appending nothing', async () => {
+    const env = cliEnv({ EVENT_STORE_URL: api.runtime.databaseUrl, LOG_LEVEL: 'warn' });
+    const before = await api.eventCount();
+    const json = await runCli(
+      ['alerts', 'backtest', '--from', '2026-03-02', '--to', '2026-03-24', '--time', '18:00', '--json'],
+      env,
+    );
+    expect(json.code).toBe(0);
+    const { rules } = JSON.parse(json.stdout);
+    expect(rules['pace-below-expected']).toEqual({
+      raised: 1,
+      becameCritical: 1,
+      escalatedIfUnacknowledged: 1,
+      resolved: 1,
+      reps: 1,
+      openAtEnd: 0,
+    });
+    // Nobody acknowledges in a back-test: the no-visit alert escalates on the 20th.
+    expect(rules['no-recent-visit']).toEqual({
+      raised: 1,
+      becameCritical: 0,
+      escalatedIfUnacknowledged: 1,
+      resolved: 1,
+      reps: 1,
+      openAtEnd: 0,
+    });
+    for (const rule of ['plan-overdue', 'report-overdue', 'lost-customers', 'request-past-sla'])
+      expect(rules[rule]).toMatchObject({ raised: 0 });
+
+    const table = await runCli(
+      ['alerts', 'backtest', '--from', '2026-03-02', '--to', '2026-03-24', '--time', '18:00'],
+      env,
+    );
+    expect(table.stdout).toMatch(/^pace-below-expected +1 +1 +1 +1 +1 +0$/m);
+    // Stricter settings tried before turning them on: a warning from 95% of pace.
+    const stricter = {
+      ...DEFAULT_ALERT_SETTINGS,
+      rules: {
+        ...DEFAULT_ALERT_SETTINGS.rules,
+        'pace-below-expected': { enabled: true, warningBelow: 0.95, criticalBelow: 0.7, afterWorkingDays: 5 },
+      },
+    };
+    const file = join(await tempDataDir(), 'stricter.json');
+    await writeFile(file, JSON.stringify(stricter));
+    const tried = await runCli(
+      [
+        'alerts',
+        'backtest',
+        '--from',
+        '2026-03-02',
+        '--to',
+        '2026-03-24',
+        '--time',
+        '18:00',
+        '--settings',
+        file,
+        '--json',
+      ],
+      env,
+    );
+    expect(JSON.parse(tried.stdout).rules['pace-below-expected'].raised).toBeGreaterThanOrEqual(1);
+    expect((await runCli(['alerts', 'backtest', '--from', '2026-03-24', '--to', '2026-03-02'], env)).code).toBe(2);
+    expect(await api.eventCount()).toBe(before);
+  }, 120_000);
+
+  it('is what `alerts evaluate --at` prints for an instant, as a dry run', async () => {
+    const env = cliEnv({ EVENT_STORE_URL: api.runtime.databaseUrl, LOG_LEVEL: 'warn' });
+    const before = await api.eventCount();
+    const { code, stdout } = await runCli(['alerts', 'evaluate', '--at', '2026-03-12T18:00:00Z', '--json'], env);
+    expect(code).toBe(0);
+    const evaluation = JSON.parse(stdout);
+    expect(evaluation.decisions).toEqual([
+      expect.objectContaining({ rule: 'pace-below-expected', repId: 'rob', period: '2026-03', severity: 'critical' }),
+    ]);
+    expect(await api.eventCount()).toBe(before);
+    expect((await runCli(['alerts', 'evaluate', '--at', 'yesterday'], env)).code).toBe(2);
+  }, 60_000);
 });

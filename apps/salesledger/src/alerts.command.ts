@@ -79,22 +79,22 @@ export function evaluateAlerts(options: { at?: string; apply?: boolean; settings
   });
 }
 
-function printEvaluation({ at, reps, actions }: Evaluation, applied: boolean): void {
+function printEvaluation({ at, reps, active, actions }: Evaluation, applied: boolean): void {
   console.log(`${applied ? 'Applied' : 'Dry run (add --apply to raise)'}: ${reps} reps evaluated as of ${at}`);
   if (actions.length === 0) return console.log('nothing to raise, resolve or escalate');
+  const known = new Map(active.map((alert) => [alert.alertId, alert]));
   console.log(
     columns(
       ['action', 'rule', 'rep', 'period', 'severity', 'why'],
       actions.map(({ command }) => {
-        const known = command.kind === 'raise' ? command.decision : undefined;
-        return [
-          command.kind,
-          known?.rule ?? '',
-          known?.repId ?? '',
-          known?.period ?? '',
-          known?.severity ?? '',
-          known?.evidence.summary ?? ('reason' in command ? command.reason : command.alertId),
-        ];
+        const alert = command.kind === 'raise' ? command.decision : known.get(command.alertId);
+        const why =
+          command.kind === 'raise'
+            ? command.decision.evidence.summary
+            : command.kind === 'resolve'
+              ? command.reason
+              : 'unacknowledged too long: to the director';
+        return [command.kind, alert?.rule ?? '', alert?.repId ?? '', alert?.period ?? '', alert?.severity ?? '', why];
       }),
     ),
   );

@@ -37,7 +37,9 @@ program
 const alerts = program.command('alerts').description('lag alerts to managers');
 alerts
   .command('evaluate')
-  .description('evaluate every rule as of an instant and print what would fire (a dry run unless --apply)')
+  .description(
+    'evaluate every rule as of an instant and print what would fire, against the alerts open now (a dry run unless --apply)',
+  )
   .option('--at <instant>', 'ISO-8601 instant to evaluate at (default: now)')
   .option('--apply', 'raise, resolve and escalate what the evaluation says, as the worker would')
   .option('--settings <file>', 'JSON alert settings to try instead of the company settings (dry run only)')

@@ -12,16 +12,19 @@ export function start(options: { demo: boolean }): Promise<void> {
     // With Kafka on, one process still runs it all: the relay feeds the topic the projector reads.
     const relay = runtime.kafka ? await startRelay(runtime, log.child({ app: 'relay' })) : undefined;
     const projector = await startProjector(runtime, log.child({ app: 'projector' }));
-    const alertWorker = await startAlertWorker(runtime, log.child({ app: 'alert-worker' }));
     const api = await createApiApp(runtime);
     await api.listen(runtime.config.port);
     const { port } = api.getHttpServer().address() as { port: number };
     log.info(`listening on http://localhost:${port} (API docs at /docs)`);
     const seeding = options.demo ? seedDemo(runtime, log.child({ app: 'demo' })) : undefined;
+    // A year of history arriving is no one lagging: the rules look at the demo once it is all there.
+    const alertWorker = (seeding?.done ?? Promise.resolve()).then(() =>
+      startAlertWorker(runtime, log.child({ app: 'alert-worker' })),
+    );
     return async () => {
       await seeding?.stop();
       await api.close();
-      await Promise.all([projector(), alertWorker(), relay?.()]);
+      await Promise.all([projector(), (await alertWorker)(), relay?.()]);
     };
   });
 }
@@ -38,6 +41,7 @@ function seedDemo(runtime: Runtime, log: Logger) {
     if (!stop.signal.aborted) log.info(`demo organisation ready: ${events} events`);
   })().catch((error: unknown) => log.error({ err: error }, 'demo seeding failed; it resumes at the next start'));
   return {
+    done,
     stop: async () => {
       stop.abort();
       await done;

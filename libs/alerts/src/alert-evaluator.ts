@@ -15,6 +15,8 @@ export interface Evaluation {
   readonly at: string;
   readonly settings: AlertSettings;
   readonly reps: number;
+  /** The alerts reconciled with (active before the actions). */
+  readonly active: readonly ActiveAlert[];
   readonly decisions: readonly AlertDecision[];
   /** What the evaluation means for the alerts: raise, resolve, escalate. */
   readonly actions: readonly AlertAction[];
@@ -46,14 +48,9 @@ export class AlertEvaluator {
     const settings = options.settings ?? (await this.settingsAt(at));
     const situations = await loadSituations(this.readModel, at, repIds);
     const decisions = situations.flatMap((situation) => evaluateRules(situation, settings, at));
-    const actions = reconcile(
-      active ?? (await this.activeAlerts(repIds)),
-      { repIds: situations.map((s) => s.repId), decisions },
-      at,
-      settings,
-      randomUUID,
-    );
-    return { at, settings, reps: situations.length, decisions, actions };
+    const before = active ?? (await this.activeAlerts(repIds));
+    const actions = reconcile(before, { repIds: situations.map((s) => s.repId), decisions }, at, settings, randomUUID);
+    return { at, settings, reps: situations.length, active: before, decisions, actions };
   }
 
   /**

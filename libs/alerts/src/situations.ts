@@ -53,9 +53,11 @@ export async function loadSituations(pool: Pool, at: string, repIds?: readonly s
      WHERE recorded_at <= $2 AND occurred_at <= $2 AND ${mine()}
      ORDER BY rep_id, occurred_at DESC, position DESC`,
   );
+  // Due and not in by then, whenever the scheduler got to record it overdue: a back-test sees what
+  // the worker would have seen on the day.
   const papers = await query(
     `SELECT rep_id, week, kind, due_at, position FROM ${s}.papers
-     WHERE overdue_recorded_at <= $2 AND (submitted_recorded_at IS NULL OR submitted_recorded_at > $2) AND ${mine()}`,
+     WHERE due_at <= $2 AND (submitted_recorded_at IS NULL OR submitted_recorded_at > $2) AND ${mine()}`,
   );
   const losses = await query(
     `SELECT rep_id, customer_id, lost_on, position FROM ${s}.customer_losses

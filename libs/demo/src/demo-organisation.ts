@@ -97,6 +97,12 @@ function* organisation(faker: Faker, event: MakeEvent, start: DateTime, end: Dat
     );
 }
 
+/**
+ * Two reps whose month goes wrong, so the lag alerts have something to say on a fresh demo: one
+ * sells nothing since the month began, the other has visited no one for the last week.
+ */
+const LAGGING = { stoppedSelling: 'rep-04', stoppedVisiting: 'rep-17' };
+
 function* repYear(
   faker: Faker,
   event: MakeEvent,
@@ -118,11 +124,14 @@ function* repYear(
     if (month.endOf('month') < end)
       yield { streamId: streams.review(review.id), events: [event('ReviewRecorded', review, month.endOf('month'))] };
   }
+  const noOrdersFrom = rep.id === LAGGING.stoppedSelling ? end.startOf('month') : undefined;
+  const noVisitsFrom = rep.id === LAGGING.stoppedVisiting ? end.minus({ days: 7 }).startOf('day') : undefined;
   for (let day = start; day <= end; day = day.plus({ days: 1 })) {
     if (day.weekday > 5 || customers.length === 0) continue;
     if (day.weekday === 1) yield* weeklyPapers(faker, event, rep.id, day);
     const weight = SEASON[day.month - 1] as number;
-    for (let v = faker.number.int({ min: 0, max: 3 }); v > 0; v--) {
+    const visits = noVisitsFrom && day >= noVisitsFrom ? 0 : faker.number.int({ min: 0, max: 3 });
+    for (let v = visits; v > 0; v--) {
       const at = day.set({ hour: faker.number.int({ min: 8, max: 17 }) });
       const id = `visit-${rep.id}-${at.toFormat('yyyyMMddHH')}-${v}`;
       const kind = faker.helpers.arrayElement(['prospecting', 'existing-customer', 'follow-up']);
@@ -136,7 +145,7 @@ function* repYear(
       };
       yield { streamId: streams.visit(id), events: [event('VisitLogged', data, at)] };
     }
-    if (faker.datatype.boolean(Math.min(0.95, 0.55 * weight)))
+    if (faker.datatype.boolean(Math.min(0.95, 0.55 * weight)) && !(noOrdersFrom && day >= noOrdersFrom))
       yield order(faker, event, rep.id, customers, day.set({ hour: 14 }));
     if (faker.datatype.boolean(0.3)) yield request(faker, event, rep.id, customers, day.set({ hour: 10 }));
   }

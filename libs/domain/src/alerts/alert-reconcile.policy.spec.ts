@@ -81,10 +81,20 @@ describe('reconciling one evaluation with the active alerts', () => {
     ]));
 
   it('given an overdue paper of an earlier week, then it stays active while the paper is still missing', () => {
-    const paper = active({ rule: 'plan-overdue', period: '2026-W08' });
-    const stillMissing = decision({ rule: 'plan-overdue', period: '2026-W08' });
+    const paper = active({ rule: 'plan-overdue', period: '2026-W09' });
+    const stillMissing = decision({ rule: 'plan-overdue', period: '2026-W09' });
     expect(run([paper], { repIds: ['rep-1'], decisions: [stillMissing] })).toEqual([]);
   });
+
+  it('given an overdue paper of a week over two weeks back, then it resolves as period-ended', () =>
+    expect(run([active({ rule: 'report-overdue', period: '2026-W08' })], { repIds: ['rep-1'], decisions: [] })).toEqual(
+      [
+        {
+          streamId: 'alert-report-overdue-rep-1-2026-W08',
+          command: { kind: 'resolve', alertId: 'a1', reason: 'period-ended', now: NOW },
+        },
+      ],
+    ));
 
   it('given a rule switched off, then its active alerts resolve as rule-disabled and its decisions raise nothing', () => {
     const settings: AlertSettings = {

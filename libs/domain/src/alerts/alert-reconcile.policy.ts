@@ -1,5 +1,6 @@
 import { streams } from '../streams';
-import { dayOf, type AlertDecision, type AlertSeverity } from './alert-rules.policy';
+import { periodRange } from '../scorecards/grains';
+import { dayOf, PAPER_ALERT_WINDOW_DAYS, type AlertDecision, type AlertSeverity } from './alert-rules.policy';
 import type { AlertRuleId, AlertSettings } from './alert-settings';
 import { SEVERITY_RANK, type AlertCommand, type ResolveReason } from './alert.decider';
 
@@ -29,6 +30,8 @@ export interface AlertAction {
 
 /** Rules about a month: they look at the current month only, and a month that is over is settled. */
 const MONTHLY: ReadonlySet<AlertRuleId> = new Set(['pace-below-expected', 'lost-customers']);
+/** Rules about a week's papers: settled once the week is further back than the rules look. */
+const WEEKLY: ReadonlySet<AlertRuleId> = new Set(['plan-overdue', 'report-overdue']);
 
 export const alertStream = (key: { rule: string; repId: string; period: string }): string =>
   streams.alert(key.rule, key.repId, key.period);
@@ -79,6 +82,8 @@ function resolution(
   if (!settings.rules[alert.rule].enabled) return 'rule-disabled';
   const month = dayOf(now).slice(0, 7);
   if (MONTHLY.has(alert.rule) && alert.period < month) return 'period-ended';
+  const lookedAtFrom = new Date(Date.parse(now) - PAPER_ALERT_WINDOW_DAYS * 86_400_000).toISOString().slice(0, 10);
+  if (WEEKLY.has(alert.rule) && periodRange('week', alert.period).end <= lookedAtFrom) return 'period-ended';
   if (!evaluated || stillHolds) return null;
   if (MONTHLY.has(alert.rule) && alert.period !== month) return null;
   return 'condition-cleared';

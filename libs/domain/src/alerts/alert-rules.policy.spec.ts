@@ -225,6 +225,11 @@ describe('the plan-overdue and report-overdue rules', () => {
     ]);
   });
 
+  it('given a plan due two weeks ago, when evaluated, then it is history: no alert', () => {
+    expect(planOverdue(papers, DEFAULT_ALERT_SETTINGS, '2026-03-16T08:59:59.000Z')).toHaveLength(1);
+    expect(planOverdue(papers, DEFAULT_ALERT_SETTINGS, '2026-03-16T09:00:00.000Z')).toEqual([]);
+  });
+
   it('given 48 h allowed, when evaluated 24 h after the due time, then it waits', () =>
     expect(planOverdue(papers, settings({ 'plan-overdue': { overdueHours: 48 } }), '2026-03-03T09:00:00.000Z')).toEqual(
       [],

@@ -119,12 +119,20 @@ const noRecentVisit: AlertRule = (situation, settings, now) => {
   ];
 };
 
+/**
+ * A paper missing for longer than this is history for the weekly review, not a lag to act on: a
+ * rep who skipped a report in June must not bring a manager one alert per week of the year.
+ */
+export const PAPER_ALERT_WINDOW_DAYS = 14;
+
 const paperOverdue =
   (kind: Paper, rule: 'plan-overdue' | 'report-overdue'): AlertRule =>
   (situation, settings, now) => {
     const { overdueHours: threshold } = settings.rules[rule];
+    const overdue = (dueAt: string) =>
+      hoursSince(dueAt, now) >= threshold && hoursSince(dueAt, now) < PAPER_ALERT_WINDOW_DAYS * 24;
     return situation.unsubmittedPapers
-      .filter((paper) => paper.kind === kind && hoursSince(paper.dueAt, now) >= threshold)
+      .filter((paper) => paper.kind === kind && overdue(paper.dueAt))
       .map(({ week, dueAt, positions }) => {
         const hoursOverdue = Math.floor(hoursSince(dueAt, now));
         return decided(situation, rule, week, 'warning', {
