@@ -1,46 +1,15 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { renderAlertEmail, renderDigestEmail } from '@salesledger/alerts/delivery/alert-email.content';
 import { DEFAULT_SMTP_FROM, type EmailConfig } from '@salesledger/alerts/delivery/delivery.config';
 import type { Delivery } from '@salesledger/alerts/delivery/delivery.port';
 import { EmailChannel } from '@salesledger/alerts/delivery/email.channel';
+import { startSmtpReceiver, type Refusal, type SmtpReceiver } from '../../support/smtp-receiver';
 import { anAlert } from './alert-messages';
-import { parseMail, type ReceivedMail } from './mime';
 
 /** Recipients the test server refuses, with the reply it gives. */
-const REFUSALS: Record<string, { code: number; text: string }> = {
+const REFUSALS: Record<string, Refusal> = {
   'busy@example.com': { code: 451, text: 'Mailbox busy, try again later' },
   'nobody@example.com': { code: 550, text: 'No such user here' },
 };
-
-interface Received extends ReceivedMail {
-  readonly recipients: string[];
-}
-
-async function startSmtpServer() {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      const refusal = REFUSALS[address.address];
-      callback(refusal ? Object.assign(new Error(refusal.text), { responseCode: refusal.code }) : null);
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address);
-        received.push({ ...parseMail(Buffer.concat(chunks).toString('utf8')), recipients });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { port, received, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 const alertDelivery = (overrides: Partial<Delivery> = {}): Delivery =>
   ({
@@ -53,18 +22,18 @@ const alertDelivery = (overrides: Partial<Delivery> = {}): Delivery =>
   }) as Delivery;
 
 describe('EmailChannel against a real SMTP server', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  let smtp: SmtpReceiver;
   let channel: EmailChannel;
-  const config = (port: number): EmailConfig => ({
-    smtpUrl: `smtp://127.0.0.1:${port}`,
+  const config = (smtpUrl: string): EmailConfig => ({
+    smtpUrl,
     from: DEFAULT_SMTP_FROM,
     timeoutMs: 5_000,
     maxAttempts: 8,
   });
 
   beforeAll(async () => {
-    smtp = await startSmtpServer();
-    channel = new EmailChannel(config(smtp.port));
+    smtp = await startSmtpReceiver(REFUSALS);
+    channel = new EmailChannel(config(smtp.url));
   });
 
   afterAll(async () => {
@@ -124,9 +93,9 @@ describe('EmailChannel against a real SMTP server', () => {
   });
 
   it('retries when nothing listens on the SMTP port', async () => {
-    const closed = await startSmtpServer();
+    const closed = await startSmtpReceiver();
     await closed.stop();
-    const unreachable = new EmailChannel(config(closed.port));
+    const unreachable = new EmailChannel(config(closed.url));
 
     const outcome = await unreachable.deliver(alertDelivery());
     unreachable.close();

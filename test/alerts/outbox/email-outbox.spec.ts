@@ -20,7 +20,7 @@ import {
   type Outbox,
   until,
 } from './outbox-fixture';
-import { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver';
+import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp-receiver';
 import { startWebhookReceiver } from './webhook-receiver';
 
 const [embedded] = postgresServers();
