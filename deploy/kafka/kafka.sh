@@ -155,13 +155,15 @@ EOF
 start() {
   lock
   check_java
+  # Before anything else: asking a running broker whether it answers needs the tools' jars too
+  # (a second checkout finding the broker of the first must not judge it dead and stop it).
+  fetch
   if running; then
     answering || wait_until_answering
     say "already running (pid $(pid_of_broker)) on $BOOTSTRAP"
     return 0
   fi
   port_open "$PORT" && die "something else listens on $BOOTSTRAP (not a broker started by this script on $DATA_DIR)"
-  fetch
   mkdir -p "$LOG_DIR" "$DATA_DIR/data"
   write_config
   # First start: a fresh cluster id. Later starts find meta.properties and keep the data.
@@ -236,6 +238,7 @@ stop_locked() {
 }
 
 status() {
+  fetch
   if running && answering; then
     echo "up: pid $(pid_of_broker) on $BOOTSTRAP, data in $DATA_DIR"
     return 0
