@@ -92,7 +92,7 @@ export class KafkaTransport extends Transport {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0 || !isRunning() || isStale()) return;
         const messages: IncomingMessage[] = batch.messages.map((message) => ({
           topic: batch.topic,
@@ -105,6 +105,9 @@ export class KafkaTransport extends Transport {
           ),
         }));
         await handle(messages);
+        // Without it kafkajs fetches again from where the batch began, and a partition with more
+        // than one fetch of messages would be read from its first fetch for ever.
+        resolveOffset(batch.lastOffset());
         const next = (BigInt(batch.lastOffset()) + 1n).toString();
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
         await heartbeat();
