@@ -17,32 +17,39 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
  */
 export async function runService(name: string, start: (runtime: Runtime, log: Logger) => Promise<Stop>): Promise<void> {
   const { runtime, log } = await openFromEnvironment(name);
-  let stop: Stop;
-  try {
-    stop = await start(runtime, log);
-  } catch (error) {
-    log.fatal({ err: error }, `${name} failed to start`);
-    await runtime.close();
-    process.exit(1);
-  }
   let stopping = false;
-  const health = runtime.config.healthPort
-    ? await serveHealth(runtime.config.healthPort, name, () => stopping)
-    : undefined;
+  let health: Promise<Server | undefined> = Promise.resolve(undefined);
+  // Listening for signals before starting: a Ctrl-C that lands while the apps start (or just after
+  // the API says it listens) waits for the start to finish, then drains, instead of killing the
+  // process half-started.
+  const starting = start(runtime, log);
   const shutdown = async (signal: NodeJS.Signals) => {
     // Under `npm start` one Ctrl-C arrives twice (from the terminal and forwarded by npm), so a
     // repeated signal must not cut the drain short; `kill -9` remains for a stop that hangs.
     if (stopping) return log.info(`${signal} again: still finishing in-flight work`);
     stopping = true;
     log.info(`${signal}: finishing in-flight work`);
+    const stop = await starting.catch(() => undefined);
+    if (!stop) return; // the start failed: reported and exited below
     await stop();
     await runtime.close();
-    health?.close();
+    (await health)?.close();
     log.info('stopped cleanly');
     process.exit(0);
   };
   process.on('SIGINT', (signal) => void shutdown(signal));
   process.on('SIGTERM', (signal) => void shutdown(signal));
+  try {
+    await starting;
+  } catch (error) {
+    log.fatal({ err: error }, `${name} failed to start`);
+    await runtime.close();
+    process.exit(1);
+  }
+  if (runtime.config.healthPort) {
+    health = serveHealth(runtime.config.healthPort, name, () => stopping);
+    await health;
+  }
 }
 
 /** Config, logger and runtime for a process or a command; a bad configuration ends it with every problem listed. */
