@@ -144,6 +144,22 @@ export class KafkaWorld {
     );
   }
 
+  /**
+   * Settles, then stops the apps; should the projectors' scheduler have appended a fact in between
+   * (it runs once a minute, on a caught-up read model), a relay and a projector run again until the
+   * log, the topic and the read model agree with nothing running.
+   */
+  async settledAndStopped(apps: ChildProcess[]): Promise<void> {
+    for (let round = 0; round < 5; round++) {
+      await this.settled();
+      const head = await this.head();
+      for (const app of apps) await this.kill(app);
+      if ((await this.head()) === head && (await this.relayed()) === head && (await this.projectorLag()) === 0) return;
+      apps = [this.spawn('relay'), this.spawn('projector')];
+    }
+    throw new Error('the log kept growing after the apps had settled');
+  }
+
   /** What one uninterrupted pass of every projection over the log makes, in a schema of its own. */
   async referenceTables(): Promise<Record<string, unknown[]>> {
     const schema = `rm_reference_${++this.references}`;
