@@ -56,7 +56,7 @@ import { AlertEvaluator } from '@salesledger/alerts/alert-evaluator';
 import type { AlertAction } from '@salesledger/domain/alerts/alert-reconcile.policy';
 import { alertDecider, type AlertCommand } from '@salesledger/domain/alerts/alert.decider';
 import { handleCommand } from '@salesledger/domain/command-handler';
-import type { JsonObject, NewEvent } from '@salesledger/domain/event';
+import type { JsonObject } from '@salesledger/domain/event';
 import type { EventStore } from '@salesledger/domain/event-store.port';
 import { toIntegrationEvent } from '@salesledger/contracts/integration-event';
 import { validateIntegrationEvent } from '@salesledger/contracts/integration-event-schemas';
@@ -70,11 +70,10 @@ import { rebuildReadModel } from '@salesledger/read-model/rebuild';
 import { alertOrganisation, setUpEvents, type OrganisationShape } from './alert-organisation';
 import type { WorkerJob, WorkerResult } from './alerts.worker';
 import { fmt, intFromEnv, machineInfo, startServer, table, withDatabase } from './harness';
-import type { HistoryEvent } from './sales-history';
-import { concurrently, prng } from './workload';
+import { loadHistory, type LoadResult } from './sales-history';
+import { prng } from './workload';
 
 const GOALS = { seconds: 1, memoryMiB: 200 };
-const LOAD_CHUNK = 2000;
 const REBUILD_BATCH = 5000;
 /** Of the alerts the seed run raises, the share its managers acknowledge. */
 const ACKNOWLEDGED = 0.5;
@@ -109,44 +108,6 @@ const progress = (text: string) => {
   if (process.stdout.isTTY) process.stdout.write(`\r${text.padEnd(72)}\r`);
 };
 const seconds = (since: number) => (performance.now() - since) / 1000;
-
-interface LoadResult {
-  readonly events: number;
-  readonly appends: number;
-  readonly seconds: number;
-  readonly byType: Record<string, number>;
-}
-
-/** As the projection bench loads: chunks of 2,000 events, each stream's events of a chunk in one append. */
-async function loadLog(store: EventStore, log: Iterable<HistoryEvent>, writers: number): Promise<LoadResult> {
-  const started = performance.now();
-  const byType: Record<string, number> = {};
-  let events = 0;
-  let appends = 0;
-  let chunk = new Map<string, NewEvent[]>();
-  let inChunk = 0;
-  const flush = async () => {
-    const groups = [...chunk];
-    chunk = new Map();
-    inChunk = 0;
-    await concurrently(writers, groups.length, async (_writer, task) => {
-      const [streamId, streamEvents] = groups[task] as [string, NewEvent[]];
-      await store.append(streamId, streamEvents, 'any');
-    });
-    appends += groups.length;
-    progress(`loading: ${events.toLocaleString('en-US')} events, ${Math.round(events / seconds(started))} events/s`);
-  };
-  for (const { streamId, event } of log) {
-    const group = chunk.get(streamId);
-    if (group) group.push(event);
-    else chunk.set(streamId, [event]);
-    byType[event.type] = (byType[event.type] ?? 0) + 1;
-    events++;
-    if (++inChunk >= LOAD_CHUNK) await flush();
-  }
-  if (inChunk > 0) await flush();
-  return { events, appends, seconds: seconds(started), byType };
-}
 
 interface ContractCheck {
   readonly read: number;
@@ -483,7 +444,7 @@ async function main(): Promise<void> {
     const store = new PostgresEventStore(new Pool({ connectionString: url, max: 20 }));
     const pool = openReadModelPool(url, (error) => console.error(`read-model connection lost: ${error.message}`));
     try {
-      const load = await loadLog(store, alertOrganisation(shape), config.loadWriters);
+      const load = await loadHistory(store, alertOrganisation(shape), config.loadWriters);
       progress('vacuum analyze');
       await withPgClient(url, (client) => client.query('VACUUM (ANALYZE) event_store.events'));
       const contracts = await checkContracts(store);

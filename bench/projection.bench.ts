@@ -46,11 +46,18 @@ import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
 import { ScorecardQueries } from '@salesledger/read-model/scorecard-queries';
 import { fmt, intFromEnv, machineInfo, startServer, table, withDatabase } from './harness';
-import { repIds, salesHistory, scheduledEvents, YEAR, type HistoryEvent, type HistoryShape } from './sales-history';
-import { concurrently, prng } from './workload';
+import {
+  loadHistory,
+  repIds,
+  salesHistory,
+  scheduledEvents,
+  YEAR,
+  type HistoryShape,
+  type LoadResult,
+} from './sales-history';
+import { prng } from './workload';
 
 const PAGE = 5000;
-const LOAD_CHUNK = 2000;
 const RSS_SAMPLE_MS = 100;
 const WATCH_MS = 5;
 const GOALS = { rebuildVsFloor: 0.5, rebuildRate: 50_000, freshnessP99Ms: 200, queryP99Ms: 10 };
@@ -103,51 +110,6 @@ function collectGarbage(): boolean {
   } catch {
     return false;
   }
-}
-
-interface LoadResult {
-  readonly events: number;
-  readonly appends: number;
-  readonly seconds: number;
-  readonly byType: Record<string, number>;
-  readonly lastRecordedAt: string;
-}
-
-/**
- * Appends the log in chunks: within a chunk each stream's events go in one append, `writers` appends
- * at a time; a chunk is written before the next starts, so the log keeps the generated order but
- * for the shuffle within a chunk (and every stream keeps its own order).
- */
-async function loadHistory(store: EventStore, history: Iterable<HistoryEvent>, writers: number): Promise<LoadResult> {
-  const started = performance.now();
-  const byType: Record<string, number> = {};
-  let events = 0;
-  let appends = 0;
-  let lastRecordedAt = '';
-  let chunk = new Map<string, NewEvent[]>();
-  let inChunk = 0;
-  const flush = async () => {
-    const groups = [...chunk];
-    chunk = new Map();
-    inChunk = 0;
-    await concurrently(writers, groups.length, async (_writer, task) => {
-      const [streamId, streamEvents] = groups[task] as [string, NewEvent[]];
-      await store.append(streamId, streamEvents, 'any');
-    });
-    appends += groups.length;
-    progress(`loading: ${events.toLocaleString('en-US')} events, ${Math.round(events / seconds(started))} events/s`);
-  };
-  for (const { streamId, event } of history) {
-    const group = chunk.get(streamId);
-    if (group) group.push(event);
-    else chunk.set(streamId, [event]);
-    byType[event.type] = (byType[event.type] ?? 0) + 1;
-    lastRecordedAt = event.metadata.recordedAt;
-    events++;
-    if (++inChunk >= LOAD_CHUNK) await flush();
-  }
-  if (inChunk > 0) await flush();
-  return { events, appends, seconds: seconds(started), byType, lastRecordedAt };
 }
 
 interface Rate {

@@ -74,11 +74,10 @@ import {
   type TopicSpec,
 } from '@salesledger/transport/transport.port';
 import { fmt, intFromEnv, machineInfo, startServer, table, withDatabase } from './harness';
-import { repIds, salesHistory, YEAR, type HistoryEvent, type HistoryShape } from './sales-history';
-import { concurrently, prng } from './workload';
+import { loadHistory, repIds, salesHistory, YEAR, type HistoryShape, type LoadResult } from './sales-history';
+import { prng } from './workload';
 
 const PAGE = 1000; // the relay's default page
-const LOAD_CHUNK = 2000;
 const WATCH_MS = 5;
 const WARMUP_EVENTS = 20;
 const GOALS = { relayRate: 20_000, relayVsPerfTool: 0.5, endToEndP99Ms: 1000 };
@@ -154,46 +153,6 @@ function messageBytes(message: OutgoingMessage): number {
   for (const [name, value] of Object.entries(message.headers ?? {}))
     bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
   return bytes;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Loading the log (as bench/projection.bench.ts does)
-
-interface LoadResult {
-  readonly events: number;
-  readonly appends: number;
-  readonly seconds: number;
-  readonly lastRecordedAt: string;
-}
-
-async function loadHistory(store: EventStore, history: Iterable<HistoryEvent>, writers: number): Promise<LoadResult> {
-  const started = performance.now();
-  let events = 0;
-  let appends = 0;
-  let lastRecordedAt = '';
-  let chunk = new Map<string, NewEvent[]>();
-  let inChunk = 0;
-  const flush = async () => {
-    const groups = [...chunk];
-    chunk = new Map();
-    inChunk = 0;
-    await concurrently(writers, groups.length, async (_writer, task) => {
-      const [streamId, streamEvents] = groups[task] as [string, NewEvent[]];
-      await store.append(streamId, streamEvents, 'any');
-    });
-    appends += groups.length;
-    progress(`loading: ${events.toLocaleString('en-US')} events, ${Math.round(events / seconds(started))} events/s`);
-  };
-  for (const { streamId, event } of history) {
-    const group = chunk.get(streamId);
-    if (group) group.push(event);
-    else chunk.set(streamId, [event]);
-    lastRecordedAt = event.metadata.recordedAt;
-    events++;
-    if (++inChunk >= LOAD_CHUNK) await flush();
-  }
-  if (inChunk > 0) await flush();
-  return { events, appends, seconds: seconds(started), lastRecordedAt };
 }
 
 // ---------------------------------------------------------------------------------------------------

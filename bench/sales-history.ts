@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Actor, JsonObject, NewEvent } from '@salesledger/domain/event';
+import type { EventStore } from '@salesledger/domain/event-store.port';
 import { netAmount, sumMoney } from '@salesledger/domain/money';
-import { prng } from './workload';
+import { concurrently, prng } from './workload';
 
 /**
  * A year of a sales organisation's event log for the projection benchmark, generated as a
@@ -504,4 +506,66 @@ export function* salesHistory(shape: HistoryShape): Generator<HistoryEvent> {
     (agenda.pop() as Scheduled).run();
     if (!(yield* drain())) return;
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Loading a generated log into a store (the projection, relay and alerts benchmarks)
+
+const LOAD_CHUNK = 2000;
+
+// A progress line on a terminal only; piped output stays just the report.
+const progress = (text: string) => {
+  if (process.stdout.isTTY) process.stdout.write(`\r${text.padEnd(72)}\r`);
+};
+
+const seconds = (since: number) => (performance.now() - since) / 1000;
+
+export interface LoadResult {
+  readonly events: number;
+  readonly appends: number;
+  readonly seconds: number;
+  readonly byType: Record<string, number>;
+  /** `recordedAt` of the last event of the log ('' if it was empty). */
+  readonly lastRecordedAt: string;
+}
+
+/**
+ * Appends the log in chunks: within a chunk each stream's events go in one append, `writers` appends
+ * at a time; a chunk is written before the next starts, so the log keeps the generated order but
+ * for the shuffle within a chunk (and every stream keeps its own order).
+ */
+export async function loadHistory(
+  store: EventStore,
+  history: Iterable<HistoryEvent>,
+  writers: number,
+): Promise<LoadResult> {
+  const started = performance.now();
+  const byType: Record<string, number> = {};
+  let events = 0;
+  let appends = 0;
+  let lastRecordedAt = '';
+  let chunk = new Map<string, NewEvent[]>();
+  let inChunk = 0;
+  const flush = async () => {
+    const groups = [...chunk];
+    chunk = new Map();
+    inChunk = 0;
+    await concurrently(writers, groups.length, async (_writer, task) => {
+      const [streamId, streamEvents] = groups[task] as [string, NewEvent[]];
+      await store.append(streamId, streamEvents, 'any');
+    });
+    appends += groups.length;
+    progress(`loading: ${events.toLocaleString('en-US')} events, ${Math.round(events / seconds(started))} events/s`);
+  };
+  for (const { streamId, event } of history) {
+    const group = chunk.get(streamId);
+    if (group) group.push(event);
+    else chunk.set(streamId, [event]);
+    byType[event.type] = (byType[event.type] ?? 0) + 1;
+    lastRecordedAt = event.metadata.recordedAt;
+    events++;
+    if (++inChunk >= LOAD_CHUNK) await flush();
+  }
+  if (inChunk > 0) await flush();
+  return { events, appends, seconds: seconds(started), byType, lastRecordedAt };
 }
