@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { SystemClock, type Clock } from '@salesledger/domain/clock.port';
 import { ConfigError } from '@salesledger/platform/config';
 import type { Runtime } from '@salesledger/platform/runtime';
+import { schedule } from '@salesledger/platform/schedule';
 import type { Stop } from '@salesledger/platform/service';
 import { loadDeliveryConfig, type DeliveryConfig } from '../delivery/delivery.config';
 import type { DeliveryChannel } from '../delivery/delivery.port';
@@ -47,19 +47,16 @@ export function startAlertDelivery(
   const dispatcher = new AlertOutboxDispatcher(runtime.eventStore, pool, { email: !!email, clock, log: component });
   const sender = new DeliverySender(pool, runtime.eventStore, channels, { leaseMs, clock, log: component });
   const digest = new DailyDigest(pool, { hourUtc: digestHour, clock, log: component });
-  const stopping = new AbortController();
-  const { signal } = stopping;
   const loops = [
-    repeat(() => dispatcher.dispatchPage(), options.dispatchIntervalMs ?? 200, signal, component, 'dispatch'),
-    repeat(
+    schedule('alert dispatch', () => dispatcher.dispatchPage(), options.dispatchIntervalMs ?? 200, component),
+    schedule(
+      'alert send',
       async () => (await sender.sendDue()) + (await sender.recordDelivered()),
       options.sendIntervalMs ?? 200,
-      signal,
       component,
-      'send',
     ),
     ...(email
-      ? [repeat(() => digest.createDue(), options.digestIntervalMs ?? 60_000, signal, component, 'digest')]
+      ? [schedule('alert digest', () => digest.createDue(), options.digestIntervalMs ?? 60_000, component)]
       : []),
   ];
   component.info(
@@ -67,27 +64,9 @@ export function startAlertDelivery(
     'alert delivery started',
   );
   return async () => {
-    stopping.abort();
-    await Promise.all(loops);
+    await Promise.all(loops.map((loop) => loop.stop()));
     email?.close();
   };
-}
-
-/**
- * Runs `step` until the signal aborts; waits `intervalMs` when it found nothing to do, and at least
- * a second after a failure (the database or the store being away), which it logs and survives.
- */
-async function repeat(step: () => Promise<number>, intervalMs: number, signal: AbortSignal, log: Logger, name: string) {
-  while (!signal.aborted) {
-    let wait = 0;
-    try {
-      if ((await step()) === 0) wait = intervalMs;
-    } catch (error) {
-      log.error({ err: error }, `alert ${name} failed; retrying`);
-      wait = Math.max(intervalMs, 1_000);
-    }
-    if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
-  }
 }
 
 function defaultLeaseMs(config: DeliveryConfig): number {
