@@ -222,11 +222,12 @@ export async function applyDelivered(
   schema = READ_MODEL,
 ): Promise<number> {
   return inTransaction(pool, async (client) => {
+    // Created if need be and locked for this transaction in one statement.
     await client.query(
-      `INSERT INTO ${schema}.projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`,
+      `INSERT INTO ${schema}.projection_checkpoints (name) VALUES ($1)
+       ON CONFLICT (name) DO UPDATE SET name = excluded.name`,
       [projection.name],
     );
-    await client.query(`SELECT 1 FROM ${schema}.projection_checkpoints WHERE name = $1 FOR UPDATE`, [projection.name]);
     const fresh = await skipApplied(client, schema, projection.name, events);
     if (fresh.length > 0) {
       await projection.apply(client, schema, fresh);
