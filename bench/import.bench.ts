@@ -14,9 +14,10 @@ import pino from 'pino';
 import { loadConfig } from '@salesledger/platform/config';
 import { startEmbeddedPostgres } from '@salesledger/platform/embedded-postgres.server';
 import { openRuntime } from '@salesledger/platform/runtime';
-import { CustomersService } from '@salesledger/sales/customers.service';
-import { OrganisationService } from '@salesledger/sales/organisation.service';
-import { SystemClock } from '@salesledger/domain/clock.port';
+import { openApplication } from '@salesledger/sales/application.module';
+import { RegisterCustomer } from '@salesledger/sales/customers/customers.commands';
+import { CreateTeam, HireRep } from '@salesledger/sales/organisation/organisation.commands';
+import { CommandBus } from '@nestjs/cqrs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 30_000);
 // Compiled to dist/bench/, two levels below the project.
@@ -33,16 +34,13 @@ async function main(): Promise<void> {
       loadConfig({ EVENT_STORE_URL: embedded.url, LOG_LEVEL: 'silent' }),
       pino({ level: 'silent' }),
     );
-    const clock = new SystemClock();
-    const organisation = new OrganisationService(runtime.eventStore, clock);
-    await organisation.createTeam(admin, { id: 'north', name: 'North' });
-    await organisation.hireRep(admin, { id: 'rep-1', name: 'Ann', email: 'ann@example.com', teamId: 'north' });
-    await new CustomersService(runtime.eventStore, clock, organisation).register(admin, {
-      id: 'cust-1',
-      name: 'Acme',
-      repId: 'rep-1',
-      status: 'customer',
-    });
+    const application = await openApplication({ eventStore: runtime.eventStore, readModel: runtime.readModel });
+    const commands = application.get(CommandBus);
+    await commands.execute(new CreateTeam(admin, { id: 'north', name: 'North' }));
+    await commands.execute(new HireRep(admin, { id: 'rep-1', name: 'Ann', email: 'ann@example.com', teamId: 'north' }));
+    const customer = { id: 'cust-1', name: 'Acme', repId: 'rep-1', status: 'customer' as const };
+    await commands.execute(new RegisterCustomer(admin, customer));
+    await application.close();
     await runtime.close();
 
     const results = [];

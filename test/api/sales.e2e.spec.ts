@@ -61,7 +61,7 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       expect(
         await expectStatus(api.call('PUT', path, tokens.director, { amount: 10000, reason: 'annual plan' }), 200),
       ).toEqual({
-        amount: 10000,
+        amount: '10000.00',
         version: 1,
       });
       await expectStatus(api.call('PUT', path, tokens.manager, { amount: 12500.5, reason: 'new key account' }), 200);
@@ -70,7 +70,7 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       expect(history).toEqual([
         {
           version: 1,
-          amount: 10000,
+          amount: '10000.00',
           previousAmount: null,
           reason: 'annual plan',
           actor: { userId: 'u-director', role: 'director' },
@@ -79,18 +79,18 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
         },
         {
           version: 2,
-          amount: 12500.5,
-          previousAmount: 10000,
+          amount: '12500.50',
+          previousAmount: '10000.00',
           reason: 'new key account',
           actor: { userId: 'u-manager', role: 'manager' },
           approver: null,
           recordedAt: expect.any(String),
         },
       ]);
-      expect(await expectStatus(api.call('GET', path), 200)).toEqual({ amount: 12500.5, version: 2 });
+      expect(await expectStatus(api.call('GET', path), 200)).toEqual({ amount: '12500.50', version: 2 });
       const firstKnown = encodeURIComponent(history[0].recordedAt);
       expect(await expectStatus(api.call('GET', `${path}?asOf=${firstKnown}`), 200)).toEqual({
-        amount: 10000,
+        amount: '10000.00',
         version: 1,
       });
       await expectStatus(api.call('GET', `${path}?asOf=2000-01-01T00:00:00Z`), 404);
@@ -106,19 +106,19 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
         await expectStatus(api.call('PUT', path, tokens.director, { amount: 5000, reason: 'plan' }), 200);
         expect(
           await expectStatus(api.call('PUT', path, tokens.manager, { amount: 5500, reason: 'small' }), 200),
-        ).toEqual({ amount: 5500, version: 2 });
+        ).toEqual({ amount: '5500.00', version: 2 });
         const proposal = await expectStatus(
           api.call('PUT', path, tokens.manager, { amount: 9000, reason: 'new account' }),
           202,
         );
-        expect(proposal).toMatchObject({ status: 'pending', amount: 9000 });
-        expect(await expectStatus(api.call('GET', path), 200)).toEqual({ amount: 5500, version: 2 });
+        expect(proposal).toMatchObject({ status: 'pending', amount: '9000.00' });
+        expect(await expectStatus(api.call('GET', path), 200)).toEqual({ amount: '5500.00', version: 2 });
 
         const approvalPath = `${path}/proposals/${proposal.proposalId}/approval`;
         await expectStatus(api.call('POST', approvalPath, tokens.manager), 403);
         expect(await expectStatus(api.call('POST', approvalPath, tokens.director), 200)).toMatchObject({
           status: 'approved',
-          amount: 9000,
+          amount: '9000.00',
           version: 3,
         });
         await expectStatus(
@@ -129,8 +129,8 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
         const history = await expectStatus(api.call('GET', `${path}/history`), 200);
         expect(history[2]).toMatchObject({
           version: 3,
-          amount: 9000,
-          previousAmount: 5500,
+          amount: '9000.00',
+          previousAmount: '5500.00',
           reason: 'new account',
           actor: { userId: 'u-manager' },
           approver: { userId: 'u-director', role: 'director' },
@@ -144,7 +144,7 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
           api.call('POST', `${path}/proposals/${rejected.proposalId}/rejection`, tokens.director, { reason: 'no' }),
           200,
         );
-        expect(await expectStatus(api.call('GET', path), 200)).toEqual({ amount: 9000, version: 3 });
+        expect(await expectStatus(api.call('GET', path), 200)).toEqual({ amount: '9000.00', version: 3 });
       } finally {
         await expectStatus(api.call('PUT', '/v1/settings/target-approval', tokens.director, { mode: 'off' }), 200);
       }
@@ -154,7 +154,7 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       const path = '/v1/reps/rep-n2/targets/2026-12';
       await expectStatus(api.call('PUT', path, tokens.director, { amount: 2100, reason: 'plan' }), 200);
       const before = await expectStatus(api.call('GET', `${path}/breakdown?grain=week`, tokens.manager), 200);
-      expect(before).toMatchObject({ month: '2026-12', amount: 2100, workingDays: 23 });
+      expect(before).toMatchObject({ month: '2026-12', amount: '2100.00', workingDays: 23 });
       await expectStatus(api.call('PUT', '/v1/settings/holidays', tokens.manager, { dates: ['2026-12-25'] }), 403);
       await expectStatus(
         api.call('PUT', '/v1/settings/holidays', tokens.director, { dates: ['2026-12-25', '2026-12-31'] }),
@@ -202,13 +202,13 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       const set = await expectStatus(api.call('PUT', '/v1/company-plans/2031', tokens.director, plan), 200);
       expect(set).toMatchObject({ year: 2031, amount: '120000.00', version: 1, repMonthTargets: 24 });
       expect(await expectStatus(api.call('GET', '/v1/reps/rep-n1/targets/2031-05'), 200)).toEqual({
-        amount: 4000,
+        amount: '4000.00',
         version: 1,
       });
       const history = await expectStatus(api.call('GET', '/v1/reps/rep-n2/targets/2031-12/history'), 200);
       expect(history).toEqual([
         expect.objectContaining({
-          amount: 2666.66,
+          amount: '2666.66',
           reason: 'company plan 2031 v1: board approved',
           actor: { userId: 'u-director', role: 'director' },
         }),
@@ -238,21 +238,21 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
         ],
       };
       expect(await expectStatus(api.call('PUT', path, tokens.director, split), 200)).toEqual({
-        amount: 1000,
+        amount: '1000.00',
         version: 1,
-        categories: { tools: 700, parts: 300 },
+        categories: { tools: '700.00', parts: '300.00' },
       });
       await expectStatus(
         api.call('PUT', path, tokens.director, { ...split, categories: [{ category: 'tools', amount: 1 }] }),
         400,
       );
       expect(await expectStatus(api.call('GET', path), 200)).toEqual({
-        amount: 1000,
+        amount: '1000.00',
         version: 1,
-        categories: { tools: 700, parts: 300 },
+        categories: { tools: '700.00', parts: '300.00' },
       });
       expect((await expectStatus(api.call('GET', `${path}/history`), 200))[0]).toMatchObject({
-        categories: { tools: 700, parts: 300 },
+        categories: { tools: '700.00', parts: '300.00' },
       });
     });
 
@@ -261,7 +261,7 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       await expectStatus(api.call('PUT', path, undefined, { amount: 500, reason: 'plan' }), 200);
       const before = await api.eventCount();
       expect(await expectStatus(api.call('PUT', path, undefined, { amount: 500, reason: 'plan' }), 200)).toEqual({
-        amount: 500,
+        amount: '500.00',
         version: 1,
       });
       expect(await api.eventCount()).toBe(before);
@@ -400,7 +400,7 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
   });
 
   describe('organisation and customer lifecycle', () => {
-    it('moves a rep to another team, which moves who may manage them', async () => {
+    it('moves a rep to another team, which moves who may manage them; a manager reaches only one of the two', async () => {
       await expectStatus(
         api.call('POST', '/v1/reps', undefined, { id: 'rep-move', name: 'm', email: 'm@example.com', teamId: 'north' }),
         201,
@@ -409,8 +409,9 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
         api.call('PUT', '/v1/reps/rep-move/targets/2026-07', tokens.manager, { amount: 1, reason: 'x' }),
         200,
       );
+      await expectStatus(api.call('POST', '/v1/reps/rep-move/move', tokens.manager, { teamId: 'south' }), 403);
       const moved = await expectStatus(
-        api.call('POST', '/v1/reps/rep-move/move', tokens.manager, { teamId: 'south' }),
+        api.call('POST', '/v1/reps/rep-move/move', tokens.director, { teamId: 'south' }),
         200,
       );
       expect(moved).toMatchObject({ teamId: 'south', status: 'active' });
@@ -583,6 +584,8 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
     const rules = {
       repWork: { admin: everyone, director: everyone, manager: team, rep: self, analyst: nobody },
       management: { admin: everyone, director: everyone, manager: team, rep: nobody, analyst: nobody },
+      /** Into the other team: a manager reaches only one of the two teams. */
+      moving: { admin: everyone, director: everyone, manager: nobody, rep: nobody, analyst: nobody },
       reading: { admin: everyone, director: everyone, manager: team, rep: self, analyst: everyone },
     };
     let n = 0;
@@ -619,7 +622,7 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       },
       'POST rep move': {
         ok: 200,
-        rule: 'management',
+        rule: 'moving',
         request: async (r) => {
           const id = `r-${++n}`;
           await created('/v1/reps', { id, name: 'r', email: 'r@example.com', teamId: teamOf(r) });
@@ -772,14 +775,26 @@ describe.each(postgresServers())('sales routes on $name', (server) => {
       [
         'POST user',
         201,
-        { admin: 'ok', director: 403, manager: 403, rep: 403, analyst: 403 },
+        { admin: 'ok', director: 'ok', manager: 403, rep: 403, analyst: 403 },
         () => ['POST', '/v1/users', { id: `u-${++n}`, name: 'u', email: 'u@example.com', role: 'analyst' }],
+      ],
+      [
+        'POST director user',
+        201,
+        { admin: 'ok', director: 403, manager: 403, rep: 403, analyst: 403 },
+        () => ['POST', '/v1/users', { id: `u-${++n}`, name: 'u', email: 'u@example.com', role: 'director' }],
       ],
       [
         'POST token',
         201,
-        { admin: 'ok', director: 403, manager: 403, rep: 403, analyst: 403 },
+        { admin: 'ok', director: 'ok', manager: 403, rep: 403, analyst: 403 },
         () => ['POST', '/v1/users/u-analyst/tokens'],
+      ],
+      [
+        'POST director token',
+        201,
+        { admin: 'ok', director: 403, manager: 403, rep: 403, analyst: 403 },
+        () => ['POST', '/v1/users/u-director/tokens'],
       ],
       [
         'POST team',

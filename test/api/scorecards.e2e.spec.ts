@@ -100,8 +100,8 @@ describe.each(postgresServers())('scorecard routes on $name', (server) => {
       repId: 'rep-a',
       grain: 'month',
       period: '2026-03',
-      target: 2200,
-      actual: 700,
+      target: '2200.00',
+      actual: '700.00',
       attainment: 0.3182,
       orders: 2,
       newCustomers: 0, // cust-1's first order was in February
@@ -125,9 +125,9 @@ describe.each(postgresServers())('scorecard routes on $name', (server) => {
       for (const kpi of KPIS) expect(card).toHaveProperty(kpi);
     }
     const year = await scorecard('year', '2026');
-    expect(year).toMatchObject({ actual: 1100, orders: 3, newCustomers: 1, target: 2200 });
+    expect(year).toMatchObject({ actual: '1100.00', orders: 3, newCustomers: 1, target: '2200.00' });
     const day = await scorecard('day', '2026-03-02');
-    expect(day).toMatchObject({ actual: 200, target: 100 }); // March 2026 has 22 working days
+    expect(day).toMatchObject({ actual: '200.00', target: '100.00' }); // March 2026 has 22 working days
   });
 
   it('follows a cancellation, and still shows what was known before it as of then', async () => {
@@ -142,8 +142,11 @@ describe.each(postgresServers())('scorecard routes on $name', (server) => {
       () => scorecard('month', '2026-03'),
       (c) => c.orders === 1,
     );
-    expect(after).toMatchObject({ actual: 200, orders: 1 });
-    expect(await scorecard('month', '2026-03', undefined, `&asOf=${before}`)).toMatchObject({ actual: 700, orders: 2 });
+    expect(after).toMatchObject({ actual: '200.00', orders: 1 });
+    expect(await scorecard('month', '2026-03', undefined, `&asOf=${before}`)).toMatchObject({
+      actual: '700.00',
+      orders: 2,
+    });
   });
 
   it('lists the orders and visits behind a figure, with their event positions', async () => {
@@ -171,13 +174,15 @@ describe.each(postgresServers())('scorecard routes on $name', (server) => {
       (c) => c.orders === 1,
     );
     const board = await ok(api.call('GET', '/v1/leaderboard?grain=month&period=2026-03'));
-    expect(board.entries).toEqual([expect.objectContaining({ rank: 1, repId: 'rep-a', teamId: 'north', actual: 200 })]);
+    expect(board.entries).toEqual([
+      expect.objectContaining({ rank: 1, repId: 'rep-a', teamId: 'north', actual: '200.00' }),
+    ]);
     const team = await ok(api.call('GET', '/v1/teams/north/scorecard?grain=year&period=2026'));
-    expect(team).toMatchObject({ teamId: 'north', actual: 600, orders: 2 });
+    expect(team).toMatchObject({ teamId: 'north', actual: '600.00', orders: 2 });
     const south = await ok(api.call('GET', '/v1/teams/south/scorecard?grain=year&period=2026', tokens.manager));
-    expect(south).toMatchObject({ actual: 0 });
+    expect(south).toMatchObject({ actual: '0.00' });
     expect(await ok(api.call('GET', '/v1/scorecard?grain=year&period=2026', tokens.director))).toMatchObject({
-      actual: 600,
+      actual: '600.00',
     });
   });
 

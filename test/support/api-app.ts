@@ -21,7 +21,7 @@ export async function startApi(server: PostgresServer): Promise<ApiUnderTest> {
   const config = loadConfig({
     EVENT_STORE_URL: database.url,
     SALESLEDGER_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   });
   const runtime = await openRuntime(config, pino({ level: 'silent' }));
   const app = await createApiApp(runtime);

@@ -21,7 +21,7 @@ import {
 import { streams } from '@salesledger/domain/streams';
 import { targetDecider } from '@salesledger/domain/targets/target.decider';
 import { visitDecider } from '@salesledger/domain/visits/visit.decider';
-import { tokenHash } from '@salesledger/sales/token-hash';
+import { tokenHash } from '@salesledger/sales/shared/token-hash';
 import { MemoryEventStore } from './memory-event-store';
 
 const admin: Actor = { userId: 'bootstrap-admin', role: 'admin' };

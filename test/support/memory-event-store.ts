@@ -1,8 +1,9 @@
+import type { DomainEvent } from '@salesledger/domain/decider';
 import { WrongExpectedRevisionError } from '@salesledger/domain/errors';
 import type { Checkpoint, NewEvent, RecordedEvent } from '@salesledger/domain/event';
 import { chainHash } from '@salesledger/domain/event-hash';
 import { serializeAppend } from '@salesledger/domain/event-validation';
-import { EventStore, type AppendResult, type ExpectedRevision } from '@salesledger/domain/event-store.port';
+import { EventStore, type AppendResult, type ExpectedRevision, type Recorded } from '@salesledger/domain/event-store.port';
 
 /**
  * The event store in memory, for specs that need real recorded events (metadata, hash chain) without
@@ -33,8 +34,8 @@ export class MemoryEventStore extends EventStore {
     return result(streamId, recorded);
   }
 
-  async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
-    return (this.streams.get(streamId) ?? []).filter((event) => event.revision >= fromRevision);
+  async readStream<E extends DomainEvent>(streamId: string, fromRevision = 0): Promise<Recorded<E>[]> {
+    return (this.streams.get(streamId) ?? []).filter((event) => event.revision >= fromRevision) as Recorded<E>[];
   }
 
   async readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]> {

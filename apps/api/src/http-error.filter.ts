@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, InvalidInputError, type ErrorCode } from '@salesledger/domain/errors';
@@ -16,7 +17,9 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const body = this.toBody(exception);
-    host.switchToHttp().getResponse<Response>().status(body.statusCode).json(body);
+    // `error` is always the reason phrase of the status, whatever raised it.
+    const answer = { ...body, error: STATUS_CODES[body.statusCode] ?? 'Error' };
+    host.switchToHttp().getResponse<Response>().status(body.statusCode).json(answer);
   }
 
   private toBody(exception: unknown): ErrorBody {

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
-import { CurrentPrincipal } from './auth/principal.decorator';
+import { CurrentPrincipal } from '@salesledger/sales/shared/current-principal.decorator';
 
 @ApiTags('auth')
 @ApiBearerAuth()

@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { EventStore } from '@salesledger/domain/event-store.port';
 import { assertMayRead, type Principal } from '@salesledger/domain/organisation/access.policy';
 import { projectionStatuses } from '@salesledger/read-model/projection-status';
-import { CurrentPrincipal } from './auth/principal.decorator';
+import { CurrentPrincipal } from '@salesledger/sales/shared/current-principal.decorator';
 
 @ApiTags('operations')
 @ApiBearerAuth()

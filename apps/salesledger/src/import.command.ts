@@ -3,14 +3,10 @@ import { rm, stat } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { Presets, SingleBar } from 'cli-progress';
 import { stringify } from 'csv-stringify';
-import { SystemClock } from '@salesledger/domain/clock.port';
 import { InvalidInputError } from '@salesledger/domain/errors';
-import type { EventStore } from '@salesledger/domain/event-store.port';
 import { openFromEnvironment } from '@salesledger/platform/service';
-import { ActivityService } from '@salesledger/sales/activity.service';
-import { CsvImporter, IMPORT_KINDS, parseMapping, type ImportKind } from '@salesledger/sales/csv-import';
-import { CustomersService } from '@salesledger/sales/customers.service';
-import { OrganisationService } from '@salesledger/sales/organisation.service';
+import { openApplication } from '@salesledger/sales/application.module';
+import { CsvImporter, IMPORT_KINDS, parseMapping, type ImportKind } from '@salesledger/sales/imports/csv-import';
 
 export interface ImportCommandOptions {
   readonly map: string[];
@@ -24,6 +20,7 @@ export async function importCsv(kind: string, file: string, options: ImportComma
   const { size } = await stat(file);
   const mapping = parseMapping(options.map);
   const { runtime } = await openFromEnvironment('import');
+  const application = await openApplication({ eventStore: runtime.eventStore, readModel: runtime.readModel });
   const reportPath = options.errors ?? `${file}.errors.csv`;
   const report = stringify({ header: true, columns: ['row', 'field', 'message'] });
   const reportWritten = finished(report.pipe(createWriteStream(reportPath)));
@@ -34,7 +31,7 @@ export async function importCsv(kind: string, file: string, options: ImportComma
   const started = Date.now();
   try {
     bar.start(size, 0, { rows: 0, rate: 0 });
-    const stats = await importer(runtime.eventStore).run(createReadStream(file), {
+    const stats = await application.get(CsvImporter).run(createReadStream(file), {
       kind: kind as ImportKind,
       principal: { userId: 'cli-import', role: 'admin' },
       mapping,
@@ -59,13 +56,7 @@ export async function importCsv(kind: string, file: string, options: ImportComma
     report.end();
     await reportWritten;
     if (process.exitCode !== 1) await rm(reportPath, { force: true });
+    await application.close();
     await runtime.close();
   }
-}
-
-function importer(store: EventStore): CsvImporter {
-  const clock = new SystemClock();
-  const organisation = new OrganisationService(store, clock);
-  const customers = new CustomersService(store, clock, organisation);
-  return new CsvImporter(customers, new ActivityService(store, clock, organisation, customers));
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { seedDemoOrganisation } from '@salesledger/demo/demo-organisation';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import { streams } from '@salesledger/domain/streams';
-import { tokenHash } from '@salesledger/sales/token-hash';
+import { tokenHash } from '@salesledger/sales/shared/token-hash';
 import { domainSamples, SAMPLE_TOKEN } from '../../../test/support/domain-samples';
 import { MemoryEventStore } from '../../../test/support/memory-event-store';
 import {

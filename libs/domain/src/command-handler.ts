@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 import type { Decider, DomainEvent } from './decider';
 import { ConflictError, WrongExpectedRevisionError } from './errors';
-import type { Actor, JsonObject, RecordedEvent } from './event';
+import type { Actor, JsonObject } from './event';
 import type { EventStore } from './event-store.port';
 
 const RACE_RETRIES = 3;
@@ -50,7 +50,7 @@ export async function handleCommand<Command extends JsonObject, Event extends Do
     if (created) return created;
   }
   for (let attempt = 0; ; attempt++) {
-    const history = (await store.readStream(streamId)) as unknown as (RecordedEvent & Event)[];
+    const history = await store.readStream<Event>(streamId);
     const state = history.reduce(decider.evolve, decider.initialState);
     const revision = history.length - 1;
     const earlier = history.find((e) => e.metadata.commandId === context.commandId);

@@ -1,4 +1,8 @@
+import type { DomainEvent } from './decider';
 import type { Checkpoint, NewEvent, RecordedEvent } from './event';
+
+/** A stored event of a known domain type. */
+export type Recorded<E extends DomainEvent> = RecordedEvent & E;
 
 /** `any`: append whatever the stream holds; `no-stream`: only to a new stream; n: only at revision n. */
 export type ExpectedRevision = 'any' | 'no-stream' | number;
@@ -24,8 +28,14 @@ export abstract class EventStore {
   /** Throws WrongExpectedRevisionError, ConflictError (event id used elsewhere) or InvalidInputError. */
   abstract append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
 
-  /** Events of one stream from `fromRevision` on, in revision order; empty for an unknown stream. */
-  abstract readStream(streamId: string, fromRevision?: number): Promise<RecordedEvent[]>;
+  /**
+   * Events of one stream from `fromRevision` on, in revision order; empty for an unknown stream.
+   * `E` names the events the stream's aggregate emits: a stream only ever holds its decider's events.
+   */
+  abstract readStream<E extends DomainEvent = DomainEvent>(
+    streamId: string,
+    fromRevision?: number,
+  ): Promise<Recorded<E>[]>;
 
   /** Up to `limit` events after `from` in global order. Never skips an event that commits later. */
   abstract readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]>;

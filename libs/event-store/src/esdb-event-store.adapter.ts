@@ -1,3 +1,4 @@
+import type { DomainEvent } from '@salesledger/domain/decider';
 import {
   BACKWARDS,
   END,
@@ -17,6 +18,7 @@ import {
   EventStore,
   type AppendResult,
   type ExpectedRevision,
+  type Recorded,
   type SubscribeOptions,
 } from '@salesledger/domain/event-store.port';
 import { ConflictError, InvalidInputError, WrongExpectedRevisionError } from '@salesledger/domain/errors';
@@ -64,8 +66,9 @@ export class EsdbEventStore extends EventStore {
     }
   }
 
-  async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
-    return this.read(streamId, { fromRevision: BigInt(Math.max(0, Math.ceil(fromRevision))) });
+  async readStream<E extends DomainEvent>(streamId: string, fromRevision = 0): Promise<Recorded<E>[]> {
+    // The store holds what deciders emitted; the stream's name says which decider.
+    return (await this.read(streamId, { fromRevision: BigInt(Math.max(0, Math.ceil(fromRevision))) })) as Recorded<E>[];
   }
 
   async readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]> {

@@ -1,3 +1,4 @@
+import type { DomainEvent } from '@salesledger/domain/decider';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DatabaseError, type Pool } from 'pg';
 import type { Checkpoint, NewEvent, RecordedEvent } from '@salesledger/domain/event';
@@ -5,6 +6,7 @@ import {
   EventStore,
   type AppendResult,
   type ExpectedRevision,
+  type Recorded,
   type SubscribeOptions,
 } from '@salesledger/domain/event-store.port';
 import { ConflictError, InvalidInputError, WrongExpectedRevisionError } from '@salesledger/domain/errors';
@@ -88,7 +90,7 @@ export class PostgresEventStore extends EventStore {
     return toAppendResult(streamId, rows);
   }
 
-  async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
+  async readStream<E extends DomainEvent>(streamId: string, fromRevision = 0): Promise<Recorded<E>[]> {
     // A stream id PostgreSQL cannot even store (a NUL character) names no stream.
     if (streamId.includes('\u0000')) return [];
     const { rows } = await this.track(() =>
@@ -98,7 +100,8 @@ export class PostgresEventStore extends EventStore {
         [streamId, fromRevision],
       ),
     );
-    return rows.map(toRecordedEvent);
+    // The store holds what deciders emitted; the stream's name says which decider.
+    return rows.map(toRecordedEvent) as Recorded<E>[];
   }
 
   async readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]> {

@@ -1,4 +1,5 @@
 import { alertsProjection } from './alert-projection';
+import { directoryProjection } from './directory-projection';
 import type { Projection } from './projection-runner';
 import { applyScorecardEvents, deriveScorecards } from './scorecard-projection';
 
@@ -6,4 +7,5 @@ import { applyScorecardEvents, deriveScorecards } from './scorecard-projection';
 export const PROJECTIONS: readonly Projection[] = [
   { name: 'scorecards', apply: applyScorecardEvents, derive: deriveScorecards },
   alertsProjection,
+  directoryProjection,
 ];

@@ -60,6 +60,7 @@ async function applySegment(client: ClientBase, s: string, events: Event[]): Pro
     holidays: undefined as string[] | undefined,
   };
   const orderCustomers = new Set<string>();
+  const managerChanges = new Map<string, string>();
   const orders = loaded.orders;
   const targetVersions = loaded.targetVersions;
 
@@ -71,6 +72,14 @@ async function applySegment(client: ClientBase, s: string, events: Event[]): Pro
       case 'TeamCreated':
         writes.teams.set(d.id, { team_id: d.id, name: d.name, manager_user_id: d.managerUserId ?? null, position });
         break;
+      case 'TeamManagerAssigned': {
+        const teamId = e.streamId.slice('team-'.length);
+        const created = writes.teams.get(teamId);
+        // The team keeps the position it was created at: lists page by it.
+        if (created) created.manager_user_id = d.managerUserId;
+        else managerChanges.set(teamId, d.managerUserId);
+        break;
+      }
       case 'RepHired':
         writes.reps.set(d.id, {
           rep_id: d.id,
@@ -317,6 +326,8 @@ async function applySegment(client: ClientBase, s: string, events: Event[]): Pro
 
   const firstOrdersBefore = await firstOrders(client, s, orderCustomers);
   await upsert(client, `${s}.teams`, ['team_id'], [...writes.teams.values()]);
+  for (const [teamId, manager] of managerChanges)
+    await client.query(`UPDATE ${s}.teams SET manager_user_id = $2 WHERE team_id = $1`, [teamId, manager]);
   await upsert(client, `${s}.reps`, ['rep_id'], [...writes.reps.values()]);
   await upsert(client, `${s}.team_memberships`, ['rep_id', 'from_day'], [...writes.memberships.values()]);
   await upsert(client, `${s}.customers`, ['customer_id'], [...writes.customers.values()]);

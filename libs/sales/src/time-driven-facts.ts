@@ -9,7 +9,7 @@ import { customerRequestDecider } from '@salesledger/domain/requests/customer-re
 import { periodsOf } from '@salesledger/domain/scorecards/grains';
 import { streams } from '@salesledger/domain/streams';
 import { READ_MODEL } from '@salesledger/read-model/database';
-import { load } from './load';
+import { load } from './shared/load';
 
 const DAY = 86_400_000;
 

@@ -1,11 +1,8 @@
 import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
-import type { Principal } from '@salesledger/domain/organisation/access.policy';
+import type { AuthenticatedRequest } from '@salesledger/sales/shared/current-principal.decorator';
 import { IS_PUBLIC } from './public.decorator';
 import { TokenVerifier } from './token-verifier';
-
-export type AuthenticatedRequest = Request & { principal: Principal };
 
 @Injectable()
 export class BearerAuthGuard implements CanActivate {

@@ -3,8 +3,8 @@ import type { EventStore } from '@salesledger/domain/event-store.port';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { tokenDecider, userDecider } from '@salesledger/domain/organisation/organisation.deciders';
 import { streams } from '@salesledger/domain/streams';
-import { load } from '@salesledger/sales/load';
-import { tokenHash } from '@salesledger/sales/token-hash';
+import { load } from '@salesledger/sales/shared/load';
+import { tokenHash } from '@salesledger/sales/shared/token-hash';
 
 /**
  * Resolves a bearer token to its principal. Tokens are only ever kept as SHA-256 hashes: the

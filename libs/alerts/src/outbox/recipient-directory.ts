@@ -5,7 +5,7 @@ import { OUTBOUND } from '@salesledger/read-model/database';
 
 /**
  * Who alerts go to, kept by the dispatcher from the organisation's events in the transaction that
- * moves its checkpoint: users (UserRegistered), each team's manager (TeamCreated) and rep names
+ * moves its checkpoint: users (UserRegistered), each team's manager (TeamCreated, TeamManagerAssigned) and rep names
  * (RepHired), so a message names the rep. A later event of the same entity wins.
  */
 export async function applyOrganisationEvent(client: ClientBase, event: RecordedEvent): Promise<void> {
@@ -28,6 +28,14 @@ export async function applyOrganisationEvent(client: ClientBase, event: Recorded
          ON CONFLICT (team_id) DO UPDATE SET name = excluded.name, manager_user_id = excluded.manager_user_id,
            position = excluded.position WHERE teams.position < excluded.position`,
         [id, name, managerUserId ?? null, event.position],
+      );
+      return;
+    }
+    case 'TeamManagerAssigned': {
+      const { managerUserId } = event.data as { managerUserId: string };
+      await client.query(
+        `UPDATE ${OUTBOUND}.teams SET manager_user_id = $2, position = $3 WHERE team_id = $1 AND position < $3`,
+        [event.streamId.slice('team-'.length), managerUserId, event.position],
       );
       return;
     }

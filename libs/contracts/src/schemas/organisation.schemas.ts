@@ -14,6 +14,11 @@ export const ORGANISATION_SCHEMAS = {
     description: 'A sales team was created, optionally with its manager.',
     data: closed({ id, name: text }, { managerUserId: id }),
   }),
+  TeamManagerAssigned: eventSchema('TeamManagerAssigned', {
+    stream: streamOf('team'),
+    description: "A team's manager was set or changed; previousManagerUserId is null when it had none.",
+    data: closed({ managerUserId: id, previousManagerUserId: { anyOf: [id, { type: 'null' }] } }),
+  }),
   TokenIssued: eventSchema('TokenIssued', {
     // Internally the stream is named after the token's hash; it is published under a pseudonym.
     stream: '^token-[0-9a-f]{32}$',

@@ -1,5 +1,5 @@
 import { ForbiddenError } from '../errors';
-import type { Actor } from '../event';
+import type { Actor, Role } from '../event';
 
 /** The actor behind a token, with what ties it to the organisation. */
 export interface Principal extends Actor {
@@ -34,7 +34,12 @@ export type Resource =
 export interface Ownership {
   readonly repId?: string;
   readonly teamId?: string;
+  /** For users: the role of the user being created or given a token. */
+  readonly userRole?: Role;
 }
+
+/** The users a director onboards; admins and directors are an admin's to create. */
+const DIRECTOR_ONBOARDS: readonly Role[] = ['manager', 'rep', 'analyst'];
 
 const REP_WRITES: readonly Resource[] = ['customers', 'visits', 'orders', 'plans', 'requests'];
 /** Decisions for the whole company: a director's (or an admin's). */
@@ -48,14 +53,18 @@ const DIRECTOR_WRITES: readonly Resource[] = [
 ];
 
 /**
- * Admin: everything. Director: all business data. Manager: their team's. Rep: their own visits,
+ * Admin: everything. Director: all business data, and the manager, rep and analyst users. Manager: their team's. Rep: their own visits,
  * orders, prospects, plans, reports and customer requests, and reads of their own data. Analyst:
  * reads everything. Company-wide decisions (teams, settings, the plan, approving target proposals)
  * are a director's. Nobody sets their own target or reviews themselves. Acknowledging an alert is
  * a supervisor's act: its team's manager, a director or an admin, never the rep it is about.
  */
 export function mayWrite(principal: Principal, resource: Resource, owner: Ownership): boolean {
-  if (resource === 'users') return principal.role === 'admin';
+  if (resource === 'users')
+    return (
+      principal.role === 'admin' ||
+      (principal.role === 'director' && owner.userRole !== undefined && DIRECTOR_ONBOARDS.includes(owner.userRole))
+    );
   if (DIRECTOR_WRITES.includes(resource)) return principal.role === 'admin' || principal.role === 'director';
   const self = owner.repId !== undefined && owner.repId === principal.repId;
   if ((resource === 'targets' || resource === 'reviews') && self) return false;
@@ -103,8 +112,12 @@ export function readScope(principal: Principal, resource: Resource): ReadScope {
 }
 
 export function assertMayWrite(principal: Principal, resource: Resource, owner: Ownership = {}): void {
-  if (!mayWrite(principal, resource, owner))
-    throw new ForbiddenError(`a ${principal.role} may not change these ${resource}`);
+  if (mayWrite(principal, resource, owner)) return;
+  if (resource === 'users')
+    throw new ForbiddenError(
+      `a ${principal.role} may not manage ${owner.userRole ?? ''} users: an admin manages every user, a director managers, reps and analysts`,
+    );
+  throw new ForbiddenError(`a ${principal.role} may not change these ${resource}`);
 }
 
 export function assertMayRead(principal: Principal, resource: Resource, owner: Ownership = {}): void {

@@ -1,4 +1,7 @@
+import type { Decider, DomainEvent } from '../decider';
+import { ConflictError, NotFoundError } from '../errors';
 import type { Role } from '../event';
+import type { Registered } from '../registration';
 import { registrationDecider } from '../registration';
 
 export type UserRole = Exclude<Role, 'system'>;
@@ -15,7 +18,39 @@ export type TeamData = { id: string; name: string; managerUserId?: string };
 export type RepData = { id: string; name: string; email: string; teamId: string };
 
 export const userDecider = registrationDecider<'UserRegistered', UserData>('UserRegistered', 'user');
-export const teamDecider = registrationDecider<'TeamCreated', TeamData>('TeamCreated', 'team');
+
+/** Creating a team takes its data alone (no `kind`); later changes name what they do. */
+export type TeamCommand = TeamData | { kind: 'assign-manager'; managerUserId: string };
+
+export type TeamEvent =
+  | DomainEvent<'TeamCreated', TeamData>
+  | DomainEvent<'TeamManagerAssigned', { managerUserId: string; previousManagerUserId: string | null }>;
+
+export const teamDecider: Decider<TeamCommand, TeamEvent, Registered<TeamData>> = {
+  initialState: { registered: false },
+  decide: (command, state) => {
+    if (!('kind' in command)) {
+      if (state.registered) throw new ConflictError('this team id is already registered');
+      return [{ type: 'TeamCreated', data: command }];
+    }
+    if (!state.registered) throw new NotFoundError('no such team');
+    if (state.managerUserId === command.managerUserId) return [];
+    const previousManagerUserId = state.managerUserId ?? null;
+    return [{ type: 'TeamManagerAssigned', data: { managerUserId: command.managerUserId, previousManagerUserId } }];
+  },
+  evolve: (state, event) => {
+    switch (event.type) {
+      case 'TeamCreated':
+        return { registered: true, ...event.data };
+      case 'TeamManagerAssigned':
+        return state.registered ? { ...state, managerUserId: event.data.managerUserId } : state;
+      default: {
+        const unreachable: never = event;
+        return unreachable;
+      }
+    }
+  },
+};
 
 /** Issued tokens are streams of their own, keyed by the token's hash, so a request finds its user in one read. */
 export type TokenData = { userId: string };

@@ -19,7 +19,18 @@ const FORMATS: Record<Grain, { pattern: RegExp; example: string }> = {
   year: { pattern: /^\d{4}$/, example: 'YYYY' },
 };
 
+/** The calendar the product supports: dates outside it are refused as input, not computed on. */
+export const SUPPORTED_YEARS = { first: 1900, last: 2999 } as const;
+
+export function assertSupportedYear(year: number, field: string): void {
+  if (year < SUPPORTED_YEARS.first || year > SUPPORTED_YEARS.last)
+    throw new InvalidInputError([
+      { field, message: `must be within the years ${SUPPORTED_YEARS.first} to ${SUPPORTED_YEARS.last}` },
+    ]);
+}
+
 export function periodRange(grain: Grain, period: string): PeriodRange {
+  if (FORMATS[grain].pattern.test(period)) assertSupportedYear(Number(period.slice(0, 4)), 'period');
   const start = FORMATS[grain].pattern.test(period) ? parseStart(grain, period) : NaN;
   const range = Number.isNaN(start) ? undefined : periodContaining(grain, start);
   if (!range || range.period !== period)

@@ -1,0 +1,171 @@
+import type { ClientBase } from 'pg';
+import type { RecordedEvent } from '@salesledger/domain/event';
+import type { Recorded } from '@salesledger/domain/event-store.port';
+import type { UserData } from '@salesledger/domain/organisation/organisation.deciders';
+import type { DomainEvent } from '@salesledger/domain/decider';
+import type { TargetEvent } from '@salesledger/domain/targets/target.decider';
+import type { Projection } from './projection-runner';
+
+/** A row of `users`. */
+export interface UserRow {
+  user_id: string;
+  name: string;
+  email: string;
+  role: string;
+  team_id: string | null;
+  rep_id: string | null;
+  registered_at: string;
+  position: number;
+}
+
+/** A row of `target_proposals`: a manager's change waiting for, or decided by, a director. */
+export interface ProposalRow {
+  rep_id: string;
+  month: string;
+  proposal_id: string;
+  amount: string;
+  previous_amount: string | null;
+  reason: string;
+  proposed_by: string;
+  proposed_at: string;
+  status: 'pending' | 'approved' | 'rejected';
+  decided_by: string | null;
+  decided_at: string | null;
+  rejection_reason: string | null;
+  position: number;
+  last_position: number;
+}
+
+type ProposalEvent = Extract<
+  TargetEvent,
+  { type: 'TargetProposed' | 'TargetProposalApproved' | 'TargetProposalRejected' }
+>;
+type DirectoryEvent = Recorded<DomainEvent<'UserRegistered', UserData> | ProposalEvent>;
+
+const TYPES: ReadonlySet<string> = new Set<DirectoryEvent['type']>([
+  'UserRegistered',
+  'TargetProposed',
+  'TargetProposalApproved',
+  'TargetProposalRejected',
+]);
+const isDirectoryEvent = (event: RecordedEvent): event is DirectoryEvent => TYPES.has(event.type);
+
+export function userRow(event: Recorded<DomainEvent<'UserRegistered', UserData>>): UserRow {
+  const { id, name, email, role, teamId, repId } = event.data;
+  return {
+    user_id: id,
+    name,
+    email,
+    role,
+    team_id: teamId ?? null,
+    rep_id: repId ?? null,
+    registered_at: event.metadata.recordedAt,
+    position: event.position,
+  };
+}
+
+/** A proposal after one more of its target stream's events; the same row when it does not apply. */
+export function evolveProposal(row: ProposalRow | undefined, event: Recorded<ProposalEvent>): ProposalRow | undefined {
+  if (row && event.position <= row.last_position) return row;
+  const at = event.metadata.recordedAt;
+  const decided = { decided_by: event.metadata.actor.userId, decided_at: at, last_position: event.position };
+  switch (event.type) {
+    case 'TargetProposed': {
+      const { repId, month, proposalId, amount, reason, proposedBy } = event.data;
+      return (
+        row ?? {
+          rep_id: repId,
+          month,
+          proposal_id: proposalId,
+          amount,
+          previous_amount: null,
+          reason,
+          proposed_by: proposedBy,
+          proposed_at: at,
+          status: 'pending',
+          decided_by: null,
+          decided_at: null,
+          rejection_reason: null,
+          position: event.position,
+          last_position: event.position,
+        }
+      );
+    }
+    case 'TargetProposalApproved':
+      return row && { ...row, ...decided, status: 'approved', previous_amount: event.data.previousAmount };
+    case 'TargetProposalRejected':
+      return row && { ...row, ...decided, status: 'rejected', rejection_reason: event.data.reason };
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+}
+
+const proposalKey = (repId: string, month: string, proposalId: string) => `${repId}\u0000${month}\u0000${proposalId}`;
+
+function proposalKeyOf(event: Recorded<ProposalEvent>): string {
+  // Approvals and rejections name only the proposal; the target stream names the rep and month.
+  const [repId, month] =
+    event.type === 'TargetProposalRejected' ? splitTargetStream(event.streamId) : [event.data.repId, event.data.month];
+  return proposalKey(repId, month, event.data.proposalId);
+}
+
+/** `target-<repId>-<YYYY-MM>`: the month is the last 7 characters. */
+function splitTargetStream(streamId: string): [string, string] {
+  return [streamId.slice('target-'.length, -8), streamId.slice(-7)];
+}
+
+async function loadProposals(client: ClientBase, schema: string, keys: string[]): Promise<Map<string, ProposalRow>> {
+  const { rows } = await client.query<ProposalRow>(
+    `SELECT rep_id, month, proposal_id, amount, previous_amount, reason, proposed_by,
+            to_json(proposed_at) #>> '{}' AS proposed_at, status, decided_by,
+            to_json(decided_at) #>> '{}' AS decided_at, rejection_reason,
+            position::float8 AS position, last_position::float8 AS last_position
+     FROM ${schema}.target_proposals WHERE (rep_id || chr(0) || month || chr(0) || proposal_id) = ANY($1)`,
+    [keys],
+  );
+  return new Map(rows.map((row) => [proposalKey(row.rep_id, row.month, row.proposal_id), row]));
+}
+
+/**
+ * Users and target proposals, for the browse routes. Users are written once; a proposal's events
+ * come from one stream in order and an event at or below its last position is skipped, so a batch
+ * applied twice (a redelivery) changes nothing.
+ */
+export async function applyDirectoryEvents(
+  client: ClientBase,
+  schema: string,
+  events: readonly RecordedEvent[],
+): Promise<void> {
+  const batch = events.filter(isDirectoryEvent);
+  const users = batch.flatMap((event) => (event.type === 'UserRegistered' ? [userRow(event)] : []));
+  const proposalEvents = batch.filter((event): event is Recorded<ProposalEvent> => event.type !== 'UserRegistered');
+  if (users.length > 0)
+    await client.query(
+      `INSERT INTO ${schema}.users SELECT * FROM json_populate_recordset(null::${schema}.users, $1)
+       ON CONFLICT (user_id) DO NOTHING`,
+      [JSON.stringify(users)],
+    );
+  if (proposalEvents.length === 0) return;
+  const proposals = await loadProposals(client, schema, [...new Set(proposalEvents.map(proposalKeyOf))]);
+  for (const event of proposalEvents) {
+    const key = proposalKeyOf(event);
+    const row = evolveProposal(proposals.get(key), event);
+    if (row) proposals.set(key, row);
+  }
+  await client.query(
+    `INSERT INTO ${schema}.target_proposals SELECT * FROM json_populate_recordset(null::${schema}.target_proposals, $1)
+     ON CONFLICT (rep_id, month, proposal_id) DO UPDATE SET status = excluded.status,
+       previous_amount = excluded.previous_amount, decided_by = excluded.decided_by,
+       decided_at = excluded.decided_at, rejection_reason = excluded.rejection_reason,
+       last_position = excluded.last_position`,
+    [JSON.stringify([...proposals.values()])],
+  );
+}
+
+export const directoryProjection: Projection = {
+  name: 'directory',
+  apply: applyDirectoryEvents,
+  derive: async () => undefined,
+};

@@ -1,0 +1,59 @@
+import { Controller, Param, ParseEnumPipe, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiParam, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { Principal } from '@salesledger/domain/organisation/access.policy';
+import { CurrentPrincipal } from '../shared/current-principal.decorator';
+import { Operation } from '../shared/openapi';
+import { CsvImporter, IMPORT_KINDS, parseMapping, type ImportKind, type RowError } from './csv-import';
+
+const REPORTED_ERRORS = 1000;
+
+class RowErrorResponse {
+  @ApiProperty({ example: 3, description: 'the line of the file (the header is line 1)' }) row!: number;
+  @ApiProperty({ example: 'unitPrice' }) field!: string;
+  @ApiProperty({ example: 'unitPrice must have at most 2 decimal places' }) message!: string;
+}
+
+class ImportResponse {
+  @ApiProperty({ example: 120 }) rows!: number;
+  @ApiProperty({ example: 118 }) imported!: number;
+  @ApiProperty({ example: 2 }) rejected!: number;
+  @ApiProperty({ example: 18234 }) bytes!: number;
+  @ApiProperty({ type: [RowErrorResponse], description: `the first ${REPORTED_ERRORS} rejected rows` })
+  errors!: RowErrorResponse[];
+}
+
+@ApiTags('imports')
+@ApiBearerAuth()
+@Controller('v1/imports')
+export class ImportsController {
+  constructor(private readonly importer: CsvImporter) {}
+
+  /** The body is read as a stream, so files of any size import in bounded memory. */
+  @Post(':kind')
+  @ApiConsumes('text/csv')
+  @ApiParam({ name: 'kind', enum: IMPORT_KINDS, description: 'what the rows are' })
+  @ApiBody({ schema: { type: 'string', format: 'binary' }, description: 'CSV with a header row' })
+  @ApiQuery({ name: 'map', required: false, isArray: true, description: 'column=field, to read a column as a field' })
+  @Operation({
+    summary: 'Import customers, visits or orders from CSV',
+    ok: ImportResponse,
+    status: 201,
+    errors: [403, 413],
+  })
+  async upload(
+    @CurrentPrincipal() principal: Principal,
+    @Param('kind', new ParseEnumPipe(IMPORT_KINDS)) kind: ImportKind,
+    @Req() request: Request,
+    @Query('map') map?: string | string[],
+  ) {
+    const errors: RowError[] = [];
+    const stats = await this.importer.run(request, {
+      kind,
+      principal,
+      mapping: parseMapping(map === undefined ? [] : Array.isArray(map) ? map : [map]),
+      onRowError: (error) => errors.length < REPORTED_ERRORS && errors.push(error),
+    });
+    return { ...stats, errors };
+  }
+}
