@@ -3,6 +3,7 @@ import pino from 'pino';
 import { createApiApp } from '@salesledger/api/create-api-app';
 import { loadConfig } from '@salesledger/platform/config';
 import { openRuntime, type Runtime } from '@salesledger/platform/runtime';
+import { OpenApiResponses } from './openapi-responses';
 import { createDatabase, type PostgresServer } from './postgres-servers';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -10,6 +11,8 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export interface ApiUnderTest {
   readonly runtime: Runtime;
   readonly app: INestApplication;
+  /** What the answers so far were checked against, and what did not match. */
+  readonly documented: OpenApiResponses;
   call(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any }>;
   eventCount(): Promise<number>;
   close(): Promise<void>;
@@ -27,7 +30,10 @@ export async function startApi(server: PostgresServer): Promise<ApiUnderTest> {
   const app = await createApiApp(runtime);
   await app.listen(0, '127.0.0.1');
   const base = await app.getUrl();
+  // Every answer of every e2e spec is checked against the published document.
+  const documented = new OpenApiResponses((await (await fetch(`${base}/docs/openapi.json`)).json()) as never);
   return {
+    documented,
     runtime,
     app,
     call: async (method, path, token = ADMIN_TOKEN, body) => {
@@ -40,7 +46,10 @@ export async function startApi(server: PostgresServer): Promise<ApiUnderTest> {
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+      const parsed = text ? JSON.parse(text) : undefined;
+      if (response.headers.get('content-type')?.includes('json'))
+        documented.check(method, path, response.status, parsed);
+      return { status: response.status, body: parsed };
     },
     eventCount: async () => {
       let count = 0;
@@ -51,6 +60,9 @@ export async function startApi(server: PostgresServer): Promise<ApiUnderTest> {
       await app.close();
       await runtime.close().catch(() => undefined);
       await database.drop();
+      const problems = [...new Set(documented.problems)];
+      if (problems.length > 0)
+        throw new Error(`answers that /docs/openapi.json does not describe:\n${problems.slice(0, 50).join('\n')}`);
     },
   };
 }

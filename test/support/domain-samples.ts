@@ -51,6 +51,12 @@ export async function domainSamples(): Promise<RecordedEvent[]> {
   await run(streams.user('mia'), userDecider, admin, '2026-03-01T08:01:00.000Z', [
     { id: 'mia', name: 'Mia Manager', email: 'mia@example.com', role: 'manager', teamId: 'north' },
   ]);
+  await run(streams.user('max'), userDecider, director, '2026-03-01T08:01:30.000Z', [
+    { id: 'max', name: 'Max Manager', email: 'max@example.com', role: 'manager', teamId: 'north' },
+  ]);
+  await run(streams.team('north'), teamDecider, director, '2026-03-01T08:01:40.000Z', [
+    { kind: 'assign-manager', managerUserId: 'max' },
+  ]);
   const hash = tokenHash(SAMPLE_TOKEN);
   // The API's command id for a token is its hash too: the published message must not carry it.
   await run(streams.token(hash), tokenDecider, admin, '2026-03-01T08:02:00.000Z', [{ userId: 'mia' }], hash);

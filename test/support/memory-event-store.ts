@@ -3,7 +3,12 @@ import { WrongExpectedRevisionError } from '@salesledger/domain/errors';
 import type { Checkpoint, NewEvent, RecordedEvent } from '@salesledger/domain/event';
 import { chainHash } from '@salesledger/domain/event-hash';
 import { serializeAppend } from '@salesledger/domain/event-validation';
-import { EventStore, type AppendResult, type ExpectedRevision, type Recorded } from '@salesledger/domain/event-store.port';
+import {
+  EventStore,
+  type AppendResult,
+  type ExpectedRevision,
+  type Recorded,
+} from '@salesledger/domain/event-store.port';
 
 /**
  * The event store in memory, for specs that need real recorded events (metadata, hash chain) without

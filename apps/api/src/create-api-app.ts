@@ -14,7 +14,12 @@ export async function createApiApp(runtime: Runtime): Promise<INestApplication> 
       .setTitle('Salesledger')
       .setDescription('Event-sourced sales operations: visits, orders, targets, scorecards and lag alerts.')
       .setVersion('1')
-      .addBearerAuth()
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'opaque token',
+        description: 'an opaque API token (sl_...) or the bootstrap token',
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

@@ -3,8 +3,11 @@ import { Pool } from 'pg';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '@salesledger/domain/event-store.port';
 import { projectionStatuses } from '@salesledger/read-model/projection-status';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from './auth/public.decorator';
+import { HealthResponse } from './operations.responses';
 
+@ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -16,6 +19,9 @@ export class HealthController {
 
   @Get()
   @Public()
+  @ApiOperation({ summary: 'Whether the event store answers and every projection is applying (no token needed)' })
+  @ApiResponse({ status: 200, description: 'up', type: HealthResponse })
+  @ApiResponse({ status: 503, description: 'a check is down: see error', type: HealthResponse })
   @HealthCheck()
   check() {
     return this.health.check([() => this.eventStoreReadable(), () => this.projectionsApplying()]);

@@ -5,7 +5,8 @@ import { DomainError, InvalidInputError, type ErrorCode } from '@salesledger/dom
 
 interface ErrorBody {
   statusCode: number;
-  error: string;
+  /** A string, but for the health report's object of failing checks. */
+  error: string | object;
   message: string;
   fields?: { field: string; message: string }[];
 }
@@ -17,8 +18,9 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const body = this.toBody(exception);
-    // `error` is always the reason phrase of the status, whatever raised it.
-    const answer = { ...body, error: STATUS_CODES[body.statusCode] ?? 'Error' };
+    // `error` is the reason phrase of the status, whatever raised it; the health report keeps its own.
+    const reason = typeof body.error === 'object' ? body.error : (STATUS_CODES[body.statusCode] ?? 'Error');
+    const answer = { ...body, error: reason };
     host.switchToHttp().getResponse<Response>().status(body.statusCode).json(answer);
   }
 

@@ -1,5 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Operation } from '@salesledger/sales/shared/openapi';
+import { PrincipalResponse } from './operations.responses';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { CurrentPrincipal } from '@salesledger/sales/shared/current-principal.decorator';
 
@@ -8,7 +10,7 @@ import { CurrentPrincipal } from '@salesledger/sales/shared/current-principal.de
 @Controller('v1/me')
 export class MeController {
   @Get()
-  @ApiOkResponse({ description: 'The user, role, team and rep the bearer token stands for' })
+  @Operation({ summary: 'The user, role, team and rep the bearer token stands for', ok: PrincipalResponse })
   me(@CurrentPrincipal() principal: Principal) {
     return principal;
   }

@@ -1,5 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Operation } from '@salesledger/sales/shared/openapi';
+import { ProjectionStatusResponse } from './operations.responses';
 import { Pool } from 'pg';
 import { EventStore } from '@salesledger/domain/event-store.port';
 import { assertMayRead, type Principal } from '@salesledger/domain/organisation/access.policy';
@@ -16,8 +18,10 @@ export class ProjectionsController {
   ) {}
 
   @Get()
-  @ApiOkResponse({
-    description: 'each projection: state, position, events applied, lag in events and seconds, failure',
+  @Operation({
+    summary: "Each projection's state, position, lag in events and seconds, and failure",
+    ok: [ProjectionStatusResponse],
+    errors: [403],
   })
   list(@CurrentPrincipal() principal: Principal) {
     assertMayRead(principal, 'operations');

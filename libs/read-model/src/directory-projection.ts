@@ -117,13 +117,15 @@ function splitTargetStream(streamId: string): [string, string] {
 }
 
 async function loadProposals(client: ClientBase, schema: string, keys: string[]): Promise<Map<string, ProposalRow>> {
+  const [reps, months, ids] = [0, 1, 2].map((part) => keys.map((key) => key.split('\u0000')[part]));
   const { rows } = await client.query<ProposalRow>(
     `SELECT rep_id, month, proposal_id, amount, previous_amount, reason, proposed_by,
             to_json(proposed_at) #>> '{}' AS proposed_at, status, decided_by,
             to_json(decided_at) #>> '{}' AS decided_at, rejection_reason,
             position::float8 AS position, last_position::float8 AS last_position
-     FROM ${schema}.target_proposals WHERE (rep_id || chr(0) || month || chr(0) || proposal_id) = ANY($1)`,
-    [keys],
+     FROM ${schema}.target_proposals
+     WHERE (rep_id, month, proposal_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`,
+    [reps, months, ids],
   );
   return new Map(rows.map((row) => [proposalKey(row.rep_id, row.month, row.proposal_id), row]));
 }

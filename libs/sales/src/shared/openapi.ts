@@ -66,7 +66,7 @@ export interface OperationDoc {
   /** The 2xx answer's schema; `null` for 204. */
   readonly ok: Type<unknown> | [Type<unknown>] | null;
   readonly status?: number;
-  /** Client errors the route can answer besides 400 and 401. */
+  /** Client errors the route can answer besides 400, 401 and 413. */
   readonly errors?: readonly (403 | 404 | 409 | 413)[];
 }
 
@@ -77,7 +77,7 @@ export function Operation(doc: OperationDoc): MethodDecorator {
     doc.ok === null
       ? ApiResponse({ status, description: 'done' })
       : ApiResponse({ status, description: doc.description ?? doc.summary, type: doc.ok });
-  const errors = [400, 401, ...(doc.errors ?? [])].map((code) =>
+  const errors = [...new Set([400, 401, 413, ...(doc.errors ?? [])])].map((code) =>
     ApiResponse({ status: code, description: ERROR_MEANINGS[code], schema: { $ref: getSchemaPath(ErrorResponse) } }),
   );
   return applyDecorators(
