@@ -6,7 +6,6 @@ import { fieldProblems } from '@salesledger/sales/validation';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { LoggerModule } from 'nestjs-pino';
 import { register } from 'prom-client';
 import { Clock, SystemClock } from '@salesledger/domain/clock.port';
 import { EventStore } from '@salesledger/domain/event-store.port';
@@ -63,11 +62,7 @@ export class ApiModule implements OnApplicationShutdown {
   static register(runtime: Runtime): DynamicModule {
     return {
       module: ApiModule,
-      imports: [
-        LoggerModule.forRoot({ pinoHttp: { level: runtime.config.logLevel, autoLogging: false } }),
-        PrometheusModule.register({ controller: MetricsController, path: '/metrics' }),
-        TerminusModule,
-      ],
+      imports: [PrometheusModule.register({ controller: MetricsController, path: '/metrics' }), TerminusModule],
       controllers: [
         HealthController,
         MeController,

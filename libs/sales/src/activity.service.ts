@@ -41,17 +41,23 @@ export class ActivityService {
   ) {}
 
   async logVisit(principal: Principal, visit: VisitData) {
+    return (await this.logVisitOutcome(principal, visit)).view;
+  }
+
+  /** `replayed`: this same visit was already recorded (a re-import), so nothing was appended. */
+  async logVisitOutcome(principal: Principal, visit: VisitData) {
     assertMayWrite(principal, 'visits', await this.organisation.repOwnership(visit.repId));
     await this.requireCustomer(visit.customerId);
     const context = commandContext(principal, visit.id, this.clock, true);
-    const { state } = await handleCommand(
+    const command = { kind: 'log' as const, visit };
+    const { state, replayed } = await handleCommand(
       this.store,
       streams.visit(visit.id),
       visitDecider,
-      { kind: 'log', visit },
+      command,
       context,
     );
-    return registered(state);
+    return { view: registered(state), replayed };
   }
 
   async closeFollowUp(principal: Principal, visitId: string, outcome: 'completed' | 'missed', on: string) {
@@ -63,11 +69,23 @@ export class ActivityService {
   }
 
   async placeOrder(principal: Principal, order: PlaceOrderInput) {
+    return (await this.placeOrderOutcome(principal, order)).view;
+  }
+
+  /** `replayed`: this same order was already recorded (a re-import), so nothing was appended. */
+  async placeOrderOutcome(principal: Principal, order: PlaceOrderInput) {
     assertMayWrite(principal, 'orders', await this.organisation.repOwnership(order.repId));
     await this.requireCustomer(order.customerId);
     const command = { kind: 'place' as const, ...order, lines: orderLines(order.lines) };
     const context = commandContext(principal, order.id, this.clock, true);
-    return orderView((await handleCommand(this.store, streams.order(order.id), orderDecider, command, context)).state);
+    const { state, replayed } = await handleCommand(
+      this.store,
+      streams.order(order.id),
+      orderDecider,
+      command,
+      context,
+    );
+    return { view: orderView(state), replayed };
   }
 
   /** An amendment replaces the lines; the order keeps its date, so its month's figure changes. */

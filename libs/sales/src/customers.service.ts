@@ -23,8 +23,22 @@ export class CustomersService {
   ) {}
 
   async register(principal: Principal, customer: CustomerData) {
+    return (await this.registerOutcome(principal, customer)).view;
+  }
+
+  /** `replayed`: this same registration was already recorded (a re-import), so nothing was appended. */
+  async registerOutcome(principal: Principal, customer: CustomerData) {
     assertMayWrite(principal, 'customers', await this.organisation.repOwnership(customer.repId));
-    return this.handle(principal, customer.id, { kind: 'register', ...customer }, customer.id);
+    const context = commandContext(principal, customer.id, this.clock, true);
+    const command: CustomerCommand = { kind: 'register', ...customer };
+    const { state, replayed } = await handleCommand(
+      this.store,
+      streams.customer(customer.id),
+      customerDecider,
+      command,
+      context,
+    );
+    return { view: registered(state), replayed };
   }
 
   /** Both the current and the new owner must be within the principal's reach. */
