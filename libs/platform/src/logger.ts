@@ -16,6 +16,7 @@ export function createLogger(level = 'info', format: LogFormat = 'auto'): Logger
     colorize: process.stderr.isTTY === true,
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname,service,app',
+    singleLine: true,
     messageFormat: (line, key) => `${origin(line)}${String(line[key] ?? '')}`,
   });
   return pino({ level, base: undefined }, stream);

@@ -97,5 +97,5 @@ export function columnsAsMarkdown(kind: ImportKind): string {
   const lines = CSV_COLUMNS[kind].columns.map(
     (c) => `| \`${c.name}\` | ${c.required ? 'required' : 'optional'} | ${c.format} | \`${c.example}\` |`,
   );
-  return ['| column | | format | example |', '| --- | --- | --- | --- |', ...lines].join('\n');
+  return ['| column | use | format | example |', '| --- | --- | --- | --- |', ...lines].join('\n');
 }

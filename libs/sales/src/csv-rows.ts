@@ -19,7 +19,10 @@ export interface RowSource {
   readonly mapping: Readonly<Record<string, string>>;
   /** The header as it is in the file, once it has been accepted. */
   readonly onHeader?: (columns: readonly string[]) => void;
-  /** A row the parser could not read (an odd quote, a wrong number of fields). */
+  /**
+   * A row the parser could not read: with a wrong number of fields, its values; with a stray or
+   * unclosed quote, the text read up to the problem (the parser keeps no more of it).
+   */
   readonly onMalformed: (row: number, message: string, values: string[]) => void;
   /** Each row read, with the bytes read so far. */
   readonly onRow: (bytes: number) => void;
