@@ -48,6 +48,14 @@ describe('the terminal', () => {
     ]);
   });
 
+  it('logs readable lines into a pipe too when LOG_FORMAT=pretty says so', async () => {
+    const server = await startServer(env({ LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }), ['--no-demo']);
+    server.child.kill('SIGTERM');
+    await server.exited;
+    expect(server.output()).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: \[salesledger\] listening on http/m);
+    expect(server.output()).not.toMatch(/"level":/);
+  });
+
   it('logs readable lines, not JSON, when stderr is a terminal', async () => {
     // `script` gives the server a pseudo-terminal, as a person's shell would.
     const child = spawn('script', ['-qec', `exec ${process.execPath} ${BIN} start --no-demo`, '/dev/null'], {
