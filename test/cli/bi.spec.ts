@@ -89,6 +89,15 @@ describe('salesledger db url --reporting, embedded mode', () => {
     }
     // The password is kept: a BI tool configured once goes on connecting while the server runs.
     expect((await runCli(['db', 'url', '--reporting'], env())).stdout.trim()).toBe(url);
+
+    // Without --reporting: the owner's address, which reaches the read model itself.
+    const owner = new Client({ connectionString: (await runCli(['db', 'url'], env())).stdout.trim() });
+    await owner.connect();
+    try {
+      expect((await owner.query('SELECT count(*)::int AS n FROM read_model.scorecards')).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await owner.end();
+    }
   });
 });
 
