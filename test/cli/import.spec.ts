@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, startApi, type ApiUnderTest } from '../support/api-app';
+import { CSV_COLUMNS, IMPORT_KINDS } from '@salesledger/sales/imports/csv-columns';
 import { cliEnv, runCli } from '../support/cli';
 import { postgresServers } from '../support/postgres-servers';
 
@@ -27,7 +28,7 @@ describe.each(postgresServers())('CSV import on $name', (server) => {
     return { file, ...(await runCli(['import', kind, file, ...args], cliEnv({ EVENT_STORE_URL: url }))) };
   };
 
-  it('imports the good rows of mapped columns, reports the bad ones by line, and appends nothing the second time', async () => {
+  it('imports the good rows of mapped columns, reports the bad ones by line with their values, and counts a re-import as already present', async () => {
     const csv = [
       'Customer No,Name,Owner,Status,Region',
       'c-1,Acme,rep-1,customer,EU',
@@ -39,19 +40,20 @@ describe.each(postgresServers())('CSV import on $name', (server) => {
     const mapping = ['--map', 'Customer No=id', '--map', 'Name=name', '--map', 'Owner=repId', '--map', 'Status=status'];
     const before = await api.eventCount();
     const first = await importFile('customers', 'customers.csv', csv, ...mapping);
-    expect(first.stdout).toContain('5 rows: 3 imported, 2 rejected');
+    expect(first.stdout).toContain('5 rows: 3 new, 0 already present, 2 rejected');
     expect(first.code).toBe(1);
     expect(await api.eventCount()).toBe(before + 3);
     const report = await readFile(`${first.file}.errors.csv`, 'utf8');
+    const [header, ...rejected] = report.split('\n').filter(Boolean);
+    expect(header).toBe('row,field,message,Customer No,Name,Owner,Status,Region');
     // Rows are imported in parallel, so the report is in completion order.
-    expect(report.split('\n').filter(Boolean).sort()).toEqual([
-      '4,row,rep nobody does not exist',
-      expect.stringMatching(/^5,status,/),
-      'row,field,message',
+    expect(rejected.sort()).toEqual([
+      '4,row,rep nobody does not exist,c-3,Initech,nobody,customer,US',
+      expect.stringMatching(/^5,status,.+,c-4,Umbrella,rep-1,bankrupt,US$/),
     ]);
 
     const second = await importFile('customers', 'customers.csv', csv, ...mapping);
-    expect(second.stdout).toContain('3 imported, 2 rejected');
+    expect(second.stdout).toContain('5 rows: 0 new, 3 already present, 2 rejected');
     expect(await api.eventCount()).toBe(before + 3);
   });
 
@@ -65,9 +67,11 @@ describe.each(postgresServers())('CSV import on $name', (server) => {
       'o-2,rep-1,c-orders,2026-03-03T10:00:00Z,C,parts,lots,1.00,',
     ].join('\n');
     const { code, stdout, file } = await importFile('orders', 'orders.csv', csv);
-    expect(stdout).toContain('4 rows: 2 imported, 2 rejected');
+    expect(stdout).toContain('4 rows: 2 new, 0 already present, 2 rejected');
     expect(code).toBe(1);
-    expect(await readFile(`${file}.errors.csv`, 'utf8')).toMatch(/^5,lines\.1\.quantity,/m);
+    expect(await readFile(`${file}.errors.csv`, 'utf8')).toMatch(
+      /^5,lines\.1\.quantity,.+,o-2,rep-1,c-orders,2026-03-03T10:00:00Z,C,parts,lots,1\.00,$/m,
+    );
     const placed = (await api.runtime.eventStore.readStream('order-o-1'))[0];
     expect(placed?.data).toMatchObject({ netAmount: '24.95', lines: [{ sku: 'A' }, { sku: 'B' }] });
   });
@@ -83,25 +87,39 @@ describe.each(postgresServers())('CSV import on $name', (server) => {
 
   it('takes the same CSV over HTTP, streamed, with the rejected rows in the answer', async () => {
     await api.call('POST', '/v1/customers', undefined, { id: 'c-visits', name: 'Visits Inc', repId: 'rep-2' });
+    const base = await api.app.getUrl();
     const csv = [
       'visit,rep,customer,occurredAt,kind',
       'v-1,rep-2,c-visits,2026-03-02T09:00:00Z,follow-up',
       'v-2,rep-2,c-visits,not-a-date,follow-up',
     ].join('\n');
-    const response = await fetch(
-      `${await api.app.getUrl()}/v1/imports/visits?map=visit=id&map=rep=repId&map=customer=customerId`,
-      {
+    const upload = () =>
+      fetch(`${base}/v1/imports/visits?map=visit=id&map=rep=repId&map=customer=customerId`, {
         method: 'POST',
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'text/csv' },
         body: csv,
-      },
-    );
+      });
+    const response = await upload();
     expect(response.status).toBe(201);
+    const rejectedRow = {
+      row: 3,
+      field: 'occurredAt',
+      values: ['v-2', 'rep-2', 'c-visits', 'not-a-date', 'follow-up'],
+    };
     expect(await response.json()).toMatchObject({
       rows: 2,
-      imported: 1,
+      new: 1,
+      alreadyPresent: 0,
       rejected: 1,
-      errors: [{ row: 3, field: 'occurredAt' }],
+      errors: [rejectedRow],
+    });
+    const again = await upload();
+    expect(await again.json()).toMatchObject({
+      rows: 2,
+      new: 0,
+      alreadyPresent: 1,
+      rejected: 1,
+      errors: [rejectedRow],
     });
     expect((await api.call('POST', '/v1/imports/invoices', undefined, 'a,b')).status).toBe(400);
 
@@ -110,7 +128,7 @@ describe.each(postgresServers())('CSV import on $name', (server) => {
       'v-3,rep-2,c-visits,2026-03-02T09:00:00Z,follow-up',
       'v"4,rep-2,c-visits,2026-03-02T09:00:00Z,follow-up',
     ].join('\n');
-    const answer = await fetch(`${await api.app.getUrl()}/v1/imports/visits`, {
+    const answer = await fetch(`${base}/v1/imports/visits`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'text/csv' },
       body: malformed,
@@ -118,9 +136,31 @@ describe.each(postgresServers())('CSV import on $name', (server) => {
     expect(answer.status).toBe(201);
     expect(await answer.json()).toMatchObject({
       rows: 2,
-      imported: 1,
+      new: 1,
       rejected: 1,
-      errors: [{ row: 3, field: 'row', message: expect.stringContaining('Quote') }],
+      // A row the parser cannot split into values is shown as the text it read, up to the stray quote.
+      errors: [
+        {
+          row: 3,
+          field: 'row',
+          message: expect.stringContaining('Quote'),
+          values: ['v"'],
+        },
+      ],
     });
+  });
+});
+
+describe('import --help', () => {
+  it('lists every column of every kind: required or optional, its format and an example', async () => {
+    const { code, stdout } = await runCli(['import', '--help'], cliEnv({}));
+    expect(code).toBe(0);
+    for (const kind of IMPORT_KINDS) {
+      expect(stdout).toContain(`${kind}: ${CSV_COLUMNS[kind].rows}`);
+      for (const { name, required, example } of CSV_COLUMNS[kind].columns)
+        expect(stdout).toMatch(
+          new RegExp(`^  ${name} +${required ? 'required' : 'optional'}  .+\\(e\\.g\\. ${example}\\)$`, 'm'),
+        );
+    }
   });
 });

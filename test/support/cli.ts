@@ -3,7 +3,7 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const BIN = resolve(__dirname, '../../bin/salesledger.js');
+export const BIN = resolve(__dirname, '../../bin/salesledger.js');
 
 /** The CLI as users run it (the built dist: `npm test` builds first), with only the given configuration. */
 export function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {

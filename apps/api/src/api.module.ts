@@ -2,7 +2,6 @@ import { Module, ValidationPipe, type DynamicModule, type OnApplicationShutdown 
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { LoggerModule } from 'nestjs-pino';
 import { register } from 'prom-client';
 import { InvalidInputError } from '@salesledger/domain/errors';
 import type { Runtime } from '@salesledger/platform/runtime';
@@ -38,7 +37,6 @@ export class ApiModule implements OnApplicationShutdown {
     return {
       module: ApiModule,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: { level: runtime.config.logLevel, autoLogging: false } }),
         PrometheusModule.register({ controller: MetricsController, path: '/metrics' }),
         TerminusModule,
         ApplicationModule.register({ eventStore: runtime.eventStore, readModel: runtime.readModel }),

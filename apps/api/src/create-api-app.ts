@@ -1,13 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { createLogger } from '@salesledger/platform/logger';
 import type { Runtime } from '@salesledger/platform/runtime';
 import { ApiModule } from './api.module';
+import { NestLoggerAdapter } from './nest-logger.adapter';
 
-export async function createApiApp(runtime: Runtime): Promise<INestApplication> {
-  const app = await NestFactory.create(ApiModule.register(runtime), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+export async function createApiApp(
+  runtime: Runtime,
+  log: Logger = createLogger(runtime.config.logLevel, runtime.config.logFormat),
+): Promise<INestApplication> {
+  const app = await NestFactory.create(ApiModule.register(runtime), { logger: new NestLoggerAdapter(log) });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

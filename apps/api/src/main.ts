@@ -2,8 +2,8 @@ import { runService } from '@salesledger/platform/service';
 import { createApiApp } from './create-api-app';
 
 /** The API alone, for deployments that run each app as its own process. */
-void runService('api', async (runtime) => {
-  const app = await createApiApp(runtime);
+void runService('api', async (runtime, log) => {
+  const app = await createApiApp(runtime, log);
   await app.listen(runtime.config.port);
   return () => app.close();
 });

@@ -22,7 +22,8 @@ export async function importCsv(kind: string, file: string, options: ImportComma
   const { runtime } = await openFromEnvironment('import');
   const application = await openApplication({ eventStore: runtime.eventStore, readModel: runtime.readModel });
   const reportPath = options.errors ?? `${file}.errors.csv`;
-  const report = stringify({ header: true, columns: ['row', 'field', 'message'] });
+  // The report's columns: where and why, then the rejected row under the file's own headers.
+  const report = stringify();
   const reportWritten = finished(report.pipe(createWriteStream(reportPath)));
   const bar = new SingleBar(
     { format: ' {bar} {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted}', stream: process.stderr },
@@ -35,7 +36,8 @@ export async function importCsv(kind: string, file: string, options: ImportComma
       kind: kind as ImportKind,
       principal: { userId: 'cli-import', role: 'admin' },
       mapping,
-      onRowError: (error) => report.write(error),
+      onHeader: (columns) => report.write(['row', 'field', 'message', ...columns]),
+      onRowError: ({ row, field, message, values }) => report.write([row, field, message, ...values]),
       onProgress: (s) =>
         bar.update(s.bytes, {
           rows: s.rows,
@@ -44,7 +46,7 @@ export async function importCsv(kind: string, file: string, options: ImportComma
     });
     bar.stop();
     console.log(
-      `${stats.rows} rows: ${stats.imported} imported, ${stats.rejected} rejected${stats.rejected ? ` (see ${reportPath})` : ''}`,
+      `${stats.rows} rows: ${stats.new} new, ${stats.alreadyPresent} already present, ${stats.rejected} rejected${stats.rejected ? ` (see ${reportPath})` : ''}`,
     );
     process.exitCode = stats.rejected > 0 ? 1 : 0;
   } catch (error) {

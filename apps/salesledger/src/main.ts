@@ -1,8 +1,15 @@
 import { Command } from 'commander';
 import { addAlertDeliveryCommands } from './alert-deliveries.command';
+import { addBiCommands } from './bi.command';
+import { importHelp } from './import-help';
+import { packageVersion, quietUnlessAsked } from './program';
 
 // Each command loads only what it needs, so short commands do not pay for booting the HTTP stack.
-const program = new Command('salesledger').description('Event-sourced sales operations').showHelpAfterError();
+const program = new Command('salesledger')
+  .description('Event-sourced sales operations')
+  .version(packageVersion(), '-V, --version', 'print the version')
+  .showHelpAfterError()
+  .hook('preAction', (_program, command) => quietUnlessAsked(command));
 
 program
   .command('start')
@@ -22,6 +29,7 @@ program
     [],
   )
   .option('--errors <file>', 'where to write the rejected rows (default: <file>.errors.csv)')
+  .addHelpText('after', importHelp())
   .action(async (kind: string, file: string, options: { map: string[]; errors?: string }) =>
     (await import('./import.command')).importCsv(kind, file, options),
   );
@@ -62,6 +70,8 @@ program
   .command('verify')
   .description('walk every stream, check its hash chain, name each altered, removed or reordered event')
   .action(async () => (await import('./audit-verify.command')).auditVerify());
+
+addBiCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

@@ -5,10 +5,11 @@ import { openFromEnvironment } from '@salesledger/platform/service';
 /** `salesledger projections rebuild [name]`: replay into fresh tables, swap them in; Ctrl-C and rerun resumes. */
 export async function rebuildProjections(name?: string): Promise<void> {
   assertProjectionName(name);
-  const { runtime, log } = await openFromEnvironment('projections-rebuild');
+  const { runtime } = await openFromEnvironment('projections-rebuild');
   const stop = new AbortController();
   const interrupt = () => {
-    log.info('stopping after the batch in hand; run the command again to resume');
+    // The command's own answer to Ctrl-C, so it shows whatever LOG_LEVEL says.
+    console.error('stopping after the batch in hand; run the command again to resume');
     stop.abort();
   };
   process.once('SIGINT', interrupt);

@@ -12,7 +12,7 @@ export function start(options: { demo: boolean }): Promise<void> {
     // With Kafka on, one process still runs it all: the relay feeds the topic the projector reads.
     const relay = runtime.kafka ? await startRelay(runtime, log.child({ app: 'relay' })) : undefined;
     const projector = await startProjector(runtime, log.child({ app: 'projector' }));
-    const api = await createApiApp(runtime);
+    const api = await createApiApp(runtime, log.child({ app: 'api' }));
     await api.listen(runtime.config.port);
     const { port } = api.getHttpServer().address() as { port: number };
     log.info(`listening on http://localhost:${port} (API docs at /docs)`);

@@ -13,6 +13,7 @@ describe('configuration from the environment', () => {
       dataDir: resolve('.data'),
       bootstrapToken: undefined,
       logLevel: 'info',
+      logFormat: 'auto',
     });
   });
 
@@ -59,6 +60,7 @@ describe('configuration from the environment', () => {
     [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS must be a comma-separated list of host:port'],
     [{ SALESLEDGER_BOOTSTRAP_TOKEN: 'short' }, 'SALESLEDGER_BOOTSTRAP_TOKEN must be at least 16 characters'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be one of auto, pretty, json'],
   ])('refuses %p with a message that names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

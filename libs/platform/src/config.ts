@@ -6,6 +6,8 @@ const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
 const EVENT_STORE_URL = /^(postgres(ql)?|esdb(\+discover)?|kurrentdb(\+discover)?):\/\/\S+$/;
 const PORT_RULE = 'PORT must be a whole number from 0 to 65535';
 const HEALTH_PORT_RULE = 'HEALTH_PORT must be a whole number from 1 to 65535';
+export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 const BROKERS = /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/;
 
 /** The environment as DESIGN §6 defines it; every rule's message names the variable and the fix. */
@@ -50,6 +52,9 @@ class Environment {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   })
   LOG_LEVEL = 'info';
+
+  @IsIn(LOG_FORMATS, { message: 'LOG_FORMAT must be one of auto, pretty, json' })
+  LOG_FORMAT: LogFormat = 'auto';
 }
 
 export type EventStoreConfig = { kind: 'embedded' } | { kind: 'postgres'; url: string } | { kind: 'esdb'; url: string };
@@ -67,6 +72,8 @@ export interface Config {
   readonly dataDir: string;
   readonly bootstrapToken?: string;
   readonly logLevel: string;
+  /** `auto`: readable lines when stderr is a terminal, JSON otherwise. */
+  readonly logFormat: LogFormat;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(parsed.SALESLEDGER_DATA_DIR),
     bootstrapToken: parsed.SALESLEDGER_BOOTSTRAP_TOKEN,
     logLevel: parsed.LOG_LEVEL,
+    logFormat: parsed.LOG_FORMAT,
   };
 }
 

@@ -61,6 +61,17 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   };
 }
 
+/** The server on this data dir if one is up (`npm start`'s, or one a killed process left): found, never started. */
+export async function runningEmbeddedPostgres(dataDir: string): Promise<{ url: string; port: number } | undefined> {
+  const root = join(resolve(dataDir), 'postgres');
+  const pgdata = join(root, 'data');
+  if (!existsSync(join(pgdata, 'PG_VERSION'))) return undefined;
+  const port = await runningPort(pgdata, await postgresUser());
+  if (port === undefined) return undefined;
+  const password = (await readFile(join(root, 'superuser-password'), 'utf8')).trim();
+  return { url: `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${DATABASE}`, port };
+}
+
 async function initialise(root: string, pgdata: string, runAs: RunAs): Promise<string> {
   const passwordFile = join(root, 'superuser-password');
   if (existsSync(join(pgdata, 'PG_VERSION'))) return (await readFile(passwordFile, 'utf8')).trim();

@@ -1,14 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import pino, { type Logger } from 'pino';
-import { ConfigError, loadConfig } from './config';
+import type { Logger } from 'pino';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
 import { openRuntime, type Runtime } from './runtime';
 
 export type Stop = () => Promise<void>;
-
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  // stderr, so a command's own output on stdout stays clean for scripts.
-  return pino({ level, base: undefined }, pino.destination(2));
-}
 
 /**
  * Runs a long-lived process: validated config, runtime, then `start`. On SIGINT/SIGTERM it stops
@@ -54,16 +50,20 @@ export async function runService(name: string, start: (runtime: Runtime, log: Lo
 
 /** Config, logger and runtime for a process or a command; a bad configuration ends it with every problem listed. */
 export async function openFromEnvironment(name: string): Promise<{ runtime: Runtime; log: Logger }> {
-  let config;
+  const config = configFromEnvironment(name);
+  const log = createLogger(config.logLevel, config.logFormat).child({ service: name });
+  return { runtime: await openRuntime(config, log), log };
+}
+
+/** The validated configuration; a bad one ends the process with every problem listed (exit 2). */
+export function configFromEnvironment(name: string): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${name}: ${error.message}\n`);
     process.exit(2);
   }
-  const log = createLogger(config.logLevel).child({ service: name });
-  return { runtime: await openRuntime(config, log), log };
 }
 
 /**

@@ -75,3 +75,11 @@ GRANT USAGE ON SCHEMA reporting TO ${REPORTING_ROLE};
 GRANT SELECT ON ALL TABLES IN SCHEMA reporting TO ${REPORTING_ROLE};
 `);
 }
+
+/**
+ * Embedded mode's BI login (`salesledger db url --reporting`): the reporting role itself, given a
+ * password. On a server of their own, operators make their own logins instead (docs/reporting.md).
+ */
+export async function enableReportingLogin(client: ClientBase, password: string): Promise<void> {
+  await client.query(`ALTER ROLE ${REPORTING_ROLE} WITH LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+}

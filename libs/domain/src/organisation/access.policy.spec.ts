@@ -14,6 +14,10 @@ describe('who may change what', () => {
   it.each([
     ['admin', admin, 'users', {}, true],
     ['director', director, 'users', {}, false],
+    ['director onboarding a manager', director, 'users', { userRole: 'manager' }, true],
+    ['director onboarding a rep', director, 'users', { userRole: 'rep' }, true],
+    ['director making a director', director, 'users', { userRole: 'director' }, false],
+    ['director making an admin', director, 'users', { userRole: 'admin' }, false],
     ['director', director, 'teams', {}, true],
     ['manager', manager, 'teams', {}, false],
     ['manager', manager, 'reps', sameTeam, true],

@@ -14,7 +14,7 @@ import {
 import { registered } from '@salesledger/domain/registration';
 import { streams } from '@salesledger/domain/streams';
 import { visitDecider, type VisitData, type VisitState } from '@salesledger/domain/visits/visit.decider';
-import { AppCommand, AppCommandHandler, type Access } from '../bus/application-bus';
+import { AppCommand, AppCommandHandler, type Access, type Outcome } from '../bus/application-bus';
 import { commandContext } from '../shared/command-context';
 import type { MoneyInput } from '../shared/dto-rules';
 import { load } from '../shared/load';
@@ -51,7 +51,7 @@ function orderView(state: OrderState) {
   return amendments > 0 ? { ...order, amendments } : order;
 }
 
-export class LogVisit extends AppCommand<Visit> {
+export class LogVisit extends AppCommand<Outcome<Visit>> {
   constructor(
     principal: Principal,
     readonly visit: VisitData,
@@ -71,7 +71,7 @@ export class CloseFollowUp extends AppCommand<Visit> {
   }
 }
 
-export class PlaceOrder extends AppCommand<OrderView> {
+export class PlaceOrder extends AppCommand<Outcome<OrderView>> {
   constructor(
     principal: Principal,
     readonly order: PlaceOrderInput,
@@ -123,7 +123,14 @@ export class LogVisitHandler extends AppCommandHandler<LogVisit> {
     await this.lookups.customer(visit.customerId);
     const context = commandContext(principal, visit.id, this.clock, true);
     const command = { kind: 'log' as const, visit };
-    return registered((await handleCommand(this.store, streams.visit(visit.id), visitDecider, command, context)).state);
+    const { state, replayed } = await handleCommand(
+      this.store,
+      streams.visit(visit.id),
+      visitDecider,
+      command,
+      context,
+    );
+    return { view: registered(state), replayed };
   }
 }
 
@@ -168,7 +175,14 @@ export class PlaceOrderHandler extends AppCommandHandler<PlaceOrder> {
     await this.lookups.customer(order.customerId);
     const command = { kind: 'place' as const, ...order, lines: orderLines(order.lines) };
     const context = commandContext(principal, order.id, this.clock, true);
-    return orderView((await handleCommand(this.store, streams.order(order.id), orderDecider, command, context)).state);
+    const { state, replayed } = await handleCommand(
+      this.store,
+      streams.order(order.id),
+      orderDecider,
+      command,
+      context,
+    );
+    return { view: orderView(state), replayed };
   }
 }
 

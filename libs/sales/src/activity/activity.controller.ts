@@ -39,8 +39,8 @@ export class ActivityController {
 
   @Post('visits')
   @Operation({ summary: 'Log a visit', ok: LoggedVisitResponse, status: 201, errors: [403, 404, 409] })
-  logVisit(@CurrentPrincipal() principal: Principal, @Body() body: LogVisitDto) {
-    return this.commands.execute(new LogVisit(principal, { ...body }));
+  async logVisit(@CurrentPrincipal() principal: Principal, @Body() body: LogVisitDto) {
+    return (await this.commands.execute(new LogVisit(principal, { ...body }))).view;
   }
 
   @Get('visits')
@@ -62,10 +62,9 @@ export class ActivityController {
 
   @Post('orders')
   @Operation({ summary: 'Place an order', ok: OrderStateResponse, status: 201, errors: [403, 404, 409] })
-  placeOrder(@CurrentPrincipal() principal: Principal, @Body() body: PlaceOrderDto) {
-    return this.commands.execute(
-      new PlaceOrder(principal, { ...body, lines: body.lines.map((line) => ({ ...line })) }),
-    );
+  async placeOrder(@CurrentPrincipal() principal: Principal, @Body() body: PlaceOrderDto) {
+    const order = { ...body, lines: body.lines.map((line) => ({ ...line })) };
+    return (await this.commands.execute(new PlaceOrder(principal, order))).view;
   }
 
   @Get('orders')

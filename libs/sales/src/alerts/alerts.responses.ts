@@ -8,7 +8,7 @@ export class EvidenceResponse {
   summary!: string;
   @ApiProperty({
     type: 'object',
-    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }], nullable: true },
+    additionalProperties: { oneOf: [{ type: 'string', nullable: true }, { type: 'number' }] },
     description: 'the figures compared (money as decimal strings)',
     example: { target: '50000.00', actual: '9000.00', expected: '25000.00', pace: 0.36, threshold: 0.85 },
   })
@@ -20,11 +20,12 @@ export class EvidenceResponse {
   })
   paceCurve?: Record<string, unknown>[];
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
+    type: 'array',
+    items: { type: 'integer' },
+    example: [1204, 1310, 1388],
     description: 'the log positions of the events behind the figures (target, orders, visit, paper or request)',
   })
-  positions!: Record<string, unknown>;
+  positions!: number[];
 }
 
 export class DeliveryResponse {

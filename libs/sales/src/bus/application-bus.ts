@@ -26,6 +26,12 @@ export abstract class AppQuery<Result> extends Query<Result> {
   }
 }
 
+/** What a creating command did: the entity, and whether it was a retry that appended nothing. */
+export interface Outcome<View> {
+  readonly view: View;
+  readonly replayed: boolean;
+}
+
 /** One rule of the access policy: may the principal change (command) or read (query) this owner's resource. */
 export interface Check {
   readonly resource: Resource;

@@ -3,11 +3,11 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
-  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -41,8 +41,8 @@ export class PaperDueDto {
 }
 
 export class PapersDueDto {
-  @ApiProperty({ type: PaperDueDto }) @IsDefined() @ValidateNested() @Type(() => PaperDueDto) plan!: PaperDueDto;
-  @ApiProperty({ type: PaperDueDto }) @IsDefined() @ValidateNested() @Type(() => PaperDueDto) report!: PaperDueDto;
+  @ApiProperty({ type: PaperDueDto }) @IsObject() @ValidateNested() @Type(() => PaperDueDto) plan!: PaperDueDto;
+  @ApiProperty({ type: PaperDueDto }) @IsObject() @ValidateNested() @Type(() => PaperDueDto) report!: PaperDueDto;
 }
 
 export class HolidaysDto {

@@ -12,13 +12,13 @@ import { EventStore } from '@salesledger/domain/event-store.port';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { registered } from '@salesledger/domain/registration';
 import { streams } from '@salesledger/domain/streams';
-import { AppCommand, AppCommandHandler, type Access } from '../bus/application-bus';
+import { AppCommand, AppCommandHandler, type Access, type Outcome } from '../bus/application-bus';
 import { commandContext } from '../shared/command-context';
 import { Lookups } from '../shared/lookups';
 
 type Customer = ReturnType<typeof registered<Exclude<CustomerState, { registered: false }>>>;
 
-export class RegisterCustomer extends AppCommand<Customer> {
+export class RegisterCustomer extends AppCommand<Outcome<Customer>> {
   constructor(
     principal: Principal,
     readonly customer: CustomerData,
@@ -107,8 +107,9 @@ export class RegisterCustomerHandler extends AppCommandHandler<RegisterCustomer>
   async handle({ principal, customer }: RegisterCustomer) {
     const context = commandContext(principal, customer.id, this.clock, true);
     const command = { kind: 'register' as const, ...customer };
-    const { state } = await handleCommand(this.store, streams.customer(customer.id), customerDecider, command, context);
-    return registered(state) as Customer;
+    const stream = streams.customer(customer.id);
+    const { state, replayed } = await handleCommand(this.store, stream, customerDecider, command, context);
+    return { view: registered(state) as Customer, replayed };
   }
 }
 

@@ -35,8 +35,9 @@ export class CustomersController {
     status: 201,
     errors: [403, 404, 409],
   })
-  register(@CurrentPrincipal() principal: Principal, @Body() body: CreateCustomerDto) {
-    return this.commands.execute(new RegisterCustomer(principal, { ...body, status: body.status ?? 'customer' }));
+  async register(@CurrentPrincipal() principal: Principal, @Body() body: CreateCustomerDto) {
+    const customer = { ...body, status: body.status ?? 'customer' } as const;
+    return (await this.commands.execute(new RegisterCustomer(principal, customer))).view;
   }
 
   @Get()

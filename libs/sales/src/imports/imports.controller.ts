@@ -4,19 +4,29 @@ import type { Request } from 'express';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { CurrentPrincipal } from '../shared/current-principal.decorator';
 import { Operation } from '../shared/openapi';
+import { columnsAsMarkdown, CSV_COLUMNS } from './csv-columns';
 import { CsvImporter, IMPORT_KINDS, parseMapping, type ImportKind, type RowError } from './csv-import';
 
 const REPORTED_ERRORS = 1000;
+
+const CSV_BODY = [
+  'CSV with a header row, UTF-8. The columns of each kind:',
+  ...IMPORT_KINDS.map((kind) => `\n**${kind}** (${CSV_COLUMNS[kind].rows})\n\n${columnsAsMarkdown(kind)}`),
+].join('\n');
 
 class RowErrorResponse {
   @ApiProperty({ example: 3, description: 'the line of the file (the header is line 1)' }) row!: number;
   @ApiProperty({ example: 'unitPrice' }) field!: string;
   @ApiProperty({ example: 'unitPrice must have at most 2 decimal places' }) message!: string;
+  @ApiProperty({ type: [String], example: ['o-9', 'rep-1', 'c-1001'], description: "the row's values, in file order" })
+  values!: string[];
 }
 
 class ImportResponse {
   @ApiProperty({ example: 120 }) rows!: number;
-  @ApiProperty({ example: 118 }) imported!: number;
+  @ApiProperty({ example: 100, description: 'rows appended now' }) new!: number;
+  @ApiProperty({ example: 18, description: 'rows an earlier import already recorded: nothing appended' })
+  alreadyPresent!: number;
   @ApiProperty({ example: 2 }) rejected!: number;
   @ApiProperty({ example: 18234 }) bytes!: number;
   @ApiProperty({ type: [RowErrorResponse], description: `the first ${REPORTED_ERRORS} rejected rows` })
@@ -33,7 +43,7 @@ export class ImportsController {
   @Post(':kind')
   @ApiConsumes('text/csv')
   @ApiParam({ name: 'kind', enum: IMPORT_KINDS, description: 'what the rows are' })
-  @ApiBody({ schema: { type: 'string', format: 'binary' }, description: 'CSV with a header row' })
+  @ApiBody({ schema: { type: 'string', format: 'binary' }, description: CSV_BODY })
   @ApiQuery({ name: 'map', required: false, isArray: true, description: 'column=field, to read a column as a field' })
   @Operation({
     summary: 'Import customers, visits or orders from CSV',

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsDefined,
+  IsObject,
   IsIn,
   IsISO8601,
   IsNumber,
@@ -46,7 +46,7 @@ export class ScorecardWeightsDto {
 
 export class ScorecardTemplateDto {
   @ApiProperty({ type: ScorecardWeightsDto })
-  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ScorecardWeightsDto)
   weights!: ScorecardWeightsDto;

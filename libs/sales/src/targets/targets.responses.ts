@@ -40,7 +40,13 @@ export class TargetChangeResponse {
   @ApiProperty({ example: 'Q2 push' }) reason!: string;
   @ApiPropertyOptional(CATEGORIES) categories?: Record<string, string>;
   @ApiProperty({ type: ActorResponse }) actor!: ActorResponse;
-  @ApiProperty({ type: ActorResponse, nullable: true, description: "who approved a manager's proposal" })
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    properties: { userId: { type: 'string' }, role: { type: 'string' } },
+    required: ['userId', 'role'],
+    description: "who approved a manager's proposal; null for a change that needed none",
+  })
   approver!: ActorResponse | null;
   @ApiProperty({ example: '2026-03-01T08:00:00.000Z' }) recordedAt!: string;
 }

