@@ -2,10 +2,23 @@ import fc from 'fast-check';
 import { postgresServers } from '../support/postgres-servers';
 import { ADMIN_TOKEN, startApi, type ApiUnderTest } from '../support/api-app';
 
+/** Input past the edges: dates outside any calendar, empty objects and arrays where values go. */
+const EDGES = ['0001-01-01', '9999-12-31T23:59:59Z', '+275760-09-13T00:00:00Z', '1899-12-31T23:59:59Z', {}, []];
+
+/** JSON text (so `__proto__` stays a key): nested far too deep, or the valid body with prototype keys. */
+const hostile = (valid: Record<string, unknown>) =>
+  fc.constantFrom(
+    `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`,
+    `${'['.repeat(5000)}${']'.repeat(5000)}`,
+    JSON.stringify(valid).replace(/^\{/, '{"__proto__":{"role":"admin","polluted":true},'),
+    JSON.stringify(valid).replace(/^\{/, '{"constructor":{"prototype":{"polluted":true}},'),
+  );
+
 /** Bodies near the valid shape as well as arbitrary JSON, so validation is probed field by field. */
 const nearly = (valid: Record<string, unknown>) =>
   fc.oneof(
     fc.jsonValue({ stringUnit: 'binary' }),
+    hostile(valid),
     fc.record(
       Object.fromEntries(
         Object.keys(valid).map((key) => [
@@ -13,7 +26,7 @@ const nearly = (valid: Record<string, unknown>) =>
           fc.oneof(
             fc.constant(valid[key]),
             fc.jsonValue({ stringUnit: 'binary' }),
-            fc.constantFrom('\u0000', 'x'.repeat(10_000), -1, 1e308, 3e-323, 1e21, 0.1 + 0.2),
+            fc.constantFrom('\u0000', 'x'.repeat(10_000), -1, 1e308, 3e-323, 1e21, 0.1 + 0.2, ...EDGES),
           ),
         ]),
       ),
@@ -30,9 +43,28 @@ const nearly = (valid: Record<string, unknown>) =>
 const segment = (valid: string) =>
   fc.oneof(
     { arbitrary: fc.constant(valid), weight: 2 },
-    { arbitrary: fc.constantFrom('%00', 'rep%00', '%ED%A0%80', '%', '..', 'x'.repeat(500)), weight: 2 },
+    {
+      arbitrary: fc.constantFrom(
+        '%00',
+        'rep%00',
+        '%ED%A0%80',
+        '%',
+        '..',
+        'x'.repeat(500),
+        '9999',
+        '0001-01',
+        '0000-W01',
+      ),
+      weight: 2,
+    },
     { arbitrary: fc.string({ unit: 'grapheme', maxLength: 30 }).map(encodeURIComponent), weight: 1 },
   );
+
+/** An `asOf`: any text, or instants at and past the calendar's edges. */
+const instant = fc.oneof(
+  fc.string({ unit: 'grapheme' }),
+  fc.constantFrom('0001-01-01', '9999-12-31T23:59:59Z', '+275760-09-13T00:00:00Z', '-000001-01-01T00:00:00Z'),
+);
 
 describe.each(postgresServers())('every route under random input on $name', (server) => {
   let api: ApiUnderTest;
@@ -90,13 +122,13 @@ describe.each(postgresServers())('every route under random input on $name', (ser
     [
       'GET target',
       fc
-        .tuple(segment('rep-1'), segment('2026-03'), fc.string({ unit: 'grapheme' }))
+        .tuple(segment('rep-1'), segment('2026-03'), instant)
         .map(([r, m, q]) => ['GET', `/v1/reps/${r}/targets/${m}?asOf=${encodeURIComponent(q)}`, undefined]),
     ],
     [
       'GET scorecard',
       fc
-        .tuple(segment('rep-1'), segment('month'), segment('2026-03'), fc.string({ unit: 'grapheme' }))
+        .tuple(segment('rep-1'), segment('month'), segment('2026-03'), instant)
         .map(([r, g, p, q]) => [
           'GET',
           `/v1/reps/${r}/scorecard?grain=${g}&period=${p}&asOf=${encodeURIComponent(q)}`,
@@ -287,9 +319,29 @@ describe.each(postgresServers())('every route under random input on $name', (ser
         const { status } = await api.call(method, path, undefined, body);
         expect(status).toBeLessThan(500);
         if (status >= 400) expect(await api.eventCount()).toBe(before);
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       }),
       { numRuns: 80 },
     );
+  });
+
+  it.each([
+    ['year', '9999'],
+    ['year', '0001'],
+    ['day', '0001-01-01'],
+    ['week', '2999-W53'],
+    ['quarter', '1899-Q4'],
+  ])('refuses a %s period outside the supported calendar (%s) with a 400', async (grain, period) => {
+    const answer = await api.call('GET', `/v1/reps/rep-1/scorecard?grain=${grain}&period=${period}`);
+    expect(answer).toMatchObject({ status: 400, body: { fields: [{ field: 'period' }] } });
+  });
+
+  it('refuses JSON nested thousands deep with a 400 before it is read', async () => {
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    expect(await api.call('POST', '/v1/teams', undefined, deep)).toMatchObject({
+      status: 400,
+      body: { fields: [{ field: 'body', message: expect.stringContaining('deeper') }] },
+    });
   });
 
   it('POST /v1/imports never answers 5xx to any CSV, header or mapping', async () => {
@@ -313,17 +365,21 @@ describe.each(postgresServers())('every route under random input on $name', (ser
       customers: 'id,name,repId',
       orders: 'id,repId,customerId,placedAt,sku,category,quantity,unitPrice',
       invoices: 'a,b',
+      prototypes: 'id,__proto__,constructor,repId,name',
     };
     const upload = fc
       .tuple(
-        fc.constantFrom('visits', 'customers', 'orders', 'invoices'),
+        fc.constantFrom('visits', 'customers', 'orders', 'invoices', 'prototypes'),
         fc.boolean(),
         fc.array(
           fc.array(csvCell, { maxLength: 9 }).map((cells) => cells.join(',')),
           { maxLength: 5 },
         ),
       )
-      .map(([kind, rightHeader, rows]) => ({ kind, body: [rightHeader ? headers[kind] : 'a,b', ...rows].join('\n') }));
+      .map(([kind, rightHeader, rows]) => ({
+        kind: kind === 'prototypes' ? 'customers' : kind,
+        body: [rightHeader ? headers[kind] : 'a,b', ...rows].join('\n'),
+      }));
     await fc.assert(
       fc.asyncProperty(
         upload,

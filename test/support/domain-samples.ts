@@ -60,6 +60,19 @@ export async function domainSamples(): Promise<RecordedEvent[]> {
   const hash = tokenHash(SAMPLE_TOKEN);
   // The API's command id for a token is its hash too: the published message must not carry it.
   await run(streams.token(hash), tokenDecider, admin, '2026-03-01T08:02:00.000Z', [{ userId: 'mia' }], hash);
+  const labelled = tokenHash(`${SAMPLE_TOKEN}-labelled`);
+  await run(
+    streams.token(labelled),
+    tokenDecider,
+    admin,
+    '2026-03-01T08:02:10.000Z',
+    [{ userId: 'max', tokenId: 'tok-max-1', label: 'laptop', expiresAt: '2026-06-01T00:00:00.000Z' }],
+    labelled,
+  );
+  await run(streams.user('max'), userDecider, admin, '2026-03-01T08:02:20.000Z', [
+    { kind: 'revoke-token', tokenId: 'tok-max-1' },
+    { kind: 'deactivate' },
+  ]);
   await run(streams.rep('rob'), repDecider, manager, '2026-03-01T08:03:00.000Z', [
     { kind: 'hire', id: 'rob', name: 'Rob Rep', email: 'rob@example.com', teamId: 'north' },
   ]);

@@ -27,7 +27,8 @@ export class OpenApiResponses {
       Object.keys(operations).map((method) => ({
         method: method.toUpperCase(),
         template,
-        pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+        // Express matches a path with a trailing slash as the route without it.
+        pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
       })),
     );
   }

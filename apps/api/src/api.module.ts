@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { register } from 'prom-client';
+import { Clock } from '@salesledger/domain/clock.port';
 import { InvalidInputError } from '@salesledger/domain/errors';
 import type { Runtime } from '@salesledger/platform/runtime';
 import { ApplicationModule } from '@salesledger/sales/application.module';
@@ -11,6 +12,7 @@ import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
+import { InputPipe } from './input.pipe';
 import { MeController } from './me.controller';
 import { MetricsController } from './metrics.controller';
 import { projectionMetrics } from './projection-metrics';
@@ -37,15 +39,25 @@ export class ApiModule implements OnApplicationShutdown {
     return {
       module: ApiModule,
       imports: [
-        PrometheusModule.register({ controller: MetricsController, path: '/metrics' }),
+        PrometheusModule.register({
+          controller: MetricsController,
+          path: '/metrics',
+          // One process may run several API apps (tests, replicas in one process): one set of process metrics.
+          defaultMetrics: { enabled: !register.getSingleMetric('process_cpu_user_seconds_total') },
+        }),
         TerminusModule,
         ApplicationModule.register({ eventStore: runtime.eventStore, readModel: runtime.readModel }),
       ],
       controllers: [HealthController, MeController, ProjectionsController],
       providers: [
         projectionMetrics,
-        { provide: TokenVerifier, useValue: new TokenVerifier(runtime.eventStore, runtime.bootstrapToken) },
-        { provide: APP_PIPE, useValue: validationPipe },
+        {
+          provide: TokenVerifier,
+          inject: [Clock],
+          useFactory: (clock: Clock) =>
+            new TokenVerifier(runtime.eventStore, runtime.readModel, clock, runtime.bootstrapToken),
+        },
+        { provide: APP_PIPE, useValue: new InputPipe(validationPipe) },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],

@@ -21,7 +21,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     // `error` is the reason phrase of the status, whatever raised it; the health report keeps its own.
     const reason = typeof body.error === 'object' ? body.error : (STATUS_CODES[body.statusCode] ?? 'Error');
     const answer = { ...body, error: reason };
-    host.switchToHttp().getResponse<Response>().status(body.statusCode).json(answer);
+    const response = host.switchToHttp().getResponse<Response>();
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+    response.status(body.statusCode).json(answer);
   }
 
   private toBody(exception: unknown): ErrorBody {
@@ -37,9 +39,38 @@ export class HttpErrorFilter implements ExceptionFilter {
       // body-parser's errors: malformed JSON, oversized or wrongly encoded bodies.
       return { statusCode: status, error: 'BadRequest', message: (exception as Error).message };
     }
+    if (databaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
+      return {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        error: '',
+        message: 'the database is unavailable; try again',
+      };
+    }
     this.logger.error(exception);
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'InternalError', message: 'unexpected error' };
   }
+}
+
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * PostgreSQL out of reach (refused, reset, shutting down, a pool closed): the request may succeed
+ * later, and nothing was half-written (an append is one transaction).
+ */
+function databaseUnavailable(exception: unknown): boolean {
+  const { code, message } = (exception ?? {}) as { code?: unknown; message?: unknown };
+  if (
+    typeof code === 'string' &&
+    (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code))
+  )
+    return true;
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|pool after calling end|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(
+      message,
+    )
+  );
 }
 
 function domainBody(error: DomainError): ErrorBody {

@@ -1,8 +1,12 @@
 import type { Provider } from '@nestjs/common';
 import { Pool } from 'pg';
-import { Gauge } from 'prom-client';
+import { Gauge, register, type GaugeConfiguration } from 'prom-client';
 import { EventStore } from '@salesledger/domain/event-store.port';
 import { projectionStatuses } from '@salesledger/read-model/projection-status';
+
+/** The process's gauge of that name: several API apps in one process share it. */
+const gauge = (config: GaugeConfiguration<'projection'>): Gauge<'projection'> =>
+  (register.getSingleMetric(config.name) as Gauge<'projection'> | undefined) ?? new Gauge(config);
 
 /** Gauges per projection, read from the checkpoint table at each scrape (so they hold for any projector process). */
 export const projectionMetrics: Provider = {
@@ -10,22 +14,22 @@ export const projectionMetrics: Provider = {
   inject: [Pool, EventStore],
   useFactory: (pool: Pool, store: EventStore) => {
     const gauges = {
-      position: new Gauge({
+      position: gauge({
         name: 'salesledger_projection_position',
         help: 'highest log position applied',
         labelNames: ['projection'],
       }),
-      lagEvents: new Gauge({
+      lagEvents: gauge({
         name: 'salesledger_projection_lag_events',
         help: 'events in the log past the checkpoint',
         labelNames: ['projection'],
       }),
-      lagSeconds: new Gauge({
+      lagSeconds: gauge({
         name: 'salesledger_projection_lag_seconds',
         help: 'age of the checkpoint behind the last event',
         labelNames: ['projection'],
       }),
-      failed: new Gauge({
+      failed: gauge({
         name: 'salesledger_projection_failed',
         help: '1 while the projection is stopped on an event',
         labelNames: ['projection'],

@@ -15,6 +15,11 @@ export function start(options: { demo: boolean }): Promise<void> {
     const api = await createApiApp(runtime, log.child({ app: 'api' }));
     await api.listen(runtime.config.port);
     const { port } = api.getHttpServer().address() as { port: number };
+    // On stdout, not in the log: no log line ever carries a token.
+    if (runtime.bootstrapTokenGenerated)
+      process.stdout.write(
+        `admin token (also in ${runtime.config.dataDir}/bootstrap-token): ${runtime.bootstrapToken}\n`,
+      );
     log.info(`listening on http://localhost:${port} (API docs at /docs)`);
     const seeding = options.demo ? seedDemo(runtime, log.child({ app: 'demo' })) : undefined;
     // A year of history arriving is no one lagging: the rules look at the demo once it is all there.

@@ -21,6 +21,8 @@ export interface Runtime {
   readonly databaseUrl: string;
   readonly readModel: Pool;
   readonly bootstrapToken?: string;
+  /** The admin token was made by this start (embedded mode, first run): `start` shows it. */
+  readonly bootstrapTokenGenerated?: boolean;
   /** Present when KAFKA_BROKERS is set: the relay publishes to it and consumer groups read from it. */
   readonly kafka?: { readonly transport: Transport; readonly names: KafkaNames };
   /** Stream heads where the store keeps them apart from events (PostgreSQL), for audit verify. */
@@ -39,14 +41,15 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     const readModel = openReadModelPool(databaseUrl, (error) => log.warn({ err: error }, 'read-model connection lost'));
     const kafka = await openKafka(config, log);
     const bootstrap = await resolveBootstrapToken(config.bootstrapToken, config.dataDir, embedded !== undefined);
-    if (bootstrap.generated)
-      log.warn(`generated admin token (kept in ${config.dataDir}/bootstrap-token): ${bootstrap.token}`);
+    // The token itself is never logged: `start` shows it once on stdout.
+    if (bootstrap.generated) log.warn(`generated admin token, kept in ${config.dataDir}/bootstrap-token`);
     return {
       config,
       eventStore,
       databaseUrl,
       readModel,
       bootstrapToken: bootstrap.token,
+      bootstrapTokenGenerated: bootstrap.generated,
       kafka,
       streamHeads: eventStore instanceof PostgresEventStore ? () => eventStore.streamHeads() : undefined,
       close: async () => {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { READ_MODEL } from './database';
+import { OUTBOUND, READ_MODEL } from './database';
 import { keysetPage, Where, type Page, type PageRequest } from './keyset-page';
 
 /** What of a list the caller reaches: everything, one team's, one rep's (the access policy decides). */
@@ -15,6 +15,15 @@ export interface UserView {
   teamId: string | null;
   repId: string | null;
   registeredAt: string;
+  active: boolean;
+}
+export interface TokenView {
+  tokenId: string;
+  label: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
 }
 export interface TeamView {
   id: string;
@@ -96,6 +105,15 @@ const userView = (r: Row): UserView => ({
   teamId: r.team_id as string | null,
   repId: r.rep_id as string | null,
   registeredAt: iso(r.registered_at) as string,
+  active: r.deactivated_at === null,
+});
+const tokenView = (r: Row): TokenView => ({
+  tokenId: r.token_id as string,
+  label: r.label as string | null,
+  createdAt: iso(r.created_at) as string,
+  expiresAt: iso(r.expires_at),
+  lastUsedAt: iso(r.last_used_at),
+  revokedAt: iso(r.revoked_at),
 });
 const teamView = (r: Row): TeamView => ({
   id: r.team_id as string,
@@ -175,7 +193,7 @@ export class BrowseQueries {
   }
 
   private readonly userSelect =
-    'u.user_id, u.name, u.email, u.role, coalesce(u.team_id, r.team_id) AS team_id, u.rep_id, u.registered_at';
+    'u.user_id, u.name, u.email, u.role, coalesce(u.team_id, r.team_id) AS team_id, u.rep_id, u.registered_at, u.deactivated_at';
 
   users(reach: Reach, page: PageRequest): Promise<Page<UserView>> {
     const where = new Where();
@@ -190,6 +208,16 @@ export class BrowseQueries {
       id,
     ]);
     return rows[0] && userView(rows[0]);
+  }
+
+  /** A user's tokens, newest first, with when each was last used (never the token or its hash). */
+  async tokens(userId: string): Promise<TokenView[]> {
+    const { rows } = await this.pool.query(
+      `SELECT t.*, u.last_used_at FROM ${this.s}.tokens t LEFT JOIN ${OUTBOUND}.token_usage u USING (token_id)
+       WHERE t.user_id = $1 ORDER BY t.position DESC`,
+      [userId],
+    );
+    return rows.map(tokenView);
   }
 
   teams(reach: Reach, page: PageRequest): Promise<Page<TeamView>> {

@@ -6,6 +6,7 @@ import { Outbound1730000000000 } from './migrations/1730000000000-outbound.migra
 import { AlertDeliveries1741000000000 } from './migrations/1741000000000-alert-deliveries.migration';
 import { Alerts1740000000000 } from './migrations/1740000000000-alerts.migration';
 import { Browse1750000000000 } from './migrations/1750000000000-browse.migration';
+import { TokenUsage1751000000000 } from './migrations/1751000000000-token-usage.migration';
 import { createReportingViews } from './reporting';
 
 // Calendar dates stay 'YYYY-MM-DD': as a JS Date they would shift with the process's time zone.
@@ -14,7 +15,7 @@ types.setTypeParser(types.builtins.DATE, (value: string) => value);
 /** Where the serving read model lives, and where a rebuild fills its replacement. */
 export const READ_MODEL = 'read_model';
 export const REBUILD = 'read_model_rebuild';
-/** What leaves the system (relay checkpoint, alert deliveries): never replaced by a rebuild. */
+/** What leaves the system (relay checkpoint, alert deliveries) and token usage: never replaced by a rebuild. */
 export const OUTBOUND = 'outbound';
 
 const MIGRATION_LOCK = 7_390_413_520_102;
@@ -25,7 +26,7 @@ const READ_MODEL_MIGRATIONS = [
   Alerts1740000000000,
   Browse1750000000000,
 ];
-const OUTBOUND_MIGRATIONS = [Outbound1730000000000, AlertDeliveries1741000000000];
+const OUTBOUND_MIGRATIONS = [Outbound1730000000000, AlertDeliveries1741000000000, TokenUsage1751000000000];
 
 /** Brings a read-model schema up to date (and the reporting views with it); safe when several processes start at once. */
 export function migrateReadModel(url: string, schema = READ_MODEL): Promise<void> {

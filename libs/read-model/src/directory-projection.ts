@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import type { Recorded } from '@salesledger/domain/event-store.port';
-import type { UserData } from '@salesledger/domain/organisation/organisation.deciders';
+import type { TokenData, UserEvent } from '@salesledger/domain/organisation/organisation.deciders';
 import type { DomainEvent } from '@salesledger/domain/decider';
 import type { TargetEvent } from '@salesledger/domain/targets/target.decider';
 import type { Projection } from './projection-runner';
@@ -15,6 +15,18 @@ export interface UserRow {
   team_id: string | null;
   rep_id: string | null;
   registered_at: string;
+  deactivated_at: string | null;
+  position: number;
+}
+
+/** A row of `tokens`: what a user may know of their tokens. */
+export interface TokenRow {
+  token_id: string;
+  user_id: string;
+  label: string | null;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
   position: number;
 }
 
@@ -40,17 +52,27 @@ type ProposalEvent = Extract<
   TargetEvent,
   { type: 'TargetProposed' | 'TargetProposalApproved' | 'TargetProposalRejected' }
 >;
-type DirectoryEvent = Recorded<DomainEvent<'UserRegistered', UserData> | ProposalEvent>;
+type UserRegistered = Recorded<Extract<UserEvent, { type: 'UserRegistered' }>>;
+type TokenIssued = Recorded<DomainEvent<'TokenIssued', TokenData>>;
+type DirectoryEvent = Recorded<UserEvent | DomainEvent<'TokenIssued', TokenData> | ProposalEvent>;
 
 const TYPES: ReadonlySet<string> = new Set<DirectoryEvent['type']>([
   'UserRegistered',
+  'TokenRevoked',
+  'UserDeactivated',
+  'TokenIssued',
+  'TargetProposed',
+  'TargetProposalApproved',
+  'TargetProposalRejected',
+]);
+const PROPOSAL_TYPES: ReadonlySet<string> = new Set<ProposalEvent['type']>([
   'TargetProposed',
   'TargetProposalApproved',
   'TargetProposalRejected',
 ]);
 const isDirectoryEvent = (event: RecordedEvent): event is DirectoryEvent => TYPES.has(event.type);
 
-export function userRow(event: Recorded<DomainEvent<'UserRegistered', UserData>>): UserRow {
+export function userRow(event: UserRegistered): UserRow {
   const { id, name, email, role, teamId, repId } = event.data;
   return {
     user_id: id,
@@ -60,8 +82,49 @@ export function userRow(event: Recorded<DomainEvent<'UserRegistered', UserData>>
     team_id: teamId ?? null,
     rep_id: repId ?? null,
     registered_at: event.metadata.recordedAt,
+    deactivated_at: null,
     position: event.position,
   };
+}
+
+/** A token's public name: given at issue, or (for tokens issued before names) its event's id. */
+export const tokenIdOf = (event: { eventId: string; data: TokenData }): string => event.data.tokenId ?? event.eventId;
+
+export function tokenRow(event: TokenIssued): TokenRow {
+  return {
+    token_id: tokenIdOf(event),
+    user_id: event.data.userId,
+    label: event.data.label ?? null,
+    created_at: event.metadata.recordedAt,
+    expires_at: event.data.expiresAt ?? null,
+    revoked_at: null,
+    position: event.position,
+  };
+}
+
+const userOfStream = (streamId: string) => streamId.slice('user-'.length);
+
+/** Revocations and deactivations: idempotent updates, so a redelivered batch changes nothing. */
+async function applyUserChanges(client: ClientBase, schema: string, events: readonly DirectoryEvent[]): Promise<void> {
+  for (const event of events) {
+    const at = event.metadata.recordedAt;
+    if (event.type === 'TokenRevoked')
+      await client.query(`UPDATE ${schema}.tokens SET revoked_at = coalesce(revoked_at, $2) WHERE token_id = $1`, [
+        event.data.tokenId,
+        at,
+      ]);
+    if (event.type === 'UserDeactivated') {
+      const userId = userOfStream(event.streamId);
+      await client.query(
+        `UPDATE ${schema}.users SET deactivated_at = coalesce(deactivated_at, $2) WHERE user_id = $1`,
+        [userId, at],
+      );
+      await client.query(`UPDATE ${schema}.tokens SET revoked_at = coalesce(revoked_at, $2) WHERE user_id = $1`, [
+        userId,
+        at,
+      ]);
+    }
+  }
 }
 
 /** A proposal after one more of its target stream's events; the same row when it does not apply. */
@@ -131,7 +194,8 @@ async function loadProposals(client: ClientBase, schema: string, keys: string[])
 }
 
 /**
- * Users and target proposals, for the browse routes. Users are written once; a proposal's events
+ * Users, their tokens and target proposals, for the browse routes. Users and tokens are written
+ * once, then only marked (deactivated, revoked) idempotently; a proposal's events
  * come from one stream in order and an event at or below its last position is skipped, so a batch
  * applied twice (a redelivery) changes nothing.
  */
@@ -141,14 +205,20 @@ export async function applyDirectoryEvents(
   events: readonly RecordedEvent[],
 ): Promise<void> {
   const batch = events.filter(isDirectoryEvent);
-  const users = batch.flatMap((event) => (event.type === 'UserRegistered' ? [userRow(event)] : []));
-  const proposalEvents = batch.filter((event): event is Recorded<ProposalEvent> => event.type !== 'UserRegistered');
-  if (users.length > 0)
-    await client.query(
-      `INSERT INTO ${schema}.users SELECT * FROM json_populate_recordset(null::${schema}.users, $1)
-       ON CONFLICT (user_id) DO NOTHING`,
-      [JSON.stringify(users)],
-    );
+  await insertNew(
+    client,
+    `${schema}.users`,
+    'user_id',
+    batch.flatMap((e) => (e.type === 'UserRegistered' ? [userRow(e)] : [])),
+  );
+  await insertNew(
+    client,
+    `${schema}.tokens`,
+    'token_id',
+    batch.flatMap((e) => (e.type === 'TokenIssued' ? [tokenRow(e)] : [])),
+  );
+  await applyUserChanges(client, schema, batch);
+  const proposalEvents = batch.filter((event): event is Recorded<ProposalEvent> => PROPOSAL_TYPES.has(event.type));
   if (proposalEvents.length === 0) return;
   const proposals = await loadProposals(client, schema, [...new Set(proposalEvents.map(proposalKeyOf))]);
   for (const event of proposalEvents) {
@@ -163,6 +233,15 @@ export async function applyDirectoryEvents(
        decided_at = excluded.decided_at, rejection_reason = excluded.rejection_reason,
        last_position = excluded.last_position`,
     [JSON.stringify([...proposals.values()])],
+  );
+}
+
+/** Rows written once: a row already there (a redelivery) is left as it is. */
+async function insertNew(client: ClientBase, table: string, key: string, rows: readonly object[]): Promise<void> {
+  if (rows.length === 0) return;
+  await client.query(
+    `INSERT INTO ${table} SELECT * FROM json_populate_recordset(null::${table}, $1) ON CONFLICT (${key}) DO NOTHING`,
+    [JSON.stringify(rows)],
   );
 }
 

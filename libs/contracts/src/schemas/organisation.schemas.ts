@@ -1,5 +1,5 @@
 import type { UserRole } from '@salesledger/domain/organisation/organisation.deciders';
-import { closed, day, enumOf, eventSchema, id, streamOf, text } from './schema-parts';
+import { closed, day, enumOf, eventSchema, id, instant, streamOf, text } from './schema-parts';
 
 const USER_ROLE = enumOf<UserRole>({ admin: true, director: true, manager: true, rep: true, analyst: true });
 
@@ -8,6 +8,16 @@ export const ORGANISATION_SCHEMAS = {
     stream: streamOf('user'),
     description: 'A user was registered with a role, and for managers and reps their team or rep.',
     data: closed({ id, name: text, email: text, role: USER_ROLE }, { teamId: id, repId: id }),
+  }),
+  TokenRevoked: eventSchema('TokenRevoked', {
+    stream: streamOf('user'),
+    description: "One of the user's API tokens was revoked: from now on it is refused everywhere.",
+    data: closed({ tokenId: id }),
+  }),
+  UserDeactivated: eventSchema('UserDeactivated', {
+    stream: streamOf('user'),
+    description: 'The user was deactivated: every token of theirs is refused from now on.',
+    data: closed({}),
   }),
   TeamCreated: eventSchema('TeamCreated', {
     stream: streamOf('team'),
@@ -23,8 +33,8 @@ export const ORGANISATION_SCHEMAS = {
     // Internally the stream is named after the token's hash; it is published under a pseudonym.
     stream: '^token-[0-9a-f]{32}$',
     description:
-      'An API token was issued to a user. The stream id is a pseudonym, never derived reversibly from the token.',
-    data: closed({ userId: id }),
+      'An API token was issued to a user, with its public id, label and expiry. The stream id is a pseudonym, never derived reversibly from the token.',
+    data: closed({ userId: id }, { tokenId: id, label: text, expiresAt: instant }),
   }),
   RepHired: eventSchema('RepHired', {
     stream: streamOf('rep'),

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * What the browse routes list: users and target proposals (kept by the directory projection), and
+ * What the browse routes list: users, their tokens and target proposals (kept by the directory projection), and
  * keyset indexes on the tables the scorecards already keep. Every list pages newest first by a key
  * that never changes once written, so pages neither skip nor repeat a row while writers append.
  */
@@ -17,11 +17,24 @@ export class Browse1750000000000 implements MigrationInterface {
         team_id text,
         rep_id text,
         registered_at timestamptz NOT NULL,
+        deactivated_at timestamptz,
         position bigint NOT NULL
       );
       CREATE INDEX users_page ON ${s}.users (position DESC);
       CREATE INDEX users_team ON ${s}.users (team_id, position DESC);
       CREATE INDEX users_rep ON ${s}.users (rep_id);
+
+      -- API tokens as listed to their users: never the token, never its hash.
+      CREATE TABLE ${s}.tokens (
+        token_id text PRIMARY KEY,
+        user_id text NOT NULL,
+        label text,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz,
+        revoked_at timestamptz,
+        position bigint NOT NULL
+      );
+      CREATE INDEX tokens_user ON ${s}.tokens (user_id, position DESC);
 
       CREATE TABLE ${s}.target_proposals (
         rep_id text NOT NULL,
@@ -59,6 +72,6 @@ export class Browse1750000000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const s = (queryRunner.connection.options as { schema: string }).schema;
-    await queryRunner.query(`DROP TABLE ${s}.users, ${s}.target_proposals`);
+    await queryRunner.query(`DROP TABLE ${s}.users, ${s}.tokens, ${s}.target_proposals`);
   }
 }

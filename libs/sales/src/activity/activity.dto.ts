@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsIn,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -15,31 +14,29 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { VISIT_KINDS } from '@salesledger/domain/visits/visit.decider';
-import { DAY, DAY_RULE, ID, ID_RULE, IsMoney, type MoneyInput } from '../shared/dto-rules';
+import { ID, ID_RULE, IsDay, IsInstant, IsMoney, type MoneyInput } from '../shared/dto-rules';
 import { MONEY_INPUT } from '../shared/openapi';
 import { PageQuery } from '../shared/paging.dto';
 
-const INSTANT = { message: '$property must be an ISO-8601 instant such as 2026-03-02T09:30:00Z' };
 const FINITE = { allowNaN: false, allowInfinity: false };
 
 export class LogVisitDto {
   @ApiProperty({ example: 'v-1001' }) @Matches(ID, ID_RULE) id!: string;
   @ApiProperty({ example: 'rep-ana' }) @Matches(ID, ID_RULE) repId!: string;
   @ApiProperty({ example: 'acme' }) @Matches(ID, ID_RULE) customerId!: string;
-  @ApiProperty({ example: '2026-03-02T09:30:00Z' }) @IsISO8601({ strict: true }, INSTANT) occurredAt!: string;
+  @ApiProperty({ example: '2026-03-02T09:30:00Z' }) @IsInstant() occurredAt!: string;
   @ApiProperty({ enum: VISIT_KINDS }) @IsIn(VISIT_KINDS) kind!: (typeof VISIT_KINDS)[number];
   @ApiPropertyOptional({ example: 'demo booked' }) @IsOptional() @IsString() @Length(1, 200) outcome?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 5000) notes?: string;
   @ApiPropertyOptional({ example: '2026-03-09', description: 'the day the rep promised to follow up' })
   @IsOptional()
-  @IsISO8601({ strict: true }, DAY_RULE)
-  @Matches(DAY, DAY_RULE)
+  @IsDay()
   followUpOn?: string;
 }
 
 export class CloseFollowUpDto {
   @ApiProperty({ enum: ['completed', 'missed'] }) @IsIn(['completed', 'missed']) outcome!: 'completed' | 'missed';
-  @ApiProperty({ example: '2026-03-09' }) @IsISO8601({ strict: true }, DAY_RULE) @Matches(DAY, DAY_RULE) on!: string;
+  @ApiProperty({ example: '2026-03-09' }) @IsDay() on!: string;
 }
 
 export class OrderLineDto {
@@ -59,7 +56,7 @@ export class PlaceOrderDto {
   @ApiProperty({ example: 'o-5001' }) @Matches(ID, ID_RULE) id!: string;
   @ApiProperty({ example: 'rep-ana' }) @Matches(ID, ID_RULE) repId!: string;
   @ApiProperty({ example: 'acme' }) @Matches(ID, ID_RULE) customerId!: string;
-  @ApiProperty({ example: '2026-03-02T09:30:00Z' }) @IsISO8601({ strict: true }, INSTANT) placedAt!: string;
+  @ApiProperty({ example: '2026-03-02T09:30:00Z' }) @IsInstant() placedAt!: string;
   @ApiProperty({ type: [OrderLineDto] })
   @ValidateNested({ each: true })
   @Type(() => OrderLineDto)
@@ -88,10 +85,10 @@ export class ActivityQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'acme' }) @IsOptional() @Matches(ID, ID_RULE) customerId?: string;
   @ApiPropertyOptional({ example: '2026-03-01', description: 'from this instant or day on' })
   @IsOptional()
-  @IsISO8601({ strict: true }, INSTANT)
+  @IsInstant()
   from?: string;
   @ApiPropertyOptional({ example: '2026-04-01', description: 'before this instant or day' })
   @IsOptional()
-  @IsISO8601({ strict: true }, INSTANT)
+  @IsInstant()
   to?: string;
 }

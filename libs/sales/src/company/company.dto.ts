@@ -5,7 +5,6 @@ import {
   ArrayMinSize,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNumber,
   IsObject,
   IsOptional,
@@ -17,7 +16,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { DAY, DAY_RULE, ID, ID_RULE, IsMoney, type MoneyInput } from '../shared/dto-rules';
+import { ID, ID_RULE, IsDay, IsMoney, type MoneyInput } from '../shared/dto-rules';
 import { MONEY_INPUT } from '../shared/openapi';
 
 export class ApprovalPolicyDto {
@@ -48,8 +47,7 @@ export class PapersDueDto {
 export class HolidaysDto {
   @ApiProperty({ example: ['2026-12-25', '2026-12-26'], description: 'every company holiday; replaces the list' })
   @ArrayMaxSize(1000)
-  @IsISO8601({ strict: true }, { each: true, message: 'each of $property must be a date YYYY-MM-DD' })
-  @Matches(DAY, { each: true, message: DAY_RULE.message.replace('$property', 'each of $property') })
+  @IsDay({ each: true })
   dates!: string[];
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { DAY, DAY_RULE, ID, ID_RULE } from '../shared/dto-rules';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ID, ID_RULE, IsDay } from '../shared/dto-rules';
 import { PageQuery } from '../shared/paging.dto';
 
 export class CreateCustomerDto {
@@ -25,8 +25,7 @@ export class KeyAccountDto {
 export class CustomerLossDto {
   @ApiProperty({ example: 'went to a competitor' }) @IsString() @Length(1, 1000) reason!: string;
   @ApiProperty({ example: '2026-06-30' })
-  @IsISO8601({ strict: true }, DAY_RULE)
-  @Matches(DAY, DAY_RULE)
+  @IsDay()
   lostOn!: string;
 }
 

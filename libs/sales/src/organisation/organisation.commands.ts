@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { CommandHandler } from '@nestjs/cqrs';
 import { Clock } from '@salesledger/domain/clock.port';
 import { handleCommand } from '@salesledger/domain/command-handler';
-import { InvalidInputError } from '@salesledger/domain/errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '@salesledger/domain/errors';
 import { EventStore } from '@salesledger/domain/event-store.port';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import {
@@ -13,16 +13,19 @@ import {
   type RepData,
   type TeamData,
   type UserData,
+  type UserState,
 } from '@salesledger/domain/organisation/organisation.deciders';
+import { BrowseQueries } from '@salesledger/read-model/browse-queries';
 import { repDecider, type RepCommand, type RepState } from '@salesledger/domain/organisation/rep.decider';
 import { registered } from '@salesledger/domain/registration';
 import { streams } from '@salesledger/domain/streams';
 import { AppCommand, AppCommandHandler, type Access } from '../bus/application-bus';
 import { commandContext } from '../shared/command-context';
+import { load } from '../shared/load';
 import { Lookups } from '../shared/lookups';
 import { tokenHash } from '../shared/token-hash';
 
-export class RegisterUser extends AppCommand<UserData> {
+export class RegisterUser extends AppCommand<UserData & { active: boolean }> {
   constructor(
     principal: Principal,
     readonly user: UserData,
@@ -31,7 +34,27 @@ export class RegisterUser extends AppCommand<UserData> {
   }
 }
 
-export class IssueToken extends AppCommand<{ token: string }> {
+export class IssueToken extends AppCommand<{ tokenId: string; token: string }> {
+  constructor(
+    principal: Principal,
+    readonly userId: string,
+    readonly options: { label?: string; expiresInDays?: number } = {},
+  ) {
+    super(principal);
+  }
+}
+
+export class RevokeToken extends AppCommand<void> {
+  constructor(
+    principal: Principal,
+    readonly userId: string,
+    readonly tokenId: string,
+  ) {
+    super(principal);
+  }
+}
+
+export class DeactivateUser extends AppCommand<UserData & { active: boolean }> {
   constructor(
     principal: Principal,
     readonly userId: string,
@@ -108,8 +131,21 @@ export class RegisterUserHandler extends AppCommandHandler<RegisterUser> {
     if (user.teamId) await this.lookups.team(user.teamId);
     if (user.repId) await this.lookups.repOwnership(user.repId);
     const context = commandContext(principal, user.id, this.clock, true);
-    return registered((await handleCommand(this.store, streams.user(user.id), userDecider, user, context)).state);
+    return userView((await handleCommand(this.store, streams.user(user.id), userDecider, user, context)).state);
   }
+}
+
+/** The user as the API shows it: without the ids of their revoked tokens. */
+function userView(state: UserState) {
+  const { revokedTokens: _revoked, ...user } = registered(state);
+  return user;
+}
+
+/** Managing a user's tokens is for who may create such a user, and for the user themselves. */
+export async function tokenAccess(lookups: Lookups, principal: Principal, userId: string): Promise<Access> {
+  const user = await lookups.user(userId);
+  if (principal.userId === userId) return 'none';
+  return { resource: 'users', owner: { teamId: user.teamId, userRole: user.role } };
 }
 
 /** A new token each call; only its hash is stored, so it is shown this once. */
@@ -128,12 +164,66 @@ export class IssueTokenHandler extends AppCommandHandler<IssueToken> {
     return { resource: 'users', owner: { teamId: user.teamId, userRole: user.role } };
   }
 
-  async handle({ principal, userId }: IssueToken) {
+  async handle({ principal, userId, options }: IssueToken) {
+    const user = await load(this.store, streams.user(userId), userDecider);
+    if (user.registered && !user.active) throw new ConflictError(`user ${userId} is deactivated`);
     const token = `sl_${randomBytes(32).toString('base64url')}`;
     const hash = tokenHash(token);
     const context = commandContext(principal, hash, this.clock, true);
-    await handleCommand(this.store, streams.token(hash), tokenDecider, { userId }, context);
-    return { token };
+    const tokenId = `tok_${randomUUID()}`;
+    const days = options.expiresInDays;
+    const expiresAt =
+      days === undefined ? undefined : new Date(context.now.getTime() + days * 86_400_000).toISOString();
+    const data = { userId, tokenId, ...(options.label && { label: options.label }), ...(expiresAt && { expiresAt }) };
+    await handleCommand(this.store, streams.token(hash), tokenDecider, data, context);
+    return { tokenId, token };
+  }
+}
+
+/** Revoked at once: every API replica refuses it within a second (the verifier's cache). */
+@CommandHandler(RevokeToken)
+export class RevokeTokenHandler extends AppCommandHandler<RevokeToken> {
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly lookups: Lookups,
+    private readonly browse: BrowseQueries,
+  ) {
+    super();
+  }
+
+  access({ principal, userId }: RevokeToken): Promise<Access> {
+    return tokenAccess(this.lookups, principal, userId);
+  }
+
+  async handle({ principal, userId, tokenId }: RevokeToken) {
+    if (!(await this.browse.tokens(userId)).some((token) => token.tokenId === tokenId))
+      throw new NotFoundError(`user ${userId} has no token ${tokenId}`);
+    const context = commandContext(principal, `${tokenId}/revocation`, this.clock);
+    await handleCommand(this.store, streams.user(userId), userDecider, { kind: 'revoke-token', tokenId }, context);
+  }
+}
+
+/** A deactivated user's every token is refused from then on. */
+@CommandHandler(DeactivateUser)
+export class DeactivateUserHandler extends AppCommandHandler<DeactivateUser> {
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly lookups: Lookups,
+  ) {
+    super();
+  }
+
+  async access({ userId }: DeactivateUser): Promise<Access> {
+    const user = await this.lookups.user(userId);
+    return { resource: 'users', owner: { teamId: user.teamId, userRole: user.role } };
+  }
+
+  async handle({ principal, userId }: DeactivateUser) {
+    const context = commandContext(principal, `${userId}/deactivation`, this.clock);
+    const command = { kind: 'deactivate' as const };
+    return userView((await handleCommand(this.store, streams.user(userId), userDecider, command, context)).state);
   }
 }
 
@@ -248,6 +338,8 @@ export class RepLeavesHandler extends RepCommandHandler<RepLeaves> {
 export const ORGANISATION_COMMAND_HANDLERS = [
   RegisterUserHandler,
   IssueTokenHandler,
+  RevokeTokenHandler,
+  DeactivateUserHandler,
   CreateTeamHandler,
   AssignTeamManagerHandler,
   HireRepHandler,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
@@ -13,6 +13,7 @@ import {
   CreateRepDto,
   CreateTeamDto,
   CreateUserDto,
+  IssueTokenDto,
   MoveRepDto,
   RepDepartureDto,
   RepsQuery,
@@ -20,13 +21,15 @@ import {
 import {
   AssignTeamManager,
   CreateTeam,
+  DeactivateUser,
   HireRep,
   IssueToken,
   MoveRep,
   RegisterUser,
   RepLeaves,
+  RevokeToken,
 } from './organisation.commands';
-import { GetRep, GetTeam, GetUser, ListReps, ListTeams, ListUsers } from './organisation.queries';
+import { GetRep, GetTeam, GetUser, ListReps, ListTeams, ListTokens, ListUsers } from './organisation.queries';
 import {
   IssuedTokenResponse,
   RegisteredUserResponse,
@@ -34,6 +37,7 @@ import {
   RepStateResponse,
   TeamCreatedResponse,
   TeamResponse,
+  TokenResponse,
   UserResponse,
 } from './organisation.responses';
 
@@ -65,9 +69,37 @@ export class OrganisationController {
   }
 
   @Post('users/:id/tokens')
-  @Operation({ summary: 'Issue an API token to a user', ok: IssuedTokenResponse, status: 201, errors: [403, 404] })
-  issueToken(@CurrentPrincipal() principal: Principal, @Param('id', IdPipe) id: string) {
-    return this.commands.execute(new IssueToken(principal, id));
+  @Operation({ summary: 'Issue an API token to a user', ok: IssuedTokenResponse, status: 201, errors: [403, 404, 409] })
+  issueToken(@CurrentPrincipal() principal: Principal, @Param('id', IdPipe) id: string, @Body() body: IssueTokenDto) {
+    return this.commands.execute(new IssueToken(principal, id, { ...body }));
+  }
+
+  @Get('users/:id/tokens')
+  @Operation({ summary: "A user's tokens, never their secrets", ok: [TokenResponse], errors: [403, 404] })
+  listTokens(@CurrentPrincipal() principal: Principal, @Param('id', IdPipe) id: string) {
+    return this.queries.execute(new ListTokens(principal, id));
+  }
+
+  @Delete('users/:id/tokens/:tokenId')
+  @HttpCode(204)
+  @Operation({ summary: 'Revoke a token at once', ok: null, status: 204, errors: [403, 404] })
+  async revokeToken(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', IdPipe) id: string,
+    @Param('tokenId', IdPipe) tokenId: string,
+  ): Promise<void> {
+    await this.commands.execute(new RevokeToken(principal, id, tokenId));
+  }
+
+  @Post('users/:id/deactivation')
+  @HttpCode(200)
+  @Operation({
+    summary: 'Deactivate a user: all of their tokens are refused',
+    ok: RegisteredUserResponse,
+    errors: [403, 404],
+  })
+  deactivate(@CurrentPrincipal() principal: Principal, @Param('id', IdPipe) id: string) {
+    return this.commands.execute(new DeactivateUser(principal, id));
   }
 
   @Post('teams')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { DAY, DAY_RULE, ID, ID_RULE } from '../shared/dto-rules';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ID, ID_RULE, IsDay } from '../shared/dto-rules';
 import { PageQuery } from '../shared/paging.dto';
 
 const ROLES = ['admin', 'director', 'manager', 'rep', 'analyst'] as const;
@@ -48,11 +48,29 @@ export class MoveRepDto {
 export class RepDepartureDto {
   @ApiProperty({ example: 'moved abroad' }) @IsString() @Length(1, 1000) reason!: string;
   @ApiProperty({ example: '2026-06-30' })
-  @IsISO8601({ strict: true }, DAY_RULE)
-  @Matches(DAY, DAY_RULE)
+  @IsDay()
   leftOn!: string;
 }
 
 export class RepsQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'north' }) @IsOptional() @Matches(ID, ID_RULE) teamId?: string;
+}
+
+export class IssueTokenDto {
+  @ApiPropertyOptional({ example: 'BI laptop', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  label?: string;
+  @ApiPropertyOptional({
+    example: 90,
+    minimum: 1,
+    maximum: 3650,
+    description: 'refused after this many days; no expiry when absent',
+  })
+  @IsOptional()
+  @IsInt({ message: '$property must be a whole number of days' })
+  @Min(1)
+  @Max(3650)
+  expiresInDays?: number;
 }

@@ -1,9 +1,17 @@
 import { QueryHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '@salesledger/domain/errors';
 import type { Principal, ReadScope } from '@salesledger/domain/organisation/access.policy';
-import { BrowseQueries, type RepView, type TeamView, type UserView } from '@salesledger/read-model/browse-queries';
+import {
+  BrowseQueries,
+  type RepView,
+  type TeamView,
+  type TokenView,
+  type UserView,
+} from '@salesledger/read-model/browse-queries';
 import type { Page, PageRequest } from '@salesledger/read-model/keyset-page';
 import { AppQuery, AppQueryHandler, type Access } from '../bus/application-bus';
+import { tokenAccess } from './organisation.commands';
+import { Lookups } from '../shared/lookups';
 import { listWithin } from '../shared/reach';
 
 export class ListUsers extends AppQuery<Page<UserView>> {
@@ -16,6 +24,15 @@ export class ListUsers extends AppQuery<Page<UserView>> {
 }
 
 export class GetUser extends AppQuery<UserView> {
+  constructor(
+    principal: Principal,
+    readonly userId: string,
+  ) {
+    super(principal);
+  }
+}
+
+export class ListTokens extends AppQuery<TokenView[]> {
   constructor(
     principal: Principal,
     readonly userId: string,
@@ -101,6 +118,25 @@ export class GetUserHandler extends AppQueryHandler<GetUser> {
   }
 }
 
+/** For who may manage the user, and for the user themselves. */
+@QueryHandler(ListTokens)
+export class ListTokensHandler extends AppQueryHandler<ListTokens> {
+  constructor(
+    private readonly browse: BrowseQueries,
+    private readonly lookups: Lookups,
+  ) {
+    super();
+  }
+
+  access({ principal, userId }: ListTokens): Promise<Access> {
+    return tokenAccess(this.lookups, principal, userId);
+  }
+
+  handle({ userId }: ListTokens) {
+    return this.browse.tokens(userId);
+  }
+}
+
 @QueryHandler(ListTeams)
 export class ListTeamsHandler extends AppQueryHandler<ListTeams> {
   constructor(private readonly browse: BrowseQueries) {
@@ -164,6 +200,7 @@ export class GetRepHandler extends AppQueryHandler<GetRep> {
 export const ORGANISATION_QUERY_HANDLERS = [
   ListUsersHandler,
   GetUserHandler,
+  ListTokensHandler,
   ListTeamsHandler,
   GetTeamHandler,
   ListRepsHandler,

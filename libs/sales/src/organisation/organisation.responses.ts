@@ -9,6 +9,7 @@ export class RegisteredUserResponse {
   @ApiProperty({ enum: ROLES }) role!: string;
   @ApiPropertyOptional({ example: 'north' }) teamId?: string;
   @ApiPropertyOptional({ example: 'rep-ana' }) repId?: string;
+  @ApiProperty({ description: 'false once deactivated: every token of theirs is refused' }) active!: boolean;
 }
 
 export class UserResponse {
@@ -25,10 +26,22 @@ export class UserResponse {
   teamId!: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) repId!: string | null;
   @ApiProperty({ example: '2026-03-01T08:00:00.000Z' }) registeredAt!: string;
+  @ApiProperty({ description: 'false once deactivated' }) active!: boolean;
 }
 
 export class IssuedTokenResponse {
+  @ApiProperty({ example: 'tok_5f0e...', description: 'names the token in lists and revocation' }) tokenId!: string;
   @ApiProperty({ example: 'sl_3q2-7w...', description: 'shown only now: only its hash is kept' }) token!: string;
+}
+
+export class TokenResponse {
+  @ApiProperty({ example: 'tok_5f0e...' }) tokenId!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'BI laptop' }) label!: string | null;
+  @ApiProperty({ example: '2026-03-01T08:00:00.000Z' }) createdAt!: string;
+  @ApiProperty({ type: String, nullable: true, example: '2026-06-01T08:00:00.000Z' }) expiresAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'to the minute' }) lastUsedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'revoked one by one, or with its user' })
+  revokedAt!: string | null;
 }
 
 export class TeamCreatedResponse {

@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { MONTH } from '@salesledger/domain/targets/target.decider';
-import { ID, ID_RULE } from '../shared/dto-rules';
-
-const INSTANT = { message: '$property must be an ISO-8601 instant such as 2026-03-02T09:00:00Z' };
+import { ID, ID_RULE, IsInstant } from '../shared/dto-rules';
 
 export class PaperDto {
   @ApiProperty({ description: 'the plan or report itself', example: 'Mon: Acme demo; Tue: follow-ups in the north' })
@@ -30,10 +28,10 @@ export class ReceiveRequestDto {
   @ApiProperty({ example: 'req-77' }) @Matches(ID, ID_RULE) id!: string;
   @ApiProperty({ example: 'acme' }) @Matches(ID, ID_RULE) customerId!: string;
   @ApiProperty({ example: 'quote for 40 drills' }) @IsString() @Length(1, 500) subject!: string;
-  @ApiProperty({ example: '2026-03-02T09:00:00Z' }) @IsISO8601({ strict: true }, INSTANT) receivedAt!: string;
+  @ApiProperty({ example: '2026-03-02T09:00:00Z' }) @IsInstant() receivedAt!: string;
   @ApiPropertyOptional({ default: 24 }) @IsOptional() @IsInt() @Min(1) @Max(24 * 90) slaHours?: number;
 }
 
 export class AnswerRequestDto {
-  @ApiProperty({ example: '2026-03-02T15:00:00Z' }) @IsISO8601({ strict: true }, INSTANT) answeredAt!: string;
+  @ApiProperty({ example: '2026-03-02T15:00:00Z' }) @IsInstant() answeredAt!: string;
 }

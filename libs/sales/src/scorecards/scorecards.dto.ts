@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   IsObject,
   IsIn,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -14,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { GRAINS, type Grain } from '@salesledger/domain/scorecards/grains';
-import { ID, ID_RULE } from '../shared/dto-rules';
+import { ID, ID_RULE, IsInstant } from '../shared/dto-rules';
 
 const PERIOD = 'YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn or YYYY, by grain';
 
@@ -25,7 +24,7 @@ export class ScorecardQuery {
 
   @ApiPropertyOptional({ description: 'ISO-8601 instant: the scorecard from the events recorded up to then' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: '$property must be an ISO-8601 instant such as 2026-03-15T12:00:00Z' })
+  @IsInstant()
   asOf?: string;
 }
 

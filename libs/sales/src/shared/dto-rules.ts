@@ -1,5 +1,6 @@
 import Big from 'big.js';
-import { ValidateBy, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { isISO8601, ValidateBy, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { SUPPORTED_YEARS } from '@salesledger/domain/scorecards/grains';
 
 /** Client-chosen ids become stream names: keep them short and plain. */
 export const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
@@ -7,7 +8,38 @@ export const ID_RULE = {
   message: '$property must be 1-100 letters, digits, _ . : - (starting with a letter or digit)',
 };
 export const DAY = /^\d{4}-\d{2}-\d{2}$/;
-export const DAY_RULE = { message: '$property must be a date YYYY-MM-DD' };
+
+const YEARS = `${SUPPORTED_YEARS.first} to ${SUPPORTED_YEARS.last}`;
+
+/** What is wrong with a date or instant, if anything: its form, or a year outside the supported calendar. */
+function timeProblem(value: unknown, day: boolean): string | undefined {
+  const form = day ? 'a date YYYY-MM-DD' : 'an ISO-8601 instant such as 2026-03-02T09:30:00Z';
+  if (typeof value !== 'string' || !isISO8601(value, { strict: true }) || (day && !DAY.test(value)))
+    return `must be ${form}`;
+  const year = new Date(Date.parse(value)).getUTCFullYear();
+  if (!(year >= SUPPORTED_YEARS.first && year <= SUPPORTED_YEARS.last)) return `must be within the years ${YEARS}`;
+  return undefined;
+}
+
+function timeRule(name: string, day: boolean, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name,
+      validator: {
+        validate: (value: unknown) => timeProblem(value, day) === undefined,
+        defaultMessage: (args?: ValidationArguments) =>
+          `${options?.each ? 'each of ' : ''}${args?.property ?? 'value'} ${timeProblem(args?.value, day) ?? ''}`,
+      },
+    },
+    options,
+  );
+}
+
+/** An instant (or a day, read as its midnight UTC) within the supported calendar. */
+export const IsInstant = (options?: ValidationOptions) => timeRule('isInstant', false, options);
+
+/** A calendar day `YYYY-MM-DD` within the supported calendar. */
+export const IsDay = (options?: ValidationOptions) => timeRule('isDay', true, options);
 
 /** Money arrives as a JSON number or a decimal string; what is wrong with it, if anything. */
 function moneyProblem(value: unknown, max: number): string | undefined {

@@ -30,6 +30,7 @@ const ERROR_MEANINGS: Record<number, string> = {
   404: 'an id in the path or body names nothing',
   409: 'a stale expected version, an id used for another request, or a state that forbids the change',
   413: 'the body is too large',
+  503: 'the database is out of reach; nothing was changed: try again after Retry-After seconds',
 };
 
 /** A money amount in an answer: a decimal string with 2 places. */
@@ -66,7 +67,7 @@ export interface OperationDoc {
   /** The 2xx answer's schema; `null` for 204. */
   readonly ok: Type<unknown> | [Type<unknown>] | null;
   readonly status?: number;
-  /** Client errors the route can answer besides 400, 401 and 413. */
+  /** Client errors the route can answer besides 400, 401, 413 (and 503 in an outage). */
   readonly errors?: readonly (403 | 404 | 409 | 413)[];
 }
 
@@ -77,7 +78,7 @@ export function Operation(doc: OperationDoc): MethodDecorator {
     doc.ok === null
       ? ApiResponse({ status, description: 'done' })
       : ApiResponse({ status, description: doc.description ?? doc.summary, type: doc.ok });
-  const errors = [...new Set([400, 401, 413, ...(doc.errors ?? [])])].map((code) =>
+  const errors = [...new Set([400, 401, 413, 503, ...(doc.errors ?? [])])].map((code) =>
     ApiResponse({ status: code, description: ERROR_MEANINGS[code], schema: { $ref: getSchemaPath(ErrorResponse) } }),
   );
   return applyDecorators(

@@ -1,11 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsISO8601, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
-import { IsMoney, type MoneyInput } from '../shared/dto-rules';
+import { ArrayMaxSize, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { IsInstant, IsMoney, type MoneyInput } from '../shared/dto-rules';
 import { MONEY_INPUT } from '../shared/openapi';
 import { PageQuery } from '../shared/paging.dto';
-
-const INSTANT = { message: '$property must be an ISO-8601 instant such as 2026-03-31T23:59:59Z' };
 
 export class CategoryTargetDto {
   @ApiProperty({ example: 'tools' }) @IsString() @Length(1, 100) category!: string;
@@ -34,7 +32,7 @@ export class RejectProposalDto {
 export class AsOfQuery {
   @ApiPropertyOptional({ description: 'ISO-8601 instant: as it was known then', example: '2026-03-15T12:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true }, INSTANT)
+  @IsInstant()
   asOf?: string;
 }
 
