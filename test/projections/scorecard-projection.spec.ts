@@ -13,6 +13,7 @@ import { loadDayData, scorecardFrom, spanOf } from '@salesledger/read-model/scor
 import { applyDelivered } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { applyScorecardEvents, deriveScorecards } from '@salesledger/read-model/scorecard-projection';
+import { materializeScorecards } from '@salesledger/read-model/scorecard-table';
 import { createDatabase, postgresServers } from '../support/postgres-servers';
 import { buildHistory, historyArbitrary } from './history';
 import { referenceScorecard } from './reference';
@@ -138,6 +139,38 @@ describe('the scorecard projection against the plain reference computation', () 
         },
       ),
       { numRuns: 15, endOnFailure: true },
+    );
+  }, 300_000);
+
+  it('keeps period sums equal to the sums of their days, and scorecards equal to ones derived from scratch', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        historyArbitrary(120),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
+        async (actions, cuts) => {
+          const schema = await project(buildHistory(actions), cuts);
+          const periods = await pool.query(`SELECT * FROM ${schema}.rep_periods t ORDER BY t::text`);
+          const fromDays = await pool.query(
+            `SELECT d.rep_id, p.grain, p.period, count(*)::int AS days, sum(target) AS target, sum(actual) AS actual,
+             sum(orders)::int AS orders, sum(new_customers)::int AS new_customers,
+             sum(prospects_developed)::int AS prospects_developed, sum(sales_visits)::int AS sales_visits,
+             sum(existing_customer_visits)::int AS existing_customer_visits, sum(lost_customers)::int AS lost_customers,
+             sum(papers_due)::int AS papers_due, sum(papers_on_time)::int AS papers_on_time,
+             sum(requests_closed)::int AS requests_closed, sum(requests_within_sla)::int AS requests_within_sla
+           FROM ${schema}.rep_days d CROSS JOIN LATERAL (VALUES ('day', to_char(d.day, 'YYYY-MM-DD')),
+             ('week', to_char(d.day, 'IYYY-"W"IW')), ('month', to_char(d.day, 'YYYY-MM')),
+             ('quarter', to_char(d.day, 'YYYY-"Q"Q')), ('year', to_char(d.day, 'YYYY'))) p(grain, period)
+           GROUP BY 1, 2, 3) t ORDER BY t::text`.replace(/^SELECT/, 'SELECT * FROM (SELECT'),
+          );
+          expect(tableDifferences({ rep_periods: periods.rows }, { rep_periods: fromDays.rows })).toEqual([]);
+          const live = await pool.query(`SELECT * FROM ${schema}.scorecards t ORDER BY t::text`);
+          await inTransaction(pool, (client) => materializeScorecards(client, schema, 'all'));
+          const scratch = await pool.query(`SELECT * FROM ${schema}.scorecards t ORDER BY t::text`);
+          expect(tableDifferences({ scorecards: live.rows }, { scorecards: scratch.rows })).toEqual([]);
+          await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+        },
+      ),
+      { numRuns: 10, endOnFailure: true },
     );
   }, 300_000);
 

@@ -5,6 +5,7 @@ import { KafkaFeeds1720000000000 } from './migrations/1720000000000-kafka-feeds.
 import { Outbound1730000000000 } from './migrations/1730000000000-outbound.migration';
 import { AlertDeliveries1741000000000 } from './migrations/1741000000000-alert-deliveries.migration';
 import { Alerts1740000000000 } from './migrations/1740000000000-alerts.migration';
+import { RepPeriods1750000000000 } from './migrations/1750000000000-rep-periods.migration';
 import { createReportingViews } from './reporting';
 
 // Calendar dates stay 'YYYY-MM-DD': as a JS Date they would shift with the process's time zone.
@@ -18,7 +19,12 @@ export const OUTBOUND = 'outbound';
 
 const MIGRATION_LOCK = 7_390_413_520_102;
 
-const READ_MODEL_MIGRATIONS = [ReadModelSchema1710000000000, KafkaFeeds1720000000000, Alerts1740000000000];
+const READ_MODEL_MIGRATIONS = [
+  ReadModelSchema1710000000000,
+  KafkaFeeds1720000000000,
+  Alerts1740000000000,
+  RepPeriods1750000000000,
+];
 const OUTBOUND_MIGRATIONS = [Outbound1730000000000, AlertDeliveries1741000000000];
 
 /** Brings a read-model schema up to date (and the reporting views with it); safe when several processes start at once. */
