@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { AppendWakeup, notifyingAppends } from '@salesledger/read-model/append-wakeup';
 import { migrateOutbound, migrateReadModel, openReadModelPool } from '@salesledger/read-model/database';
 import type { Logger } from 'pino';
 import type { StreamHead } from '@salesledger/domain/audit-verification';
@@ -17,6 +18,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 export interface Runtime {
   readonly config: Config;
   readonly eventStore: EventStore;
+  /** Woken by every append made through `eventStore`: followers in this process read at once. */
+  readonly appendWakeup: AppendWakeup;
   /** The read-model database (schema read_model, views in reporting), migrated at open. */
   readonly databaseUrl: string;
   readonly readModel: Pool;
@@ -32,7 +35,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   const embedded = config.eventStore.kind === 'embedded' ? await startEmbeddedPostgres(config.dataDir) : undefined;
   if (embedded) log.info({ dataDir: config.dataDir, reused: !embedded.owned }, 'embedded PostgreSQL is up');
   try {
-    const eventStore = await openEventStore(config, embedded, log);
+    const appendWakeup = new AppendWakeup();
+    const eventStore = notifyingAppends(await openEventStore(config, embedded, log), appendWakeup);
     const databaseUrl = embedded?.url ?? (config.databaseUrl as string);
     await migrateReadModel(databaseUrl);
     await migrateOutbound(databaseUrl);
@@ -44,6 +48,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     return {
       config,
       eventStore,
+      appendWakeup,
       databaseUrl,
       readModel,
       bootstrapToken: bootstrap.token,

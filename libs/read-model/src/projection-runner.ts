@@ -3,6 +3,7 @@ import type { ClientBase, Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import type { EventStore } from '@salesledger/domain/event-store.port';
+import type { AppendWakeup } from './append-wakeup';
 import { inTransaction, READ_MODEL } from './database';
 
 export interface Projection {
@@ -21,6 +22,8 @@ export interface RunnerOptions {
   readonly retryMs?: number;
   /** Leave derivation to the caller (a rebuild derives once, before it swaps); live runners derive every batch. */
   readonly deferDerivation?: boolean;
+  /** Woken by this process's appends, the runner reads at once instead of at its next poll. */
+  readonly wakeup?: AppendWakeup;
   readonly log?: Logger;
 }
 
@@ -55,7 +58,10 @@ export class ProjectionRunner {
     this.retryMs = options.retryMs ?? 2000;
     this.deferDerivation = options.deferDerivation ?? false;
     this.log = options.log;
+    this.wakeup = options.wakeup;
   }
+
+  private readonly wakeup?: AppendWakeup;
 
   private readonly log?: Logger;
 
@@ -110,7 +116,8 @@ export class ProjectionRunner {
         if (checkpoint === undefined) checkpoint = await this.checkpoint();
         const page = await this.store.readAll(checkpoint, this.batchSize);
         if (page.length === 0) {
-          await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => undefined);
+          if (this.wakeup) await this.wakeup.wait(this.pollIntervalMs, signal);
+          else await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => undefined);
           continue;
         }
         checkpoint = await this.applyPage(page, checkpoint);
