@@ -190,7 +190,7 @@ export async function recordProjectionFailure(
     .catch(() => undefined); // the database itself may be what failed; the log still has it
 }
 
-async function applyAndCheckpoint(
+export async function applyAndCheckpoint(
   client: ClientBase,
   schema: string,
   projection: Projection,
