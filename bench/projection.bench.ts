@@ -45,12 +45,14 @@ import { migrateReadModel, openReadModelPool } from '@salesledger/read-model/dat
 import { ProjectionRunner, type Projection } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
+import type { Scope } from '@salesledger/read-model/scorecard-figures';
 import { ScorecardQueries } from '@salesledger/read-model/scorecard-queries';
 import { fmt, intFromEnv, machineInfo, startServer, table, withDatabase } from './harness';
 import {
   loadHistory,
   repIds,
   salesHistory,
+  teamIds,
   scheduledEvents,
   YEAR,
   type HistoryShape,
@@ -256,6 +258,34 @@ async function scorecardQueries(
   };
 }
 
+const SCOPED_QUERIES = 100;
+
+/** p50/p99 of the scorecard of one rep, one team and the company, at month and year: 100 queries each. */
+async function scopedQueries(pool: Pool, shape: HistoryShape, seed: number): Promise<Record<string, Latencies>> {
+  const queries = new ScorecardQueries(pool);
+  const random = prng(seed);
+  const reps = repIds(shape);
+  const teams = teamIds(shape);
+  const scopes: Record<string, () => Scope> = {
+    rep: () => ({ repIds: [reps[Math.floor(random() * reps.length)] as string] }),
+    team: () => ({ teamId: teams[Math.floor(random() * teams.length)] as string }),
+    company: () => 'company',
+  };
+  const result: Record<string, Latencies> = {};
+  for (const [name, scope] of Object.entries(scopes))
+    for (const grain of ['month', 'year'] as const) {
+      const ms: number[] = [];
+      for (let i = 0; i < SCOPED_QUERIES + 5; i++) {
+        const started = performance.now();
+        await queries.scorecard(scope(), grain, randomPeriod(grain, random), new Date());
+        if (i >= 5) ms.push(performance.now() - started); // the first five warm the caches
+      }
+      result[`${name} ${grain}`] = latencies(ms);
+      progress(`scoped scorecard queries: ${name} ${grain}`);
+    }
+  return result;
+}
+
 interface LiveResult {
   readonly planned: number;
   readonly appended: number;
@@ -401,6 +431,7 @@ interface Results {
   readonly floorAfter: Rate;
   readonly rebuild: RebuildResult;
   readonly queries: QueryResult;
+  readonly scoped: Record<string, Latencies>;
   readonly live: LiveResult;
 }
 
@@ -456,6 +487,12 @@ function report(r: Results, config: Config): string {
       '',
       `p99 ${ms(r.queries.all.p99)}`,
     ],
+    ...Object.entries(r.scoped).map(([scope, l]) => [
+      `scorecard query, ${scope}`,
+      `${fmt(l.count)} sequential; p50 ${ms(l.p50)}`,
+      '',
+      `p99 ${ms(l.p99)}`,
+    ]),
     [
       'live appends',
       `${fmt(r.live.appended)} of ${fmt(r.live.planned)} at ${config.rate}/s planned; append p50 ${ms(r.live.append.p50)}, p99 ${ms(r.live.append.p99)}`,
@@ -495,6 +532,12 @@ function report(r: Results, config: Config): string {
       `< ${GOALS.queryP99Ms} ms`,
       verdict(r.queries.all.p99 < GOALS.queryP99Ms),
     ],
+    ...Object.entries(r.scoped).map(([scope, l]) => [
+      `scorecard query p99, ${scope}`,
+      ms(l.p99),
+      `< ${GOALS.queryP99Ms} ms`,
+      verdict(l.p99 < GOALS.queryP99Ms),
+    ]),
   ];
   const byGrain = Object.entries(r.queries.byGrain)
     .map(([grain, l]) => `${grain} ${fmt(l.p50, 1)}/${fmt(l.p99, 1)}`)
@@ -577,9 +620,10 @@ async function main(): Promise<void> {
       progress('catch-up read (floor), after the rebuild');
       const floorAfter = await catchUpRead(store);
       const queries = await scorecardQueries(pool, repIds(shape), config.queries, shape.seed + 2);
+      const scoped = await scopedQueries(pool, shape, shape.seed + 3);
       const live = await liveFreshness(store, pool, url, config, load.lastRecordedAt);
       progress('');
-      const results: Results = { load, floorBefore, floorAfter, rebuild: rebuilt, queries, live };
+      const results: Results = { load, floorBefore, floorAfter, rebuild: rebuilt, queries, scoped, live };
       const loadAfter = loadavg()
         .map((n) => n.toFixed(2))
         .join(' ');
