@@ -9,7 +9,8 @@ import {
   type PeriodRange,
 } from '@salesledger/domain/scorecards/grains';
 import { inTransaction, migrateReadModel } from '@salesledger/read-model/database';
-import { loadDayData, scorecardFrom, spanOf } from '@salesledger/read-model/scorecard-figures';
+import { loadDayData, scorecardFrom, spanOf, type Scope } from '@salesledger/read-model/scorecard-figures';
+import { ScorecardQueries } from '@salesledger/read-model/scorecard-queries';
 import { applyDelivered } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { applyScorecardEvents, deriveScorecards } from '@salesledger/read-model/scorecard-projection';
@@ -67,6 +68,19 @@ async function projected(schema: string, repId: string, range: PeriodRange, asOf
       workingDaysElapsed: _e,
       ...card
     } = scorecardFrom(data, range, NOW);
+    return card;
+  } finally {
+    client.release();
+  }
+}
+
+/** A current scorecard computed the other way: from the (rep, day) figures of the whole span. */
+async function fromDayFigures(schema: string, scope: Scope, range: PeriodRange) {
+  const span = spanOf(range);
+  const client = await pool.connect();
+  try {
+    const data = await loadDayData(client, schema, scope, span.from, span.to, null);
+    const { active: _active, ...card } = scorecardFrom(data, range, NOW);
     return card;
   } finally {
     client.release();
@@ -148,7 +162,8 @@ describe('the scorecard projection against the plain reference computation', () 
         historyArbitrary(120),
         fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
         async (actions, cuts) => {
-          const schema = await project(buildHistory(actions), cuts);
+          const events = buildHistory(actions);
+          const schema = await project(events, cuts);
           const periods = await pool.query(`SELECT * FROM ${schema}.rep_periods t ORDER BY t::text`);
           const fromDays = await pool.query(
             `SELECT d.rep_id, p.grain, p.period, count(*)::int AS days, sum(target) AS target, sum(actual) AS actual,
@@ -167,6 +182,15 @@ describe('the scorecard projection against the plain reference computation', () 
           await inTransaction(pool, (client) => materializeScorecards(client, schema, 'all'));
           const scratch = await pool.query(`SELECT * FROM ${schema}.scorecards t ORDER BY t::text`);
           expect(tableDifferences({ scorecards: live.rows }, { scorecards: scratch.rows })).toEqual([]);
+          // The one-statement route over the period sums gives what the day figures give, for a rep and the company.
+          const queries = new ScorecardQueries(pool, schema);
+          for (const { repId, day } of sample(events, cuts[0] ?? 0))
+            for (const range of periodsOf(day))
+              for (const scope of [{ repIds: [repId] }, 'company' as const]) {
+                const fromDays = await fromDayFigures(schema, scope, range);
+                const fromPeriods = await queries.scorecard(scope, range.grain, range.period, NOW);
+                expect({ scope, range, card: fromPeriods }).toEqual({ scope, range, card: fromDays });
+              }
           await pool.query(`DROP SCHEMA ${schema} CASCADE`);
         },
       ),
