@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { listenForAppends } from '@salesledger/read-model/append-listener';
 import { AppendWakeup, notifyingAppends } from '@salesledger/read-model/append-wakeup';
 import { migrateOutbound, migrateReadModel, openReadModelPool } from '@salesledger/read-model/database';
 import type { Logger } from 'pino';
@@ -45,6 +46,9 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     const bootstrap = await resolveBootstrapToken(config.bootstrapToken, config.dataDir, embedded !== undefined);
     if (bootstrap.generated)
       log.warn(`generated admin token (kept in ${config.dataDir}/bootstrap-token): ${bootstrap.token}`);
+    // Appends made by other processes (the CLI, other replicas) wake this one's followers too.
+    const storeUrl = embedded?.url ?? (config.eventStore.kind === 'postgres' ? config.eventStore.url : undefined);
+    const appends = storeUrl ? listenForAppends(storeUrl, appendWakeup, log) : undefined;
     return {
       config,
       eventStore,
@@ -55,6 +59,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       kafka,
       streamHeads: eventStore instanceof PostgresEventStore ? () => eventStore.streamHeads() : undefined,
       close: async () => {
+        await appends?.stop();
         await kafka?.transport.close();
         await eventStore.close();
         await readModel.end();

@@ -7,15 +7,31 @@ import type { EventStore } from '@salesledger/domain/event-store.port';
  */
 export class AppendWakeup {
   private waiters = new Set<() => void>();
+  private appends = 0;
+
+  /** Appends heard so far: a follower notes it before reading, so one heard meanwhile is not missed. */
+  get generation(): number {
+    return this.appends;
+  }
+
+  /** Followers waiting now. */
+  get waiting(): number {
+    return this.waiters.size;
+  }
 
   notify(): void {
+    this.appends++;
     const waiters = this.waiters;
     this.waiters = new Set();
     for (const wake of waiters) wake();
   }
 
-  /** Resolves at the next append, after `ms` at the latest, or when the signal aborts. */
-  wait(ms: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves at the next append, after `ms` at the latest, or when the signal aborts; at once if
+   * an append was heard since `generation`.
+   */
+  wait(ms: number, signal?: AbortSignal, generation = this.appends): Promise<void> {
+    if (generation !== this.appends || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

@@ -114,9 +114,10 @@ export class ProjectionRunner {
     while (!signal.aborted) {
       try {
         if (checkpoint === undefined) checkpoint = await this.checkpoint();
+        const heard = this.wakeup?.generation;
         const page = await this.store.readAll(checkpoint, this.batchSize);
         if (page.length === 0) {
-          if (this.wakeup) await this.wakeup.wait(this.pollIntervalMs, signal);
+          if (this.wakeup) await this.wakeup.wait(this.pollIntervalMs, signal, heard);
           else await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => undefined);
           continue;
         }
