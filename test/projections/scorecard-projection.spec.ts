@@ -9,10 +9,12 @@ import {
   type PeriodRange,
 } from '@salesledger/domain/scorecards/grains';
 import { inTransaction, migrateReadModel } from '@salesledger/read-model/database';
-import { loadDayData, scorecardFrom, spanOf } from '@salesledger/read-model/scorecard-figures';
+import { loadDayData, scorecardFrom, spanOf, type Scope } from '@salesledger/read-model/scorecard-figures';
+import { ScorecardQueries } from '@salesledger/read-model/scorecard-queries';
 import { applyDelivered } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { applyScorecardEvents, deriveScorecards } from '@salesledger/read-model/scorecard-projection';
+import { materializeScorecards } from '@salesledger/read-model/scorecard-table';
 import { createDatabase, postgresServers } from '../support/postgres-servers';
 import { buildHistory, historyArbitrary } from './history';
 import { referenceScorecard } from './reference';
@@ -66,6 +68,19 @@ async function projected(schema: string, repId: string, range: PeriodRange, asOf
       workingDaysElapsed: _e,
       ...card
     } = scorecardFrom(data, range, NOW);
+    return card;
+  } finally {
+    client.release();
+  }
+}
+
+/** A current scorecard computed the other way: from the (rep, day) figures of the whole span. */
+async function fromDayFigures(schema: string, scope: Scope, range: PeriodRange) {
+  const span = spanOf(range);
+  const client = await pool.connect();
+  try {
+    const data = await loadDayData(client, schema, scope, span.from, span.to, null);
+    const { active: _active, ...card } = scorecardFrom(data, range, NOW);
     return card;
   } finally {
     client.release();
@@ -138,6 +153,48 @@ describe('the scorecard projection against the plain reference computation', () 
         },
       ),
       { numRuns: 15, endOnFailure: true },
+    );
+  }, 300_000);
+
+  it('keeps period sums equal to the sums of their days, and scorecards equal to ones derived from scratch', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        historyArbitrary(120),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
+        async (actions, cuts) => {
+          const events = buildHistory(actions);
+          const schema = await project(events, cuts);
+          const periods = await pool.query(`SELECT * FROM ${schema}.rep_periods t ORDER BY t::text`);
+          const fromDays = await pool.query(
+            `SELECT d.rep_id, p.grain, p.period, count(*)::int AS days, sum(target) AS target, sum(actual) AS actual,
+             sum(orders)::int AS orders, sum(new_customers)::int AS new_customers,
+             sum(prospects_developed)::int AS prospects_developed, sum(sales_visits)::int AS sales_visits,
+             sum(existing_customer_visits)::int AS existing_customer_visits, sum(lost_customers)::int AS lost_customers,
+             sum(papers_due)::int AS papers_due, sum(papers_on_time)::int AS papers_on_time,
+             sum(requests_closed)::int AS requests_closed, sum(requests_within_sla)::int AS requests_within_sla
+           FROM ${schema}.rep_days d CROSS JOIN LATERAL (VALUES ('day', to_char(d.day, 'YYYY-MM-DD')),
+             ('week', to_char(d.day, 'IYYY-"W"IW')), ('month', to_char(d.day, 'YYYY-MM')),
+             ('quarter', to_char(d.day, 'YYYY-"Q"Q')), ('year', to_char(d.day, 'YYYY'))) p(grain, period)
+           GROUP BY 1, 2, 3) t ORDER BY t::text`.replace(/^SELECT/, 'SELECT * FROM (SELECT'),
+          );
+          expect(tableDifferences({ rep_periods: periods.rows }, { rep_periods: fromDays.rows })).toEqual([]);
+          const live = await pool.query(`SELECT * FROM ${schema}.scorecards t ORDER BY t::text`);
+          await inTransaction(pool, (client) => materializeScorecards(client, schema, 'all'));
+          const scratch = await pool.query(`SELECT * FROM ${schema}.scorecards t ORDER BY t::text`);
+          expect(tableDifferences({ scorecards: live.rows }, { scorecards: scratch.rows })).toEqual([]);
+          // The one-statement route over the period sums gives what the day figures give, for a rep and the company.
+          const queries = new ScorecardQueries(pool, schema);
+          for (const { repId, day } of sample(events, cuts[0] ?? 0))
+            for (const range of periodsOf(day))
+              for (const scope of [{ repIds: [repId] }, 'company' as const]) {
+                const fromDays = await fromDayFigures(schema, scope, range);
+                const fromPeriods = await queries.scorecard(scope, range.grain, range.period, NOW);
+                expect({ scope, range, card: fromPeriods }).toEqual({ scope, range, card: fromDays });
+              }
+          await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+        },
+      ),
+      { numRuns: 10, endOnFailure: true },
     );
   }, 300_000);
 

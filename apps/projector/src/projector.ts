@@ -29,7 +29,10 @@ export async function startProjector(runtime: Runtime, log: Logger): Promise<Sto
       feeds.push(await consumeProjection(runtime.kafka, runtime.readModel, projection, log));
   } else {
     for (const projection of PROJECTIONS) {
-      const runner = new ProjectionRunner(runtime.eventStore, runtime.readModel, projection, { log });
+      const runner = new ProjectionRunner(runtime.eventStore, runtime.readModel, projection, {
+        log,
+        wakeup: runtime.appendWakeup,
+      });
       runner.start();
       feeds.push(runner);
     }

@@ -16,19 +16,20 @@ export async function rebuildProjections(name?: string): Promise<void> {
   process.once('SIGTERM', interrupt);
   const bar = new SingleBar(
     {
-      format: ' {bar} {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted}',
+      format: ' {bar} {percentage}% | {value}/{total} log events | {rate} events/s | ETA {remaining}',
       stream: process.stderr,
     },
     Presets.shades_classic,
   );
   const started = Date.now();
   try {
-    bar.start(1, 0, { rate: 0 });
+    bar.start(1, 0, { rate: 0, remaining: '-' });
     const swapped = await rebuildReadModel(runtime.eventStore, runtime.readModel, runtime.databaseUrl, {
       signal: stop.signal,
       onProgress: ({ applied, total }) => {
+        const rate = applied / Math.max(0.001, (Date.now() - started) / 1000);
         bar.setTotal(Math.max(1, total));
-        bar.update(applied, { rate: Math.round(applied / Math.max(0.001, (Date.now() - started) / 1000)) });
+        bar.update(applied, { rate: Math.round(rate), remaining: eta(total - applied, rate) });
       },
     });
     bar.stop();
@@ -38,4 +39,11 @@ export async function rebuildProjections(name?: string): Promise<void> {
     bar.stop();
     await runtime.close();
   }
+}
+
+/** Time left at the rate so far, or '-' before there is a rate (the bar's own ETA prints 'NFs' then). */
+function eta(events: number, perSecond: number): string {
+  if (!(perSecond > 0) || !Number.isFinite(events / perSecond)) return '-';
+  const seconds = Math.ceil(Math.max(0, events) / perSecond);
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }

@@ -27,9 +27,11 @@ export interface PeriodShare {
 }
 
 /**
- * A month's amount split over its weeks or working days in proportion to working days, to the
- * cent, the shares adding up to the amount exactly (the leftover cents go to the largest
- * remainders). A week that spans two months contributes only its days in this month.
+ * A month's amount split over its weeks or working days. One rule for every reader (the breakdown
+ * route and the scorecards alike, docs/domain.md "Week and day targets"): the month is split over
+ * its working days to the cent, the leftover cents one each to the earliest working days, and a
+ * week's share is the sum of its days in this month. Splitting the weeks on their own would round
+ * twice and give a week a cent or two its days do not add up to.
  */
 export function monthBreakdown(
   month: string,
@@ -42,16 +44,21 @@ export function monthBreakdown(
   const days: DateTime[] = [];
   for (let day = start; day.month === start.month; day = day.plus({ days: 1 }))
     if (isWorkingDay(day, off)) days.push(day);
-  const groups = new Map<string, number>();
-  for (const day of days) {
+  // Equal weights: the largest-remainder tie-break by order hands the leftover cents to the earliest days.
+  const cents = allocate(
+    BigInt(new Big(amount).times(100).toFixed(0)),
+    days.map(() => 1),
+  );
+  const groups = new Map<string, { workingDays: number; cents: bigint }>();
+  days.forEach((day, i) => {
     const key = grain === 'day' ? (day.toISODate() as string) : day.toFormat("kkkk-'W'WW");
-    groups.set(key, (groups.get(key) ?? 0) + 1);
-  }
-  const cents = allocate(BigInt(new Big(amount).times(100).toFixed(0)), [...groups.values()]);
-  return [...groups].map(([period, workingDays], i) => ({
+    const group = groups.get(key) ?? { workingDays: 0, cents: 0n };
+    groups.set(key, { workingDays: group.workingDays + 1, cents: group.cents + (cents[i] as bigint) });
+  });
+  return [...groups].map(([period, group]) => ({
     period,
-    workingDays,
-    amount: new Big((cents[i] as bigint).toString()).div(100).toFixed(2),
+    workingDays: group.workingDays,
+    amount: new Big(group.cents.toString()).div(100).toFixed(2),
   }));
 }
 

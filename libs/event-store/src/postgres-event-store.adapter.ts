@@ -183,7 +183,7 @@ export function appendQuery(
   );
   return {
     name: 'event_store.append',
-    text: 'SELECT * FROM event_store.append_events($1, $2, $3)',
+    text: `SELECT a.*, pg_notify('salesledger_appended', '') FROM event_store.append_events($1, $2, $3) a`,
     values: [
       streamId,
       expected === 'any' ? null : expected === 'no-stream' ? -1 : expected,

@@ -1,4 +1,6 @@
 import { Pool } from 'pg';
+import { listenForAppends } from '@salesledger/read-model/append-listener';
+import { AppendWakeup, notifyingAppends } from '@salesledger/read-model/append-wakeup';
 import { migrateOutbound, migrateReadModel, openReadModelPool } from '@salesledger/read-model/database';
 import type { Logger } from 'pino';
 import type { StreamHead } from '@salesledger/domain/audit-verification';
@@ -17,6 +19,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 export interface Runtime {
   readonly config: Config;
   readonly eventStore: EventStore;
+  /** Woken by every append made through `eventStore`: followers in this process read at once. */
+  readonly appendWakeup: AppendWakeup;
   /** The read-model database (schema read_model, views in reporting), migrated at open. */
   readonly databaseUrl: string;
   readonly readModel: Pool;
@@ -34,7 +38,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   const embedded = config.eventStore.kind === 'embedded' ? await startEmbeddedPostgres(config.dataDir) : undefined;
   if (embedded) log.info({ dataDir: config.dataDir, reused: !embedded.owned }, 'embedded PostgreSQL is up');
   try {
-    const eventStore = await openEventStore(config, embedded, log);
+    const appendWakeup = new AppendWakeup();
+    const eventStore = notifyingAppends(await openEventStore(config, embedded, log), appendWakeup);
     const databaseUrl = embedded?.url ?? (config.databaseUrl as string);
     await migrateReadModel(databaseUrl);
     await migrateOutbound(databaseUrl);
@@ -43,9 +48,13 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     const bootstrap = await resolveBootstrapToken(config.bootstrapToken, config.dataDir, embedded !== undefined);
     // The token itself is never logged: `start` shows it once on stdout.
     if (bootstrap.generated) log.warn(`generated admin token, kept in ${config.dataDir}/bootstrap-token`);
+    // Appends made by other processes (the CLI, other replicas) wake this one's followers too.
+    const storeUrl = embedded?.url ?? (config.eventStore.kind === 'postgres' ? config.eventStore.url : undefined);
+    const appends = storeUrl ? listenForAppends(storeUrl, appendWakeup, log) : undefined;
     return {
       config,
       eventStore,
+      appendWakeup,
       databaseUrl,
       readModel,
       bootstrapToken: bootstrap.token,
@@ -53,6 +62,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       kafka,
       streamHeads: eventStore instanceof PostgresEventStore ? () => eventStore.streamHeads() : undefined,
       close: async () => {
+        await appends?.stop();
         await kafka?.transport.close();
         await eventStore.close();
         await readModel.end();

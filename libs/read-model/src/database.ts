@@ -5,7 +5,8 @@ import { KafkaFeeds1720000000000 } from './migrations/1720000000000-kafka-feeds.
 import { Outbound1730000000000 } from './migrations/1730000000000-outbound.migration';
 import { AlertDeliveries1741000000000 } from './migrations/1741000000000-alert-deliveries.migration';
 import { Alerts1740000000000 } from './migrations/1740000000000-alerts.migration';
-import { Browse1750000000000 } from './migrations/1750000000000-browse.migration';
+import { Browse1752000000000 } from './migrations/1752000000000-browse.migration';
+import { RepPeriods1750000000000 } from './migrations/1750000000000-rep-periods.migration';
 import { TokenUsage1751000000000 } from './migrations/1751000000000-token-usage.migration';
 import { createReportingViews } from './reporting';
 
@@ -24,7 +25,8 @@ const READ_MODEL_MIGRATIONS = [
   ReadModelSchema1710000000000,
   KafkaFeeds1720000000000,
   Alerts1740000000000,
-  Browse1750000000000,
+  RepPeriods1750000000000,
+  Browse1752000000000,
 ];
 const OUTBOUND_MIGRATIONS = [Outbound1730000000000, AlertDeliveries1741000000000, TokenUsage1751000000000];
 

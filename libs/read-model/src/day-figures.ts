@@ -1,4 +1,5 @@
 import type { ClientBase } from 'pg';
+import { addToPeriods, type RepDayRow } from './rep-periods';
 
 /** A rep and a day: the grain the projection keeps its additive figures at. */
 export interface RepDay {
@@ -92,21 +93,26 @@ LEFT JOIN answering a USING (rep_id, day)
 const COLUMNS =
   'rep_id, day, target, actual, orders, new_customers, prospects_developed, sales_visits, existing_customer_visits, lost_customers, papers_due, papers_on_time, requests_closed, requests_within_sla';
 
-/** Recomputes the stored figures of the given keys; a key whose figures are all zero has no row. */
+/**
+ * Recomputes the stored figures of the given keys, and moves the period sums by the difference; a
+ * key whose figures are all zero has no row.
+ */
 export async function recomputeRepDays(client: ClientBase, schema: string, keys: readonly RepDay[]): Promise<void> {
   if (keys.length === 0) return;
   const reps = keys.map((k) => k.repId);
   const days = keys.map((k) => k.day);
-  await client.query(
+  const { rows: removed } = await client.query<RepDayRow>(
     `DELETE FROM ${schema}.rep_days d USING unnest($1::text[], $2::date[]) AS k(rep_id, day)
-     WHERE d.rep_id = k.rep_id AND d.day = k.day`,
+     WHERE d.rep_id = k.rep_id AND d.day = k.day RETURNING d.*`,
     [reps, days],
   );
-  await client.query(
+  const { rows: written } = await client.query<RepDayRow>(
     `INSERT INTO ${schema}.rep_days (${COLUMNS})
      SELECT ${COLUMNS} FROM (${dayFiguresSql(schema)}) f
      WHERE target <> 0 OR actual <> 0 OR orders <> 0 OR prospects_developed <> 0 OR sales_visits <> 0
-       OR lost_customers <> 0 OR papers_due <> 0 OR requests_closed <> 0`,
+       OR lost_customers <> 0 OR papers_due <> 0 OR requests_closed <> 0
+     RETURNING *`,
     [reps, days, 'infinity'],
   );
+  await addToPeriods(client, schema, removed, written);
 }

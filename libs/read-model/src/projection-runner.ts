@@ -3,6 +3,7 @@ import type { ClientBase, Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import type { EventStore } from '@salesledger/domain/event-store.port';
+import type { AppendWakeup } from './append-wakeup';
 import { inTransaction, READ_MODEL } from './database';
 
 export interface Projection {
@@ -21,6 +22,8 @@ export interface RunnerOptions {
   readonly retryMs?: number;
   /** Leave derivation to the caller (a rebuild derives once, before it swaps); live runners derive every batch. */
   readonly deferDerivation?: boolean;
+  /** Woken by this process's appends, the runner reads at once instead of at its next poll. */
+  readonly wakeup?: AppendWakeup;
   readonly log?: Logger;
 }
 
@@ -55,7 +58,10 @@ export class ProjectionRunner {
     this.retryMs = options.retryMs ?? 2000;
     this.deferDerivation = options.deferDerivation ?? false;
     this.log = options.log;
+    this.wakeup = options.wakeup;
   }
+
+  private readonly wakeup?: AppendWakeup;
 
   private readonly log?: Logger;
 
@@ -108,9 +114,11 @@ export class ProjectionRunner {
     while (!signal.aborted) {
       try {
         if (checkpoint === undefined) checkpoint = await this.checkpoint();
+        const heard = this.wakeup?.generation;
         const page = await this.store.readAll(checkpoint, this.batchSize);
         if (page.length === 0) {
-          await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => undefined);
+          if (this.wakeup) await this.wakeup.wait(this.pollIntervalMs, signal, heard);
+          else await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => undefined);
           continue;
         }
         checkpoint = await this.applyPage(page, checkpoint);
@@ -183,7 +191,7 @@ export async function recordProjectionFailure(
     .catch(() => undefined); // the database itself may be what failed; the log still has it
 }
 
-async function applyAndCheckpoint(
+export async function applyAndCheckpoint(
   client: ClientBase,
   schema: string,
   projection: Projection,

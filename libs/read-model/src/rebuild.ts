@@ -1,13 +1,16 @@
 import type { Pool } from 'pg';
+
 import type { EventStore } from '@salesledger/domain/event-store.port';
 import { inTransaction, migrateReadModel, READ_MODEL, REBUILD } from './database';
-import { ProjectionRunner } from './projection-runner';
+import { applyAndCheckpoint, ProjectionRunner } from './projection-runner';
 import { PROJECTIONS } from './projections';
+import { indexRebuild, logRebuild, stageRebuild } from './rebuild-staging';
 import { createReportingViews } from './reporting';
 
 export interface RebuildProgress {
+  /** Log events applied, each counted once however many projections it feeds. */
   readonly applied: number;
-  /** Events the log held past the rebuild's checkpoint when it started (an estimate). */
+  /** Events the log held past the rebuild's checkpoint when it started (an estimate; never below `applied`). */
   readonly total: number;
 }
 
@@ -36,29 +39,67 @@ export async function rebuildReadModel(
   { batchSize = 5000, onProgress, signal }: RebuildOptions = {},
 ): Promise<boolean> {
   await migrateReadModel(url, REBUILD);
-  const runners = PROJECTIONS.map(
-    (p) => new ProjectionRunner(store, pool, p, { schema: REBUILD, batchSize, deferDerivation: true }),
+  await stageRebuild(pool, REBUILD);
+  if (!(await replay(store, pool, batchSize, onProgress, signal))) return false;
+  await indexRebuild(pool, REBUILD);
+  await inTransaction(pool, async (client) => {
+    await client.query('SET LOCAL synchronous_commit = off');
+    for (const projection of PROJECTIONS) await projection.derive(client, REBUILD);
+  });
+  await logRebuild(pool, REBUILD);
+  await swap(store, pool);
+  return true;
+}
+
+/**
+ * Reads the log once for every projection, each page applied to all of them in one transaction,
+ * the next page read while this one is applied. It starts at the projection furthest behind; a
+ * projection further on skips what it holds (by stream revision). Relaxed commits: a crash loses at
+ * most the last pages, which the checkpoints then replay.
+ */
+async function replay(
+  store: EventStore,
+  pool: Pool,
+  batchSize: number,
+  onProgress: RebuildOptions['onProgress'],
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  await pool.query(
+    `INSERT INTO ${REBUILD}.projection_checkpoints (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`,
+    [PROJECTIONS.map((p) => p.name)],
   );
-  const { rows } = await pool.query(
-    `SELECT min(coalesce(position, 0)) AS position FROM ${REBUILD}.projection_checkpoints`,
+  const { rows } = await pool.query<{ checkpoint: string | null; position: string | null }>(
+    `SELECT checkpoint, position FROM ${REBUILD}.projection_checkpoints WHERE name = ANY($1)
+     ORDER BY coalesce(position, 0) LIMIT 1`,
+    [PROJECTIONS.map((p) => p.name)],
   );
   const head = await store.head();
   const total = Math.max(0, (head?.position ?? 0) - Number(rows[0]?.position ?? 0));
   let applied = 0;
   onProgress?.({ applied, total });
-  for (const runner of runners) {
-    for (;;) {
-      if (signal?.aborted) return false;
-      const page = await runner.catchUp(1);
-      if (page === 0) break;
-      applied += page;
+  const pages = store.pages(rows[0]?.checkpoint ?? null, batchSize);
+  let next = pages.next();
+  try {
+    for (let page = await next; !page.done; page = await next) {
+      next = pages.next();
+      await inTransaction(pool, async (client) => {
+        await client.query('SET LOCAL synchronous_commit = off');
+        for (const projection of PROJECTIONS) await applyAndCheckpoint(client, REBUILD, projection, page.value);
+      });
+      applied += page.value.length;
       onProgress?.({ applied, total: Math.max(total, applied) });
+      if (signal?.aborted) return false;
     }
+    return true;
+  } finally {
+    // The page read ahead is dropped: the checkpoint already says where to resume.
+    await next.catch(() => undefined);
+    await pages.return(undefined);
   }
-  if (signal?.aborted) return false;
-  await inTransaction(pool, async (client) => {
-    for (const projection of PROJECTIONS) await projection.derive(client, REBUILD);
-  });
+}
+
+/** Swaps the rebuilt schema in, with what the log gained since the replay applied first. */
+async function swap(store: EventStore, pool: Pool): Promise<void> {
   await inTransaction(pool, async (client) => {
     // Serving runners wait here (their checkpoint update needs these rows) until the swap is done.
     await client.query(`LOCK TABLE ${READ_MODEL}.projection_checkpoints IN EXCLUSIVE MODE`);
@@ -76,5 +117,4 @@ export async function rebuildReadModel(
     await client.query(`ALTER SCHEMA ${REBUILD} RENAME TO ${READ_MODEL}`);
     await createReportingViews(client);
   });
-  return true;
 }

@@ -159,23 +159,6 @@ export function scorecardFrom(data: DayData, range: PeriodRange, now: Date): Sco
   return { ...scorecard, active: figures.active };
 }
 
-/** The same data, one rep at a time. */
-export function splitByRep(data: DayData): Map<string, DayData> {
-  const parts = new Map<
-    string,
-    { days: DayRow[]; reviews: DayData['reviews'][number][]; responses: DayData['responses'][number][] }
-  >();
-  const part = (repId: string) => {
-    let found = parts.get(repId);
-    if (!found) parts.set(repId, (found = { days: [], reviews: [], responses: [] }));
-    return found;
-  };
-  for (const day of data.days) part(day.repId).days.push(day);
-  for (const review of data.reviews) part(review.repId).reviews.push(review);
-  for (const response of data.responses) part(response.repId).responses.push(response);
-  return new Map([...parts].map(([repId, p]) => [repId, { ...data, ...p }]));
-}
-
 const COUNTS = [
   'orders',
   'newCustomers',

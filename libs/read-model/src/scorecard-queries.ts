@@ -3,6 +3,7 @@ import { InvalidInputError } from '@salesledger/domain/errors';
 import { periodRange, type Grain } from '@salesledger/domain/scorecards/grains';
 import type { Scorecard } from '@salesledger/domain/scorecards/kpis';
 import { inTransaction, READ_MODEL } from './database';
+import { periodScorecard } from './period-queries';
 import { loadDayData, scorecardFrom, spanOf, type Scope } from './scorecard-figures';
 
 export const DRILL_DOWNS = [
@@ -39,6 +40,9 @@ export class ScorecardQueries {
    */
   async scorecard(scope: Scope, grain: Grain, period: string, now: Date, asOf?: Date): Promise<Scorecard> {
     const range = periodRange(grain, period);
+    // A rep's or the company's current scorecard: one statement over the period sums.
+    if (!asOf && (scope === 'company' || 'repIds' in scope))
+      return periodScorecard(this.pool, this.schema, scope === 'company' ? null : scope.repIds, range, now);
     const { from, to } = spanOf(range);
     return inTransaction(this.pool, async (client) => {
       // One snapshot for every read of the scorecard: a batch committing in between cannot mix in.

@@ -5,7 +5,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * keyset indexes on the tables the scorecards already keep. Every list pages newest first by a key
  * that never changes once written, so pages neither skip nor repeat a row while writers append.
  */
-export class Browse1750000000000 implements MigrationInterface {
+export class Browse1752000000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = (queryRunner.connection.options as { schema: string }).schema;
     await queryRunner.query(`

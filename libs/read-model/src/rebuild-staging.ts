@@ -1,0 +1,76 @@
+import type { ClientBase, Pool } from 'pg';
+import { inTransaction } from './database';
+
+/** Indexes no batch of a replay reads through: built once the facts are in, not kept up row by row. */
+const DEFERRED_INDEXES = [
+  'customers_registered',
+  'customer_losses_rep',
+  'order_versions_rep_day',
+  'visits_rep_day',
+  'papers_rep_day',
+  'requests_rep_day',
+  'reviews_rep_month',
+  'scorecards_leaderboard',
+  'alerts_status',
+  'alerts_team',
+  'alerts_rep',
+  'alert_deliveries_alert',
+];
+
+// Kept logged: a server crash empties unlogged tables, and these must survive one.
+const LOGGED = ['migrations', 'staged_indexes'];
+
+/**
+ * Makes a rebuild's schema a staging area: tables unlogged (no WAL; a server crash empties them,
+ * checkpoints included, so the rebuild starts over rather than resumes wrongly) and the deferred
+ * indexes dropped, their definitions kept in a logged table so an interrupted rebuild still
+ * restores them.
+ */
+export async function stageRebuild(pool: Pool, schema: string): Promise<void> {
+  await pool.query(
+    `CREATE TABLE IF NOT EXISTS ${schema}.staged_indexes (name text PRIMARY KEY, definition text NOT NULL)`,
+  );
+  await inTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ name: string; definition: string }>(
+      `SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2)`,
+      [schema, DEFERRED_INDEXES],
+    );
+    for (const { name, definition } of rows) {
+      await client.query(`INSERT INTO ${schema}.staged_indexes VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+        name,
+        definition,
+      ]);
+      await client.query(`DROP INDEX ${schema}.${name}`);
+    }
+    for (const table of await tables(client, schema, 'p'))
+      await client.query(`ALTER TABLE ${schema}.${table} SET UNLOGGED`);
+  });
+}
+
+/** Builds the deferred indexes and gathers statistics: before deriving, which reads through them. */
+export async function indexRebuild(pool: Pool, schema: string): Promise<void> {
+  const { rows } = await pool.query<{ name: string; definition: string }>(`SELECT * FROM ${schema}.staged_indexes`);
+  for (const { name, definition } of rows)
+    await inTransaction(pool, async (client) => {
+      await client.query(definition.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS '));
+      await client.query(`DELETE FROM ${schema}.staged_indexes WHERE name = $1`, [name]);
+    });
+  const staged = await tables(pool, schema, 'u');
+  if (staged.length > 0) await pool.query(`ANALYZE ${staged.map((t) => `${schema}.${t}`).join(', ')}`);
+}
+
+/** Writes the staged tables to the WAL, so the schema survives a crash once it is swapped in. */
+export async function logRebuild(pool: Pool, schema: string): Promise<void> {
+  for (const table of await tables(pool, schema, 'u')) await pool.query(`ALTER TABLE ${schema}.${table} SET LOGGED`);
+  await pool.query(`DROP TABLE IF EXISTS ${schema}.staged_indexes`);
+}
+
+/** The schema's tables that are permanent ('p') or unlogged ('u'), other than the ones kept logged. */
+async function tables(client: Pool | ClientBase, schema: string, persistence: 'p' | 'u'): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT relname AS name FROM pg_class
+     WHERE relnamespace = $1::regnamespace AND relkind = 'r' AND relpersistence = $2 AND NOT relname = ANY($3)`,
+    [schema, persistence, LOGGED],
+  );
+  return rows.map((row) => row.name);
+}

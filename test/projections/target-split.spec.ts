@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import Big from 'big.js';
+import fc from 'fast-check';
+import { Pool } from 'pg';
+import type { JsonObject, RecordedEvent } from '@salesledger/domain/event';
+import { monthBreakdown } from '@salesledger/domain/periods';
+import { inTransaction, migrateReadModel } from '@salesledger/read-model/database';
+import { applyScorecardEvents, deriveScorecards } from '@salesledger/read-model/scorecard-projection';
+import { ScorecardQueries } from '@salesledger/read-model/scorecard-queries';
+import { createDatabase, postgresServers } from '../support/postgres-servers';
+
+const [embedded] = postgresServers();
+const NOW = new Date('2031-01-01T00:00:00Z');
+let database: { url: string; drop: () => Promise<void> };
+let pool: Pool;
+let schemas = 0;
+
+beforeAll(async () => {
+  database = await createDatabase(embedded!);
+  pool = new Pool({ connectionString: database.url, max: 4 });
+});
+afterAll(async () => {
+  await pool.end();
+  await database.drop();
+});
+
+function recorded(position: number, streamId: string, type: string, data: JsonObject): RecordedEvent {
+  return {
+    eventId: randomUUID(),
+    streamId,
+    revision: 0,
+    position,
+    checkpoint: String(position),
+    hash: '',
+    type,
+    data,
+    metadata: {
+      actor: { userId: 'director-1', role: 'director' },
+      correlationId: randomUUID(),
+      causationId: randomUUID(),
+      recordedAt: new Date(Date.parse('2019-01-01T00:00:00Z') + position * 60_000).toISOString(),
+    },
+  };
+}
+
+/** Projects one rep's month target (and the company holidays) into a schema of its own. */
+async function project(month: string, amount: string, holidays: string[]): Promise<ScorecardQueries> {
+  const schema = `rm_split_${++schemas}`;
+  await migrateReadModel(database.url, schema);
+  const events = [
+    recorded(1, 'company-settings', 'HolidaysSet', { dates: holidays }),
+    recorded(2, `target-r1-${month}`, 'TargetSet', { repId: 'r1', month, amount, reason: 'plan' }),
+  ];
+  await inTransaction(pool, async (client) => {
+    await applyScorecardEvents(client, schema, events);
+    await deriveScorecards(client, schema);
+  });
+  return new ScorecardQueries(pool, schema);
+}
+
+const cents = (value: number | string) => Number(new Big(value).times(100).round(0));
+
+describe('a month target as the breakdown route and the scorecards show it', () => {
+  it('gives the same day and week targets in both, days adding up to their week and weeks to the month', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 10_000_000_00 }),
+        fc.integer({ min: 2020, max: 2030 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: 28 }), { maxLength: 4 }),
+        async (amountCents, year, monthNumber, holidayDays) => {
+          const month = `${year}-${String(monthNumber).padStart(2, '0')}`;
+          const amount = new Big(amountCents).div(100).toFixed(2);
+          const holidays = holidayDays.map((d) => `${month}-${String(d).padStart(2, '0')}`);
+          const queries = await project(month, amount, holidays);
+          const card = (grain: 'day' | 'week' | 'month', period: string) =>
+            queries.scorecard({ repIds: ['r1'] }, grain, period, NOW);
+
+          expect(cents((await card('month', month)).target)).toBe(amountCents);
+          let weeksTotal = 0;
+          for (const week of monthBreakdown(month, amount, 'week', holidays)) {
+            // Only this month has a target, so the week's scorecard holds just its days in the month.
+            expect([week.period, cents((await card('week', week.period)).target)]).toEqual([
+              week.period,
+              cents(week.amount),
+            ]);
+            weeksTotal += cents(week.amount);
+          }
+          expect(weeksTotal).toBe(amountCents);
+          const days = monthBreakdown(month, amount, 'day', holidays);
+          for (const day of days)
+            expect([day.period, cents((await card('day', day.period)).target)]).toEqual([
+              day.period,
+              cents(day.amount),
+            ]);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+});
