@@ -11,6 +11,7 @@ import { ConflictError, InvalidInputError, WrongExpectedRevisionError } from '@s
 import { serializeAppend } from '@salesledger/domain/event-validation';
 import { serializeEvent, type SerializedEvent } from '@salesledger/domain/event-hash';
 import type { StreamHead } from '@salesledger/domain/audit-verification';
+import { PostgresSealedLog } from './postgres-sealed-log';
 
 interface EventRow {
   /** Null while the event waits to be sealed. */
@@ -135,7 +136,7 @@ export class PostgresEventStore extends EventStore {
           this.pool.query<{ seq: string }>('SELECT seq FROM event_store.log WHERE position = $1', [position]),
         )
       ).rows[0]?.seq;
-    const seq = position === undefined ? undefined : ((await lookUp()) ?? ((await this.seal(null)), await lookUp()));
+    const seq = position === undefined ? undefined : ((await lookUp()) ?? (await this.seal(null), await lookUp()));
     if (seq === undefined)
       throw new InvalidInputError([{ field: 'checkpoint', message: `not a PostgreSQL checkpoint: ${checkpoint}` }]);
     return seq;
@@ -176,6 +177,11 @@ export class PostgresEventStore extends EventStore {
       if (!last) return;
       after = last.stream_id;
     }
+  }
+
+  /** The whole log's chain, for audit verify and the worker's continuous check. */
+  sealedLog(): PostgresSealedLog {
+    return new PostgresSealedLog(this.pool);
   }
 
   /** Refuses new work, lets every started query finish, then closes the pool. */

@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { migrateOutbound, migrateReadModel, openReadModelPool } from '@salesledger/read-model/database';
 import type { Logger } from 'pino';
 import type { StreamHead } from '@salesledger/domain/audit-verification';
+import type { SealedLog } from '@salesledger/domain/log-verification';
 import type { EventStore } from '@salesledger/domain/event-store.port';
 import { EsdbEventStore } from '@salesledger/event-store/esdb-event-store.adapter';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
@@ -25,6 +26,8 @@ export interface Runtime {
   readonly kafka?: { readonly transport: Transport; readonly names: KafkaNames };
   /** Stream heads where the store keeps them apart from events (PostgreSQL), for audit verify. */
   streamHeads?(): AsyncIterable<StreamHead>;
+  /** The chain over the whole log where the store keeps one (PostgreSQL). */
+  readonly sealedLog?: SealedLog;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       bootstrapToken: bootstrap.token,
       kafka,
       streamHeads: eventStore instanceof PostgresEventStore ? () => eventStore.streamHeads() : undefined,
+      sealedLog: eventStore instanceof PostgresEventStore ? eventStore.sealedLog() : undefined,
       close: async () => {
         await kafka?.transport.close();
         await eventStore.close();
