@@ -30,10 +30,13 @@ const EVENT_COLUMNS = `e.position, e.stream_id, e.stream_revision, e.event_id, e
   encode(e.hash, 'hex') AS hash`;
 
 // The sealed log is the read order: the sealer hands out seq numbers serially and each sealing
-// commits before the next begins, so a reader always sees a gap-free prefix of it.
-const READ_ALL = `SELECT l.seq, ${EVENT_COLUMNS} FROM event_store.log l
-  JOIN event_store.events e ON e.position = l.position
-  WHERE l.seq > $1 ORDER BY l.seq LIMIT $2`;
+// commits before the next begins, so a reader always sees a gap-free prefix of it. The lateral join
+// keeps the plan a walk of the log's key with one lookup per event even when the log's statistics
+// are stale (after a bulk seal the planner would otherwise hash-join the whole events table).
+const READ_ALL = `SELECT l.seq, ${EVENT_COLUMNS}
+  FROM (SELECT seq, position FROM event_store.log WHERE seq > $1 ORDER BY seq LIMIT $2) l
+  CROSS JOIN LATERAL (SELECT * FROM event_store.events WHERE position = l.position) e
+  ORDER BY l.seq`;
 
 export interface PostgresEventStoreOptions {
   /** How long an idle subscription waits before polling again. */
