@@ -75,7 +75,7 @@ async function unsealed(url: string, config: BenchConfig): Promise<BenchStore> {
     },
     readAll: async (pageSize) => {
       let count = 0;
-      for (let after = ['0', '0']; ; ) {
+      for (let after = ['0', '0']; ;) {
         const { rows } = await pool.query(UNSEALED_READ, [...after, pageSize]);
         count += rows.length;
         if (rows.length < pageSize) return count;
