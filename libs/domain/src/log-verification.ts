@@ -32,7 +32,8 @@ export interface LogFinding {
 export interface SealedLog {
   /** Seals every committed event, so verification covers the whole log. */
   sealAll(): Promise<void>;
-  entries(): AsyncIterable<LogEntry>;
+  /** Entries after `after` (default: all), in seq order. */
+  entries(after?: number): AsyncIterable<LogEntry>;
   head(): Promise<LogHead>;
 }
 
@@ -44,9 +45,25 @@ export interface SealedLog {
  */
 export class LogVerifier {
   private readonly found: LogFinding[] = [];
-  private last: LogMark = { seq: 0, chain: null };
+  private last: LogMark;
 
-  constructor(private readonly anchor?: LogMark) {}
+  /** `from`: resume after entries already verified (the worker checks the log as it grows). */
+  constructor(
+    private readonly anchor?: LogMark,
+    from: LogMark = { seq: 0, chain: null },
+  ) {
+    this.last = from;
+  }
+
+  /** The last entry checked. */
+  get mark(): LogMark {
+    return this.last;
+  }
+
+  /** What was found so far, without comparing with a head (which may have moved on meanwhile). */
+  get problems(): readonly LogFinding[] {
+    return this.found;
+  }
 
   check(entry: LogEntry): void {
     if (entry.seq > this.last.seq + 1) {

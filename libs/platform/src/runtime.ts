@@ -12,6 +12,7 @@ import { kafkaNames, topicSpecs, type KafkaNames } from '@salesledger/transport/
 import type { Transport } from '@salesledger/transport/transport.port';
 import { resolveBootstrapToken } from './bootstrap-token';
 import type { Config } from './config';
+import { HealthBoard } from './health-board';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.server';
 
 /** Everything a process needs from its configuration, opened once and closed in reverse order. */
@@ -28,6 +29,8 @@ export interface Runtime {
   streamHeads?(): AsyncIterable<StreamHead>;
   /** The chain over the whole log where the store keeps one (PostgreSQL). */
   readonly sealedLog?: SealedLog;
+  /** What the process's loops found wrong, for its /health answer. */
+  readonly health: HealthBoard;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       kafka,
       streamHeads: eventStore instanceof PostgresEventStore ? () => eventStore.streamHeads() : undefined,
       sealedLog: eventStore instanceof PostgresEventStore ? eventStore.sealedLog() : undefined,
+      health: new HealthBoard(),
       close: async () => {
         await kafka?.transport.close();
         await eventStore.close();
