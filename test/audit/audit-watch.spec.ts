@@ -1,15 +1,18 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
 import { cliEnv, runCli } from '../support/cli';
 import { newEvents } from '../support/events';
-import { createDatabase, postgresServers } from '../support/postgres-servers';
+import { kafkaNames } from '@salesledger/transport/topics';
+import { deleteTopicsWithPrefix, describeWithKafka, uniqueTopicPrefix } from '../support/kafka';
+import { createDatabase, postgresServers, type PostgresServer } from '../support/postgres-servers';
 
 interface HealthAnswer {
   status: string;
@@ -95,4 +98,55 @@ describe.each(postgresServers())('the alert worker watching the audit chain on $
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describeWithKafka('the alert worker in Kafka mode', (brokers) => {
+  const [server] = postgresServers() as [PostgresServer];
+
+  it('publishes its signed anchor to the audit topic', async () => {
+    const database = await createDatabase(server);
+    await migrateEventStore(database.url);
+    const store = new PostgresEventStore(new Pool({ connectionString: database.url }));
+    await store.append('order-1', newEvents(2), 'no-stream');
+    await store.close();
+    const dataDir = await mkdtemp(join(tmpdir(), 'salesledger-watch-'));
+    const prefix = `${uniqueTopicPrefix('audit')}.`;
+    const env = cliEnv({
+      EVENT_STORE_URL: database.url,
+      SALESLEDGER_DATA_DIR: dataDir,
+      KAFKA_BROKERS: brokers.join(','),
+      SALESLEDGER_KAFKA_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+    });
+    const child = spawn(process.execPath, [WORKER], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const consumer = new Kafka({ clientId: 'audit-spec', brokers, logLevel: logLevel.NOTHING }).consumer({
+      groupId: `${prefix}reader`,
+    });
+    try {
+      const topic = kafkaNames(prefix).audit;
+      await until(async () => {
+        const admin = new Kafka({ clientId: 'audit-spec', brokers, logLevel: logLevel.NOTHING }).admin();
+        await admin.connect();
+        const topics = await admin.listTopics().finally(() => admin.disconnect());
+        return topics.includes(topic) ? true : undefined;
+      }, 'the audit topic');
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      const received = new Promise<string>((done) => {
+        void consumer.run({ eachMessage: async ({ message }) => done(String(message.value)) });
+      });
+      const anchor = JSON.parse(await received);
+      expect(anchor.statement).toMatchObject({ format: 'salesledger-audit-anchor/1', seq: 2 });
+      const file = join(dataDir, 'kafka-anchor.json');
+      await writeFile(file, JSON.stringify(anchor));
+      const { KAFKA_BROKERS: _brokers, ...plain } = env;
+      expect((await runCli(['audit', 'verify', '--anchor', file], plain)).code).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await consumer.disconnect();
+      await deleteTopicsWithPrefix(brokers, prefix);
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
