@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
-import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
+import { EventStoreSchema1700000000000 } from '@salesledger/event-store/migrations/1700000000000-event-store.migration';
+import { migrateEventStore, migrateSchema } from '@salesledger/event-store/postgres-migrations';
 import type { BenchConfig, BenchEvent, Contestant } from './workload';
 
 /**
@@ -19,6 +20,8 @@ export function openStore(contestant: Contestant, url: string, config: BenchConf
   switch (contestant) {
     case 'salesledger':
       return salesledger(url, config);
+    case 'unsealed':
+      return unsealed(url, config);
     case 'emmett':
       return emmett(url, config);
     case 'raw':
@@ -49,6 +52,45 @@ async function salesledger(url: string, config: BenchConfig): Promise<BenchStore
     close: () => store.close(),
   };
 }
+
+/**
+ * The same adapter on the schema before the sealed log (first migration only): appends are the
+ * same call, so this measures what sealing adds to them. Reads page by (transaction id, position)
+ * as they did then; the adapter's own readAll needs the sealed log.
+ */
+async function unsealed(url: string, config: BenchConfig): Promise<BenchStore> {
+  await migrateSchema(url, { schema: 'event_store', lock: 1, migrations: [EventStoreSchema1700000000000] });
+  const pool = new Pool({ connectionString: url, max: config.poolSize });
+  const store = new PostgresEventStore(pool);
+  return {
+    appendOne: async (stream, _revision, { event }) => {
+      await store.append(stream, [event], 'any');
+    },
+    appendBatch: async (stream, _revision, events) => {
+      await store.append(
+        stream,
+        events.map((e) => e.event),
+        'any',
+      );
+    },
+    readAll: async (pageSize) => {
+      let count = 0;
+      for (let after = ['0', '0']; ;) {
+        const { rows } = await pool.query(UNSEALED_READ, [...after, pageSize]);
+        count += rows.length;
+        if (rows.length < pageSize) return count;
+        after = [rows.at(-1).transaction_id, rows.at(-1).position];
+      }
+    },
+    close: () => store.close(),
+  };
+}
+
+const UNSEALED_READ = `SELECT e.position, e.transaction_id, e.stream_id, e.stream_revision, e.event_id, e.type, e.data,
+  e.metadata, encode(e.hash, 'hex') AS hash FROM event_store.events e
+  WHERE (e.transaction_id, e.position) > ($1::xid8, $2::bigint)
+    AND e.transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
+  ORDER BY e.transaction_id, e.position LIMIT $3`;
 
 /**
  * `@event-driven-io/emmett-postgresql` through its public API: `getPostgreSQLEventStore` and

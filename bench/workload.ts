@@ -23,7 +23,7 @@ export interface BenchConfig {
   readonly poolSize: number;
 }
 
-export type Contestant = 'salesledger' | 'emmett' | 'raw';
+export type Contestant = 'salesledger' | 'unsealed' | 'emmett' | 'raw';
 
 /** A timed step: how many events, in how long. */
 export interface Measurement {

@@ -63,12 +63,13 @@ describe.each(postgresServers())('PostgreSQL event store specifics on $name', (s
     expect((await pool.query('SELECT 1 FROM event_store.streams WHERE stream_id = $1', [stream])).rowCount).toBe(0);
   });
 
-  it('orders and resumes by transaction id as a number, not as text', async () => {
-    const rows = [9, 10, 100].map((xid, revision) => [String(xid), revision, newEvent('T', { xid })] as const);
+  it('seals pending events in transaction id order, as a number, not as text', async () => {
+    const rows = [100, 9, 10].map((xid, revision) => [String(xid), revision, newEvent('T', { xid })] as const);
     for (const [xid, revision, event] of rows) {
       await pool.query(
-        `INSERT INTO event_store.events (transaction_id, stream_id, stream_revision, event_id, type, data, metadata, recorded_at, hash)
-         VALUES ($1::xid8, 'ancient', $2, $3, $4, $5, $6, now(), '\\x00')`,
+        `WITH e AS (INSERT INTO event_store.events (stream_id, stream_revision, event_id, type, data, metadata, recorded_at, hash)
+           VALUES ('ancient', $2, $3, $4, $5, $6, now(), '\\x00') RETURNING position)
+         INSERT INTO event_store.pending (transaction_id, position) SELECT $1::xid8, position FROM e`,
         [xid, revision, event.eventId, event.type, event.data, event.metadata],
       );
     }
@@ -101,6 +102,6 @@ describe.each(postgresServers())('PostgreSQL event store specifics on $name', (s
   it('migrates once when several processes start at the same time', async () => {
     await Promise.all([migrateEventStore(url), migrateEventStore(url), migrateEventStore(url)]);
     const { rows } = await pool.query('SELECT name FROM event_store.migrations');
-    expect(rows.map((r) => r.name)).toEqual(['EventStoreSchema1700000000000']);
+    expect(rows.map((r) => r.name)).toEqual(['EventStoreSchema1700000000000', 'SealedLog1764900000000']);
   });
 });

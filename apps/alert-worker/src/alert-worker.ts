@@ -6,6 +6,7 @@ import type { Runtime } from '@salesledger/platform/runtime';
 import { schedule } from '@salesledger/platform/schedule';
 import type { Stop } from '@salesledger/platform/service';
 import { READ_MODEL } from '@salesledger/read-model/database';
+import { startAuditWatch } from './audit-watch';
 import { projectionStatuses } from '@salesledger/read-model/projection-status';
 
 /** How far (in recorded time) the read model may trail the log for an evaluation to go ahead. */
@@ -24,6 +25,7 @@ export interface AlertWorkerOptions {
  * changes, and reconciles the open alerts with what the rules say. With Kafka on, it follows the
  * scorecards topic as a consumer group instead, evaluating the reps whose scorecards changed.
  * Delivers what it raises (email, webhooks) through the outbox; Kafka gets alert events from the relay.
+ * Also watches the audit chain over the whole log and publishes signed anchors of it (docs/audit.md).
  */
 export async function startAlertWorker(runtime: Runtime, log: Logger, options: AlertWorkerOptions = {}): Promise<Stop> {
   const clock = options.clock ?? new SystemClock();
@@ -44,9 +46,10 @@ export async function startAlertWorker(runtime: Runtime, log: Logger, options: A
     : followReadModel(runtime, evaluate, options.changeCheckMs ?? 2_000, log);
   // Raising and delivering are decoupled through the outbox: a crash between them loses nothing.
   const delivery = startAlertDelivery(runtime, log, { clock });
+  const audit = startAuditWatch(runtime, log, { clock });
   log.info(`alert worker running${runtime.kafka ? ' from Kafka' : ''}`);
   return async () => {
-    await Promise.all([everyone.stop(), changes.stop()]);
+    await Promise.all([everyone.stop(), changes.stop(), audit.stop()]);
     await delivery();
   };
 }

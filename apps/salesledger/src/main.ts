@@ -64,12 +64,17 @@ alerts
   .action(async (options) => (await import('./alerts.command')).backtestAlerts(options));
 addAlertDeliveryCommands(alerts);
 
-program
-  .command('audit')
-  .description('tamper evidence')
+const audit = program.command('audit').description('tamper evidence');
+audit
   .command('verify')
-  .description('walk every stream, check its hash chain, name each altered, removed or reordered event')
-  .action(async () => (await import('./audit-verify.command')).auditVerify());
+  .description('check every stream and the whole log, name each altered, removed or reordered event')
+  .option('--anchor <file>', 'also check the log against a signed anchor (a cut tail, a full recomputation)')
+  .action(async (options: { anchor?: string }) => (await import('./audit-verify.command')).auditVerify(options));
+audit
+  .command('anchor')
+  .description("print a signed statement of the log's position and hash, to keep outside the database")
+  .option('--out <file>', 'also write it to a new file')
+  .action(async (options: { out?: string }) => (await import('./audit-anchor.command')).auditAnchor(options));
 
 addBiCommands(program);
 

@@ -30,3 +30,10 @@ export function chainHash(previous: Buffer | null, digest: Buffer, revision: num
   link.writeBigInt64BE(BigInt(revision), link.length - 8);
   return hash('sha256', link, 'buffer');
 }
+
+/** Link `seq` of the whole log's chain: sha256(link seq-1 || seq as int64 BE || the event's stream-chain hash). */
+export function logChainHash(previous: Buffer | null, seq: number, eventHash: Buffer): Buffer {
+  const seqBytes = Buffer.alloc(8);
+  seqBytes.writeBigInt64BE(BigInt(seq));
+  return hash('sha256', Buffer.concat([previous ?? Buffer.alloc(0), seqBytes, eventHash]), 'buffer');
+}

@@ -13,10 +13,12 @@ import { ConflictError, InvalidInputError, WrongExpectedRevisionError } from '@s
 import { serializeAppend } from '@salesledger/domain/event-validation';
 import { serializeEvent, type SerializedEvent } from '@salesledger/domain/event-hash';
 import type { StreamHead } from '@salesledger/domain/audit-verification';
+import { PostgresSealedLog } from './postgres-sealed-log';
 
 interface EventRow {
+  /** Null while the event waits to be sealed. */
+  seq: string | null;
   position: string;
-  transaction_id: string;
   stream_id: string;
   stream_revision: string;
   event_id: string;
@@ -26,19 +28,17 @@ interface EventRow {
   hash: string;
 }
 
-// transaction_id comes back as text (pg has no parser for xid8); it must not be cast here, or the
-// ORDER BY below would bind to the text column and sort "10" before "9".
-const EVENT_COLUMNS = `e.position, e.transaction_id, e.stream_id, e.stream_revision, e.event_id, e.type, e.data,
-  e.metadata, encode(e.hash, 'hex') AS hash`;
+const EVENT_COLUMNS = `e.position, e.stream_id, e.stream_revision, e.event_id, e.type, e.data, e.metadata,
+  encode(e.hash, 'hex') AS hash`;
 
-// Only transactions older than every running one are read: none of them can still commit, so no
-// event can later appear below the returned checkpoints.
-const READ_ALL = `SELECT ${EVENT_COLUMNS} FROM event_store.events e
-  WHERE (e.transaction_id, e.position) > ($1::xid8, $2::bigint)
-    AND e.transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
-  ORDER BY e.transaction_id, e.position LIMIT $3`;
-
-const START: readonly [string, string] = ['0', '0'];
+// The sealed log is the read order: the sealer hands out seq numbers serially and each sealing
+// commits before the next begins, so a reader always sees a gap-free prefix of it. The lateral join
+// keeps the plan a walk of the log's key with one lookup per event even when the log's statistics
+// are stale (after a bulk seal the planner would otherwise hash-join the whole events table).
+const READ_ALL = `SELECT l.seq, ${EVENT_COLUMNS}
+  FROM (SELECT seq, position FROM event_store.log WHERE seq > $1 ORDER BY seq LIMIT $2) l
+  CROSS JOIN LATERAL (SELECT * FROM event_store.events WHERE position = l.position) e
+  ORDER BY l.seq`;
 
 export interface PostgresEventStoreOptions {
   /** How long an idle subscription waits before polling again. */
@@ -95,8 +95,8 @@ export class PostgresEventStore extends EventStore {
     if (streamId.includes('\u0000')) return [];
     const { rows } = await this.track(() =>
       this.pool.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM event_store.events e WHERE e.stream_id = $1 AND e.stream_revision >= $2
-         ORDER BY e.stream_revision`,
+        `SELECT l.seq, ${EVENT_COLUMNS} FROM event_store.events e LEFT JOIN event_store.log l ON l.position = e.position
+         WHERE e.stream_id = $1 AND e.stream_revision >= $2 ORDER BY e.stream_revision`,
         [streamId, fromRevision],
       ),
     );
@@ -104,16 +104,48 @@ export class PostgresEventStore extends EventStore {
     return rows.map(toRecordedEvent) as Recorded<E>[];
   }
 
+  /** Reads the sealed log; at its end, seals what has committed since and reads on. */
   async readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]> {
-    const [transactionId, position] = from ? parseCheckpoint(from) : START;
+    const after = from ? await this.seqOf(from) : '0';
+    const page = await this.readSealed(after, limit);
+    if (page.length >= limit || (await this.seal(limit - page.length)) === 0) return page;
+    const last = page.at(-1)?.checkpoint ?? after;
+    return [...page, ...(await this.readSealed(last, limit - page.length))];
+  }
+
+  /** Seals up to `limit` committed events (every one when null); returns how many. */
+  async seal(limit: number | null): Promise<number> {
     const { rows } = await this.track(() =>
-      this.pool.query<EventRow>({
-        name: 'event_store.read_all',
-        text: READ_ALL,
-        values: [transactionId, position, limit],
+      this.pool.query<{ sealed: number }>({
+        name: 'event_store.seal',
+        text: 'SELECT event_store.seal_log($1) AS sealed',
+        values: [limit],
       }),
     );
+    return rows[0]?.sealed ?? 0;
+  }
+
+  private async readSealed(after: string, limit: number): Promise<RecordedEvent[]> {
+    const { rows } = await this.track(() =>
+      this.pool.query<EventRow>({ name: 'event_store.read_all', text: READ_ALL, values: [after, limit] }),
+    );
     return rows.map(toRecordedEvent);
+  }
+
+  /** The seq a checkpoint stands for; checkpoints saved before the sealed log name an event's position. */
+  private async seqOf(checkpoint: Checkpoint): Promise<string> {
+    if (/^\d+$/.test(checkpoint)) return checkpoint;
+    const position = /^\d+\/(\d+)$/.exec(checkpoint)?.[1];
+    const lookUp = async () =>
+      (
+        await this.track(() =>
+          this.pool.query<{ seq: string }>('SELECT seq FROM event_store.log WHERE position = $1', [position]),
+        )
+      ).rows[0]?.seq;
+    const seq = position === undefined ? undefined : ((await lookUp()) ?? (await this.seal(null), await lookUp()));
+    if (seq === undefined)
+      throw new InvalidInputError([{ field: 'checkpoint', message: `not a PostgreSQL checkpoint: ${checkpoint}` }]);
+    return seq;
   }
 
   async head(): Promise<{ position: number; recordedAt: string } | null> {
@@ -151,6 +183,11 @@ export class PostgresEventStore extends EventStore {
       if (!last) return;
       after = last.stream_id;
     }
+  }
+
+  /** The whole log's chain, for audit verify and the worker's continuous check. */
+  sealedLog(): PostgresSealedLog {
+    return new PostgresSealedLog(this.pool);
   }
 
   /** Refuses new work, lets every started query finish, then closes the pool. */
@@ -219,19 +256,13 @@ function translateAppendError(error: unknown, streamId: string, expected: Expect
   return error;
 }
 
-function parseCheckpoint(checkpoint: Checkpoint): [string, string] {
-  const match = /^(\d+)\/(\d+)$/.exec(checkpoint);
-  if (!match)
-    throw new InvalidInputError([{ field: 'checkpoint', message: `not a PostgreSQL checkpoint: ${checkpoint}` }]);
-  return [match[1] as string, match[2] as string];
-}
-
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
     streamId: row.stream_id,
     revision: Number(row.stream_revision),
     position: Number(row.position),
-    checkpoint: `${row.transaction_id}/${row.position}`,
+    // An unsealed event is named by its position, which seqOf resolves once it is sealed.
+    checkpoint: row.seq ?? `0/${row.position}`,
     eventId: row.event_id,
     type: row.type,
     data: row.data,

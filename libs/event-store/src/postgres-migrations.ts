@@ -1,15 +1,21 @@
 import { Client } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { EventStoreSchema1700000000000 } from './migrations/1700000000000-event-store.migration';
+import { SealedLog1764900000000 } from './migrations/1764900000000-sealed-log.migration';
 
 const MIGRATION_LOCK = 7_390_413_520_101;
 
-/** Brings the event-store schema up to date; safe when several processes start at once. */
+/**
+ * Brings the event-store schema up to date; safe when several processes start at once. Then seals
+ * what is pending before this process can append: after a restore into another cluster that first
+ * seal is the one that puts the restored pending events ahead of every new one.
+ */
 export function migrateEventStore(url: string): Promise<void> {
   return migrateSchema(url, {
     schema: 'event_store',
     lock: MIGRATION_LOCK,
-    migrations: [EventStoreSchema1700000000000],
+    migrations: [EventStoreSchema1700000000000, SealedLog1764900000000],
+    after: async (client) => void (await client.query('SELECT event_store.seal_log(NULL)')),
   });
 }
 

@@ -14,7 +14,13 @@ describe('configuration from the environment', () => {
       bootstrapToken: undefined,
       logLevel: 'info',
       logFormat: 'auto',
+      audit: { anchorDir: resolve('.data/anchors'), anchorEveryMinutes: 60 },
     });
+  });
+
+  it('takes where and how often the worker writes audit anchors', () => {
+    const config = loadConfig({ SALESLEDGER_AUDIT_ANCHOR_DIR: '/srv/anchors', SALESLEDGER_AUDIT_ANCHOR_MINUTES: '5' });
+    expect(config.audit).toEqual({ anchorDir: '/srv/anchors', anchorEveryMinutes: 5 });
   });
 
   it('keeps events and read models in one PostgreSQL when only EVENT_STORE_URL names it', () => {
@@ -61,6 +67,11 @@ describe('configuration from the environment', () => {
     [{ SALESLEDGER_BOOTSTRAP_TOKEN: 'short' }, 'SALESLEDGER_BOOTSTRAP_TOKEN must be at least 16 characters'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be one of auto, pretty, json'],
+    [{ SALESLEDGER_AUDIT_ANCHOR_MINUTES: '0' }, 'SALESLEDGER_AUDIT_ANCHOR_MINUTES must be a whole number of minutes'],
+    [
+      { SALESLEDGER_AUDIT_ANCHOR_MINUTES: 'hourly' },
+      'SALESLEDGER_AUDIT_ANCHOR_MINUTES must be a whole number of minutes',
+    ],
   ])('refuses %p with a message that names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

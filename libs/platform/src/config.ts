@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
@@ -8,6 +8,7 @@ const PORT_RULE = 'PORT must be a whole number from 0 to 65535';
 const HEALTH_PORT_RULE = 'HEALTH_PORT must be a whole number from 1 to 65535';
 export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
+const ANCHOR_RULE = 'SALESLEDGER_AUDIT_ANCHOR_MINUTES must be a whole number of minutes, at least 1';
 const BROKERS = /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/;
 
 /** The environment as DESIGN §6 defines it; every rule's message names the variable and the fix. */
@@ -48,6 +49,14 @@ class Environment {
   @MinLength(16, { message: 'SALESLEDGER_BOOTSTRAP_TOKEN must be at least 16 characters' })
   SALESLEDGER_BOOTSTRAP_TOKEN?: string;
 
+  @IsOptional()
+  @IsString()
+  SALESLEDGER_AUDIT_ANCHOR_DIR?: string;
+
+  @IsInt({ message: ANCHOR_RULE })
+  @Min(1, { message: ANCHOR_RULE })
+  SALESLEDGER_AUDIT_ANCHOR_MINUTES = 60;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   })
@@ -74,6 +83,8 @@ export interface Config {
   readonly logLevel: string;
   /** `auto`: readable lines when stderr is a terminal, JSON otherwise. */
   readonly logFormat: LogFormat;
+  /** Where and how often the alert worker writes signed anchors of the log (docs/audit.md). */
+  readonly audit: { readonly anchorDir: string; readonly anchorEveryMinutes: number };
 }
 
 export class ConfigError extends Error {
@@ -84,7 +95,7 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  for (const name of ['PORT', 'HEALTH_PORT'])
+  for (const name of ['PORT', 'HEALTH_PORT', 'SALESLEDGER_AUDIT_ANCHOR_MINUTES'])
     if (raw[name] !== undefined && /^\d+$/.test(raw[name])) raw[name] = Number(raw[name]) as never;
   const parsed = plainToInstance(Environment, raw, { excludeExtraneousValues: false });
   const problems = validateSync(parsed, { stopAtFirstError: true }).flatMap((error) =>
@@ -106,6 +117,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapToken: parsed.SALESLEDGER_BOOTSTRAP_TOKEN,
     logLevel: parsed.LOG_LEVEL,
     logFormat: parsed.LOG_FORMAT,
+    audit: {
+      anchorDir: resolve(parsed.SALESLEDGER_AUDIT_ANCHOR_DIR ?? join(parsed.SALESLEDGER_DATA_DIR, 'anchors')),
+      anchorEveryMinutes: parsed.SALESLEDGER_AUDIT_ANCHOR_MINUTES,
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { AppendWakeup, notifyingAppends } from '@salesledger/read-model/append-w
 import { migrateOutbound, migrateReadModel, openReadModelPool } from '@salesledger/read-model/database';
 import type { Logger } from 'pino';
 import type { StreamHead } from '@salesledger/domain/audit-verification';
+import type { SealedLog } from '@salesledger/domain/log-verification';
 import type { EventStore } from '@salesledger/domain/event-store.port';
 import { EsdbEventStore } from '@salesledger/event-store/esdb-event-store.adapter';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
@@ -13,6 +14,7 @@ import { kafkaNames, topicSpecs, type KafkaNames } from '@salesledger/transport/
 import type { Transport } from '@salesledger/transport/transport.port';
 import { resolveBootstrapToken } from './bootstrap-token';
 import type { Config } from './config';
+import { HealthBoard } from './health-board';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.server';
 
 /** Everything a process needs from its configuration, opened once and closed in reverse order. */
@@ -31,6 +33,10 @@ export interface Runtime {
   readonly kafka?: { readonly transport: Transport; readonly names: KafkaNames };
   /** Stream heads where the store keeps them apart from events (PostgreSQL), for audit verify. */
   streamHeads?(): AsyncIterable<StreamHead>;
+  /** The chain over the whole log where the store keeps one (PostgreSQL). */
+  readonly sealedLog?: SealedLog;
+  /** What the process's loops found wrong, for its /health answer. */
+  readonly health: HealthBoard;
   close(): Promise<void>;
 }
 
@@ -61,6 +67,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       bootstrapTokenGenerated: bootstrap.generated,
       kafka,
       streamHeads: eventStore instanceof PostgresEventStore ? () => eventStore.streamHeads() : undefined,
+      sealedLog: eventStore instanceof PostgresEventStore ? eventStore.sealedLog() : undefined,
+      health: new HealthBoard(),
       close: async () => {
         await appends?.stop();
         await kafka?.transport.close();

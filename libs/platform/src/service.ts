@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
+import { register } from 'prom-client';
+import type { HealthBoard } from './health-board';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { openRuntime, type Runtime } from './runtime';
@@ -43,7 +45,7 @@ export async function runService(name: string, start: (runtime: Runtime, log: Lo
     process.exit(1);
   }
   if (runtime.config.healthPort) {
-    health = serveHealth(runtime.config.healthPort, name, () => stopping);
+    health = serveHealth(runtime.config.healthPort, name, () => stopping, runtime.health);
     await health;
   }
 }
@@ -68,20 +70,32 @@ export function configFromEnvironment(name: string): Config {
 
 /**
  * A worker's probe endpoint: up while the process runs its loops (each of which retries whatever
- * fails, and a Kafka consumer that gives up ends the process), 503 once it is draining.
- * Dependencies are not checked: restarting a worker fixes neither a database nor a broker.
+ * fails, and a Kafka consumer that gives up ends the process), 503 once it is draining; "degraded"
+ * (still 200) with the problems a loop reported that a restart would not fix. Dependencies are not
+ * checked: restarting a worker fixes neither a database nor a broker. GET /metrics serves the
+ * process's Prometheus metrics.
  */
-function serveHealth(port: number, service: string, draining: () => boolean): Promise<Server> {
+function serveHealth(port: number, service: string, draining: () => boolean, board: HealthBoard): Promise<Server> {
   const server = createServer((request, response) => {
+    if (request.method === 'GET' && request.url === '/metrics') {
+      void register.metrics().then((text) => {
+        response.writeHead(200, { 'content-type': register.contentType });
+        response.end(text);
+      });
+      return;
+    }
     const known = request.method === 'GET' && request.url === '/health';
     const status = !known ? 404 : draining() ? 503 : 200;
     response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(
-      JSON.stringify(known ? { status: status === 200 ? 'up' : 'draining', service } : { error: 'not found' }),
-    );
+    response.end(JSON.stringify(known ? healthAnswer(service, status, board) : { error: 'not found' }));
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, () => resolve(server));
   });
+}
+
+function healthAnswer(service: string, status: number, board: HealthBoard) {
+  if (status !== 200) return { status: 'draining', service };
+  return board.degraded ? { status: 'degraded', service, problems: board.problems() } : { status: 'up', service };
 }

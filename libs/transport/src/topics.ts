@@ -6,6 +6,7 @@ export function kafkaNames(prefix = '') {
     events: `${prefix}salesledger.events.v1`,
     scorecards: `${prefix}salesledger.scorecards.v1`,
     alerts: `${prefix}salesledger.alerts.v1`,
+    audit: `${prefix}salesledger.audit.v1`,
     projectorGroup: `${prefix}salesledger-projector`,
     alertWorkerGroup: `${prefix}salesledger-alert-worker`,
   };
@@ -22,5 +23,7 @@ export function topicSpecs(names: KafkaNames): TopicSpec[] {
     { name: names.events, partitions: EVENT_PARTITIONS, keepForever: true },
     { name: names.scorecards, partitions: EVENT_PARTITIONS, compacted: true },
     { name: names.alerts, partitions: EVENT_PARTITIONS, keepForever: true },
+    // Signed anchors of the log (docs/audit.md): one partition keeps them in order; never deleted.
+    { name: names.audit, partitions: 1, keepForever: true },
   ];
 }
