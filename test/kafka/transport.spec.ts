@@ -33,10 +33,11 @@ describeWithKafka('the Kafka transport (kafkajs)', (brokers) => {
         if (seen.length >= total) done();
       },
     });
+    let timer!: NodeJS.Timeout;
     await Promise.race([
       all,
-      new Promise((_, fail) => setTimeout(() => fail(new Error(`${seen.length} seen`)), 90_000)),
-    ]);
+      new Promise((_, fail) => (timer = setTimeout(() => fail(new Error(`${seen.length} seen`)), 90_000))),
+    ]).finally(() => clearTimeout(timer));
     await consumption.stop();
 
     expect(seen.map((m) => Number(m.offset))).toEqual(Array.from({ length: total }, (_, i) => i));

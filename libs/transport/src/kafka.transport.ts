@@ -5,7 +5,7 @@ import {
   type ConsumeOptions,
   type Consumption,
   type IncomingMessage,
-  type OutgoingMessage,
+  type TopicMessages,
   type TopicSpec,
 } from './transport.port';
 
@@ -67,14 +67,16 @@ export class KafkaTransport extends Transport {
     }
   }
 
-  async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+  async send(batches: readonly TopicMessages[]): Promise<void> {
+    const topicMessages = batches
+      .filter(({ messages }) => messages.length > 0)
+      .map(({ topic, messages }) => ({
+        topic,
+        messages: messages.map(({ key, value, headers }) => ({ key, value, headers })),
+      }));
+    if (topicMessages.length === 0) return;
     const producer = await this.connectedProducer();
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: messages.map((message) => ({ key: message.key, value: message.value, headers: message.headers })),
-    });
+    await producer.sendBatch({ acks: -1, topicMessages });
   }
 
   async consume({ groupId, topic, handle }: ConsumeOptions): Promise<Consumption> {

@@ -68,7 +68,8 @@ export class Relay {
   /** Publishes what the log holds now (tests and benchmarks); returns how many events it published. */
   async publishPending(): Promise<number> {
     let published = 0;
-    for (let page = await this.nextPage(); page.length > 0; page = await this.nextPage()) {
+    const pages = this.pages(await this.checkpoint());
+    for (let page = await pages.next(); page.length > 0; page = await pages.next()) {
       await this.publish(page);
       published += page.length;
     }
@@ -85,8 +86,10 @@ export class Relay {
         let lost = false;
         leader.on('error', () => (lost = true));
         this.log?.info('relay publishing the event log');
+        // The leader alone moves the checkpoint, so it reads it once and keeps it from then on.
+        const pages = this.pages(await this.checkpoint());
         while (!signal.aborted && !lost) {
-          const page = await this.nextPage();
+          const page = await pages.next();
           if (page.length > 0) await this.publish(page);
           else if (((await this.scorecards?.publishChanges()) ?? 0) === 0)
             await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => undefined);
@@ -100,6 +103,32 @@ export class Relay {
     }
   }
 
+  /**
+   * The log's pages from a checkpoint on, each read while the one before is being sent: a page
+   * handed out is taken as published (the caller publishes it before asking for the next).
+   */
+  private pages(from: string | null): { next(): Promise<RecordedEvent[]> } {
+    let ahead: Promise<RecordedEvent[]> | undefined;
+    let checkpoint = from;
+    const read = () => {
+      const page = this.store.readAll(checkpoint, this.batchSize);
+      // A failed read-ahead surfaces when its page is asked for, not as an unhandled rejection.
+      page.catch(() => undefined);
+      return page;
+    };
+    return {
+      next: async () => {
+        const page = await (ahead ?? read());
+        ahead = undefined;
+        if (page.length > 0) {
+          checkpoint = (page.at(-1) as RecordedEvent).checkpoint;
+          ahead = read();
+        }
+        return page;
+      },
+    };
+  }
+
   private async becomeLeader(signal: AbortSignal): Promise<PoolClient | undefined> {
     while (!signal.aborted) {
       const client = await this.pool.connect();
@@ -111,20 +140,23 @@ export class Relay {
     return undefined;
   }
 
-  private async nextPage(): Promise<RecordedEvent[]> {
+  private async checkpoint(): Promise<string | null> {
     const { rows } = await this.pool.query(
       `INSERT INTO ${OUTBOUND}.relay_checkpoints (name) VALUES ($1)
        ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING checkpoint`,
       [RELAY],
     );
-    return this.store.readAll(rows[0].checkpoint, this.batchSize);
+    return rows[0].checkpoint;
   }
 
   private async publish(page: RecordedEvent[]): Promise<void> {
-    await this.transport.publish(this.names.events, page.map(eventMessage));
+    const messages = page.map(eventMessage);
     // Keyed by the alert's stream too, so each alert's lifecycle stays in order for its consumers.
-    const alerts = page.filter(isAlertEvent);
-    if (alerts.length > 0) await this.transport.publish(this.names.alerts, alerts.map(eventMessage));
+    const alerts = messages.filter((_, i) => isAlertEvent(page[i] as RecordedEvent));
+    await this.transport.send([
+      { topic: this.names.events, messages },
+      { topic: this.names.alerts, messages: alerts },
+    ]);
     const last = page.at(-1) as RecordedEvent;
     await this.pool.query(
       `UPDATE ${OUTBOUND}.relay_checkpoints SET checkpoint = $2, position = greatest(position, $3),

@@ -12,6 +12,12 @@ export interface IncomingMessage extends OutgoingMessage {
   readonly offset: string;
 }
 
+/** Messages bound for one topic, as part of a request that may carry several. */
+export interface TopicMessages {
+  readonly topic: string;
+  readonly messages: readonly OutgoingMessage[];
+}
+
 export interface TopicSpec {
   readonly name: string;
   readonly partitions: number;
@@ -42,7 +48,11 @@ export interface Consumption {
  */
 export abstract class Transport {
   abstract ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
-  abstract publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  /** Messages for several topics as one produce request: resolved once every in-sync replica has them all. */
+  abstract send(batches: readonly TopicMessages[]): Promise<void>;
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    return this.send([{ topic, messages }]);
+  }
   abstract consume(options: ConsumeOptions): Promise<Consumption>;
   /** Messages of the topic the group has not committed yet (all of them for a group that never committed). */
   abstract lag(groupId: string, topic: string): Promise<number>;
