@@ -16,7 +16,7 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { AlertEvaluator } from '@salesledger/alerts/alert-evaluator';
-import { loadSituations } from '@salesledger/alerts/situations';
+import { loadSituations } from '@salesledger/read-model/rep-situations';
 import { reconcile } from '@salesledger/domain/alerts/alert-reconcile.policy';
 import { evaluateRules } from '@salesledger/domain/alerts/alert-rules.policy';
 import { ALERT_RULE_IDS } from '@salesledger/domain/alerts/alert-settings';

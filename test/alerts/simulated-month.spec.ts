@@ -3,7 +3,6 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
 import { AlertEvaluator } from '@salesledger/alerts/alert-evaluator';
-import { DEFAULT_ALERT_SETTINGS } from '@salesledger/domain/alerts/alert-settings';
 import { alertDecider } from '@salesledger/domain/alerts/alert.decider';
 import { handleCommand } from '@salesledger/domain/command-handler';
 import { customerDecider } from '@salesledger/domain/customers/customer.decider';
@@ -236,16 +235,10 @@ describe('lag alerts over a simulated month', () => {
       env,
     );
     expect(table.stdout).toMatch(/^pace-below-expected +1 +1 +1 +1 +1 +0$/m);
-    // Stricter settings tried before turning them on: a warning from 95% of pace.
-    const stricter = {
-      ...DEFAULT_ALERT_SETTINGS,
-      rules: {
-        ...DEFAULT_ALERT_SETTINGS.rules,
-        'pace-below-expected': { enabled: true, warningBelow: 0.95, criticalBelow: 0.7, afterWorkingDays: 5 },
-      },
-    };
-    const file = join(await tempDataDir(), 'stricter.json');
-    await writeFile(file, JSON.stringify(stricter));
+    // Stricter settings tried before turning them on, the file holding only what changes: a warning from 95% of pace.
+    const dir = await tempDataDir();
+    const file = join(dir, 'stricter.json');
+    await writeFile(file, JSON.stringify({ rules: { 'pace-below-expected': { warningBelow: 0.95 } } }));
     const tried = await runCli(
       [
         'alerts',
@@ -263,6 +256,16 @@ describe('lag alerts over a simulated month', () => {
       env,
     );
     expect(JSON.parse(tried.stdout).rules['pace-below-expected'].raised).toBeGreaterThanOrEqual(1);
+    // The other rules keep the settings in force: the no-visit alert is as without the file.
+    expect(JSON.parse(tried.stdout).rules['no-recent-visit']).toEqual(rules['no-recent-visit']);
+    const typo = join(dir, 'typo.json');
+    await writeFile(typo, JSON.stringify({ rules: { 'pace-below-expected': { warningBelo: 0.95 } } }));
+    const refused = await runCli(
+      ['alerts', 'backtest', '--from', '2026-03-02', '--to', '2026-03-03', '--settings', typo],
+      env,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('rules.pace-below-expected.warningBelo: is not a setting');
     expect((await runCli(['alerts', 'backtest', '--from', '2026-03-24', '--to', '2026-03-02'], env)).code).toBe(2);
     expect(await api.eventCount()).toBe(before);
   }, 120_000);

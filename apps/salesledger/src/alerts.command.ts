@@ -3,7 +3,8 @@ import { AlertEvaluator, afterActions, type Evaluation } from '@salesledger/aler
 import type { ActiveAlert, AlertAction } from '@salesledger/domain/alerts/alert-reconcile.policy';
 import {
   ALERT_RULE_IDS,
-  validAlertSettings,
+  alertSettingsWith,
+  DEFAULT_ALERT_SETTINGS,
   type AlertRuleId,
   type AlertSettings,
 } from '@salesledger/domain/alerts/alert-settings';
@@ -29,15 +30,36 @@ function day(value: string, option: string): string {
   return value;
 }
 
-async function settingsFrom(file: string | undefined): Promise<AlertSettings | undefined> {
+/** Settings to try over those in force: `over(base)` lays the file's fields over `base`. */
+type Tuning = { readonly over: (base: AlertSettings) => AlertSettings };
+
+/**
+ * The --settings file: any subset of the alert settings. It is checked here, over the defaults, so
+ * a mistake is a usage error before anything opens.
+ */
+async function tuningFrom(file: string | undefined): Promise<Tuning | undefined> {
   if (!file) return undefined;
-  try {
-    return validAlertSettings(JSON.parse(await readFile(file, 'utf8')));
-  } catch (error) {
+  const fail = (error: unknown): never => {
     const problems = (error as { problems?: { field: string; message: string }[] }).problems;
     const detail = problems ? problems.map((p) => `${p.field}: ${p.message}`).join('; ') : (error as Error).message;
     throw new UsageError(`--settings ${file}: ${detail}`);
+  };
+  let partial: unknown;
+  try {
+    partial = JSON.parse(await readFile(file, 'utf8'));
+    alertSettingsWith(DEFAULT_ALERT_SETTINGS, partial);
+  } catch (error) {
+    fail(error);
   }
+  return {
+    over: (base) => {
+      try {
+        return alertSettingsWith(base, partial);
+      } catch (error) {
+        return fail(error);
+      }
+    },
+  };
 }
 
 /** Opens the runtime for a command, runs it, closes; a usage error exits 2 before anything opens. */
@@ -68,9 +90,10 @@ async function guarded(run: () => Promise<void>): Promise<void> {
 export function evaluateAlerts(options: { at?: string; apply?: boolean; settings?: string; json?: boolean }) {
   return guarded(async () => {
     const at = options.at ? instant(options.at, '--at') : new Date().toISOString();
-    const settings = await settingsFrom(options.settings);
-    if (options.apply && settings) throw new UsageError('--apply uses the company settings; drop --settings');
+    const tuning = await tuningFrom(options.settings);
+    if (options.apply && tuning) throw new UsageError('--apply uses the company settings; drop --settings');
     await withEvaluator('alerts-evaluate', async (evaluator) => {
+      const settings = tuning?.over(await evaluator.settingsAt(at));
       const evaluation = await evaluator.evaluate(at, { settings });
       if (options.apply) await evaluator.apply(evaluation.actions, new Date());
       if (options.json) console.log(JSON.stringify(evaluation, null, 2));
@@ -112,8 +135,8 @@ interface RuleReport {
 /**
  * `salesledger alerts backtest --from --to [--time] [--settings]`: replays the period day by day
  * (one evaluation a day, at --time UTC), starting with no alert open and acknowledging none, and
- * reports per rule what would have been raised. Every rule is evaluated, enabled or not, unless
- * --settings gives the settings to try. Nothing is appended.
+ * reports per rule what would have been raised. Every rule is evaluated, enabled or not, with the
+ * company's settings of each day; --settings lays the fields it gives over those. Nothing is appended.
  */
 export function backtestAlerts(options: { from: string; to: string; time: string; settings?: string; json?: boolean }) {
   return guarded(async () => {
@@ -123,7 +146,7 @@ export function backtestAlerts(options: { from: string; to: string; time: string
     if (!HH_MM.test(options.time)) throw new UsageError('--time must be HH:MM (UTC)');
     const days = daysOf({ start: from, end: periodRange('day', to).end });
     if (days.length > 366) throw new UsageError('a back-test covers at most 366 days');
-    const tried = await settingsFrom(options.settings);
+    const tuning = await tuningFrom(options.settings);
     await withEvaluator('alerts-backtest', async (evaluator) => {
       const report = new Map<AlertRuleId, RuleReport>(
         ALERT_RULE_IDS.map((rule) => [
@@ -135,7 +158,8 @@ export function backtestAlerts(options: { from: string; to: string; time: string
       const daily: { at: string; actions: readonly AlertAction[] }[] = [];
       for (const d of days) {
         const at = `${d}T${options.time}:00.000Z`;
-        const settings = tried ?? allRulesOn(await evaluator.settingsAt(at));
+        const inForce = allRulesOn(await evaluator.settingsAt(at));
+        const settings = tuning ? tuning.over(inForce) : inForce;
         const { actions } = await evaluator.evaluate(at, { active, settings });
         count(report, active, actions);
         active = afterActions(active, actions);
@@ -143,7 +167,7 @@ export function backtestAlerts(options: { from: string; to: string; time: string
       }
       for (const alert of active) (report.get(alert.rule) as RuleReport).openAtEnd++;
       if (options.json) console.log(JSON.stringify({ from, to, time: options.time, rules: jsonReport(report), daily }));
-      else printBacktest(from, to, options.time, report, tried !== undefined);
+      else printBacktest(from, to, options.time, report, tuning !== undefined);
     });
   });
 }
@@ -177,7 +201,7 @@ const jsonReport = (report: Map<AlertRuleId, RuleReport>) =>
 function printBacktest(from: string, to: string, time: string, report: Map<AlertRuleId, RuleReport>, tried: boolean) {
   console.log(
     `Back-test ${from} to ${to}, evaluated daily at ${time} UTC, ` +
-      `${tried ? 'with the settings given' : 'with the company settings in force each day, every rule on'}:`,
+      `with the company settings in force each day, every rule on${tried ? ', and the settings given over them' : ''}:`,
   );
   console.log(
     columns(

@@ -50,7 +50,7 @@ alerts
   )
   .option('--at <instant>', 'ISO-8601 instant to evaluate at (default: now)')
   .option('--apply', 'raise, resolve and escalate what the evaluation says, as the worker would')
-  .option('--settings <file>', 'JSON alert settings to try instead of the company settings (dry run only)')
+  .option('--settings <file>', 'JSON alert settings to try, any subset, laid over the company settings (dry run only)')
   .option('--json', 'print the evaluation as JSON')
   .action(async (options) => (await import('./alerts.command')).evaluateAlerts(options));
 alerts
@@ -59,7 +59,10 @@ alerts
   .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
   .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
   .option('--time <HH:MM>', 'time of day (UTC) of each daily evaluation', '09:00')
-  .option('--settings <file>', 'JSON alert settings to try (default: the company settings, every rule on)')
+  .option(
+    '--settings <file>',
+    "JSON alert settings to try, any subset, laid over each day's company settings (every rule on)",
+  )
   .option('--json', "print the report and every day's actions as JSON")
   .action(async (options) => (await import('./alerts.command')).backtestAlerts(options));
 addAlertDeliveryCommands(alerts);

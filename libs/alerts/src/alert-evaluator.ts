@@ -8,8 +8,7 @@ import { handleCommand } from '@salesledger/domain/command-handler';
 import { COMPANY_SETTINGS_STREAM, companySettingsDecider } from '@salesledger/domain/company/company-settings.decider';
 import type { JsonObject } from '@salesledger/domain/event';
 import type { EventStore } from '@salesledger/domain/event-store.port';
-import { READ_MODEL } from '@salesledger/read-model/database';
-import { loadSituations } from './situations';
+import { loadActiveAlerts, loadSituations } from '@salesledger/read-model/rep-situations';
 
 export interface Evaluation {
   readonly at: string;
@@ -81,22 +80,8 @@ export class AlertEvaluator {
       ).alerts;
   }
 
-  async activeAlerts(repIds?: readonly string[]): Promise<ActiveAlert[]> {
-    const { rows } = await this.readModel.query(
-      `SELECT alert_id, rule, rep_id, period, severity, status, raised_at, escalated_at FROM ${READ_MODEL}.alerts
-       WHERE status <> 'resolved' AND ($1::text[] IS NULL OR rep_id = ANY($1))`,
-      [repIds ?? null],
-    );
-    return rows.map((row) => ({
-      alertId: row.alert_id,
-      rule: row.rule,
-      repId: row.rep_id,
-      period: row.period,
-      severity: row.severity,
-      status: row.status,
-      raisedAt: new Date(row.raised_at).toISOString(),
-      escalated: row.escalated_at !== null,
-    }));
+  activeAlerts(repIds?: readonly string[]): Promise<ActiveAlert[]> {
+    return loadActiveAlerts(this.readModel, repIds);
   }
 }
 

@@ -2,7 +2,7 @@ import Big from 'big.js';
 import type { Paper } from '../plans/weekly-plan.decider';
 import { workingDaysBetween } from '../scorecards/grains';
 import { ALERT_RULE_IDS, type AlertRuleId, type AlertSettings } from './alert-settings';
-import { monthPace, nextDay, type MonthPace, type MonthSales, type PacePoint } from './month-pace';
+import { monthPace, monthStanding, nextDay, type MonthPace, type MonthSales, type PacePoint } from './month-pace';
 
 /** One rep as the read model knows them at `now`: the facts every rule needs, and the events behind them. */
 export interface RepSituation {
@@ -73,15 +73,30 @@ const decided = (
 
 const paceBelowExpected: AlertRule = (situation, settings, now) => {
   const rule = settings.rules['pace-below-expected'];
-  const pace = monthPace(situation.month, dayOf(now), situation.holidays);
-  if (!pace || pace.workingDaysCompleted < rule.afterWorkingDays || new Big(pace.expected).lte(0)) return [];
-  // Compared exactly rather than as a rounded ratio: 85% of expected to the cent is not below 85%.
-  const below = (threshold: number) => new Big(pace.actual).lt(new Big(pace.expected).times(threshold));
+  const today = dayOf(now);
+  const standing = monthStanding(situation.month, today, situation.holidays);
+  if (!standing || standing.workingDaysCompleted < rule.afterWorkingDays || standing.expectedCents <= 0) return [];
+  const below = (threshold: number) => isBelow(standing.actualCents, standing.expectedCents, threshold);
   const severity = below(rule.criticalBelow) ? 'critical' : below(rule.warningBelow) ? 'warning' : null;
   if (!severity) return [];
+  // Only a rep who is behind needs the curve and the events behind it, for the evidence.
+  const pace = monthPace(situation.month, today, situation.holidays) as MonthPace;
   const threshold = severity === 'critical' ? rule.criticalBelow : rule.warningBelow;
   return [decided(situation, 'pace-below-expected', pace.month, severity, paceEvidence(pace, threshold))];
 };
+
+/**
+ * `actual < expected × threshold`, exactly: 85 % of expected to the cent is not below 85 %. The
+ * threshold is taken as the decimal it is written as (0.85, not the binary fraction near it).
+ */
+function isBelow(actualCents: number, expectedCents: number, threshold: number): boolean {
+  const [, whole = '0', fraction = '', exponent = '0'] =
+    /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(threshold)) ?? [];
+  const shift = fraction.length - Number(exponent);
+  const digits = BigInt(whole + fraction);
+  const [numerator, denominator] = shift >= 0 ? [digits, 10n ** BigInt(shift)] : [digits * 10n ** BigInt(-shift), 1n];
+  return BigInt(actualCents) * denominator < BigInt(expectedCents) * numerator;
+}
 
 const percent = (value: Big.BigSource) => `${new Big(value).times(100).round(1, Big.roundHalfUp).toString()}%`;
 

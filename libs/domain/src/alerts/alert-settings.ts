@@ -98,3 +98,38 @@ function read(shape: Shape, value: unknown, at: string, problems: FieldProblem[]
 }
 
 const isCheck = (shape: Shape): shape is Check => typeof (shape as Check).accepts === 'function';
+
+/**
+ * Settings to try: `partial`, any subset of the fields, laid over `base` and checked as a whole. A
+ * field that is not a setting is a problem rather than dropped, so a typo cannot pass for a tuning.
+ */
+export function alertSettingsWith(base: AlertSettings, partial: unknown): AlertSettings {
+  const problems: FieldProblem[] = [];
+  const merged = overlay(SHAPE, base, partial, '', problems);
+  if (problems.length > 0) throw new InvalidInputError(problems);
+  return validAlertSettings(merged);
+}
+
+function overlay(shape: Shape, base: unknown, partial: unknown, at: string, problems: FieldProblem[]): unknown {
+  if (partial === undefined) return base;
+  if (isCheck(shape)) return partial;
+  if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
+    problems.push({ field: at || 'settings', message: 'must be an object' });
+    return base;
+  }
+  const path = (name: string) => (at ? `${at}.${name}` : name);
+  for (const name of Object.keys(partial))
+    if (!Object.hasOwn(shape, name)) problems.push({ field: path(name), message: 'is not a setting' });
+  return Object.fromEntries(
+    Object.entries(shape).map(([name, inner]) => [
+      name,
+      overlay(
+        inner,
+        (base as Record<string, unknown>)[name],
+        (partial as Record<string, unknown>)[name],
+        path(name),
+        problems,
+      ),
+    ]),
+  );
+}

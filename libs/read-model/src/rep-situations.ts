@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
+import type { ActiveAlert } from '@salesledger/domain/alerts/alert-reconcile.policy';
 import type { RepSituation } from '@salesledger/domain/alerts/alert-rules.policy';
 import { periodRange } from '@salesledger/domain/scorecards/grains';
-import { READ_MODEL } from '@salesledger/read-model/database';
+import { READ_MODEL } from './database';
 
 type Row = Record<string, unknown>;
 
@@ -22,10 +23,11 @@ export async function loadSituations(pool: Pool, at: string, repIds?: readonly s
   const mine = (column = 'rep_id') => `($1::text[] IS NULL OR ${column} = ANY($1))`;
   // One after another: the caller may hold most of the pool's connections.
   const reps = await queryWithoutInstant(
-    `SELECT r.rep_id, r.hired_on, r.left_on,
-       (SELECT m.team_id FROM ${s}.team_memberships m WHERE m.rep_id = r.rep_id AND m.from_day <= $2::date
-        ORDER BY m.from_day DESC LIMIT 1) AS team_id
-     FROM ${s}.reps r WHERE r.hired_on <= $2::date AND ${mine('r.rep_id')}`,
+    `SELECT r.rep_id, r.hired_on, r.left_on, m.team_id
+     FROM ${s}.reps r
+     LEFT JOIN (SELECT DISTINCT ON (rep_id) rep_id, team_id FROM ${s}.team_memberships
+                WHERE from_day <= $2::date AND ${mine()} ORDER BY rep_id, from_day DESC) m USING (rep_id)
+     WHERE r.hired_on <= $2::date AND ${mine('r.rep_id')}`,
     day,
   );
   const { rows: holidays } = await pool.query(
@@ -38,20 +40,30 @@ export async function loadSituations(pool: Pool, at: string, repIds?: readonly s
      FROM ${s}.target_changes WHERE month = $3 AND recorded_at <= $2 AND ${mine()} GROUP BY rep_id`,
     month.period,
   );
+  // The version in force at the instant; the events of earlier versions only for the few amended orders.
   const sales = await query(
-    `SELECT o.rep_id, o.placed_on, o.net_amount::text AS amount,
-       (SELECT array_agg(v.position ORDER BY v.version) FROM ${s}.order_versions v
-        WHERE v.order_id = o.order_id AND v.recorded_at <= $2) AS positions
-     FROM ${s}.order_versions o
-     WHERE o.placed_on BETWEEN $3 AND $4 AND o.recorded_at <= $2 AND (o.superseded_at IS NULL OR o.superseded_at > $2)
-       AND NOT o.cancelled AND ${mine('o.rep_id')}`,
+    `SELECT rep_id, order_id, version, placed_on, net_amount::text AS amount, position
+     FROM ${s}.order_versions
+     WHERE placed_on BETWEEN $3 AND $4 AND recorded_at <= $2 AND (superseded_at IS NULL OR superseded_at > $2)
+       AND NOT cancelled AND ${mine()}`,
     month.start,
     month.end,
   );
+  const amended = sales.filter((row) => (row.version as number) > 1).map((row) => row.order_id as string);
+  const { rows: histories } = await pool.query(
+    `SELECT order_id, array_agg(position ORDER BY version) AS positions FROM ${s}.order_versions
+     WHERE order_id = ANY($1) AND recorded_at <= $2 GROUP BY order_id`,
+    [amended, at],
+  );
+  const historyOf = new Map(histories.map((row) => [row.order_id as string, row.positions as string[]]));
+  // Each rep's latest visit through the (rep, day) index, rather than sorting every visit ever made.
   const visits = await query(
-    `SELECT DISTINCT ON (rep_id) rep_id, occurred_on, position FROM ${s}.visits
-     WHERE recorded_at <= $2 AND occurred_at <= $2 AND ${mine()}
-     ORDER BY rep_id, occurred_at DESC, position DESC`,
+    `SELECT r.rep_id, v.occurred_on, v.position FROM ${s}.reps r
+     CROSS JOIN LATERAL (SELECT occurred_on, position FROM ${s}.visits
+       WHERE rep_id = r.rep_id AND occurred_on <= $3 AND recorded_at <= $2 AND occurred_at <= $2
+       ORDER BY occurred_on DESC, occurred_at DESC, position DESC LIMIT 1) v
+     WHERE ${mine('r.rep_id')}`,
+    day,
   );
   // Due and not in by then, whenever the scheduler got to record it overdue: a back-test sees what
   // the worker would have seen on the day.
@@ -72,7 +84,11 @@ export async function loadSituations(pool: Pool, at: string, repIds?: readonly s
 
   const byRep = (list: Row[]) => {
     const grouped = new Map<string, Row[]>();
-    for (const row of list) grouped.set(row.rep_id as string, [...(grouped.get(row.rep_id as string) ?? []), row]);
+    for (const row of list) {
+      const rows = grouped.get(row.rep_id as string);
+      if (rows) rows.push(row);
+      else grouped.set(row.rep_id as string, [row]);
+    }
     return grouped;
   };
   const targetOf = new Map(targets.map((row) => [row.rep_id as string, row]));
@@ -100,7 +116,7 @@ export async function loadSituations(pool: Pool, at: string, repIds?: readonly s
         sales: (salesOf.get(repId) ?? []).map((row) => ({
           day: row.placed_on as string,
           amount: row.amount as string,
-          positions: ((row.positions as string[] | null) ?? []).map(Number),
+          positions: (historyOf.get(row.order_id as string) ?? [row.position as string]).map(Number),
         })),
       },
       lastVisit: visit ? { day: visit.occurred_on as string, position: Number(visit.position) } : null,
@@ -123,4 +139,23 @@ export async function loadSituations(pool: Pool, at: string, repIds?: readonly s
       })),
     };
   });
+}
+
+/** The alerts not resolved, of the reps asked for (all by default): what an evaluation reconciles with. */
+export async function loadActiveAlerts(pool: Pool, repIds?: readonly string[]): Promise<ActiveAlert[]> {
+  const { rows } = await pool.query(
+    `SELECT alert_id, rule, rep_id, period, severity, status, raised_at, escalated_at FROM ${READ_MODEL}.alerts
+     WHERE status <> 'resolved' AND ($1::text[] IS NULL OR rep_id = ANY($1))`,
+    [repIds ?? null],
+  );
+  return rows.map((row) => ({
+    alertId: row.alert_id,
+    rule: row.rule,
+    repId: row.rep_id,
+    period: row.period,
+    severity: row.severity,
+    status: row.status,
+    raisedAt: new Date(row.raised_at).toISOString(),
+    escalated: row.escalated_at !== null,
+  }));
 }
