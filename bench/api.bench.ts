@@ -96,8 +96,14 @@ async function main(): Promise<void> {
   // A failed run must not leave its PostgreSQL behind.
   try {
     const url = process.env.BENCH_DATABASE_URL ?? (embedded?.url as string);
+    // One token drives every connection: its per-minute budget would cap the figures, not the path.
     const runtime = await openRuntime(
-      loadConfig({ EVENT_STORE_URL: url, SALESLEDGER_BOOTSTRAP_TOKEN: TOKEN, LOG_LEVEL: 'silent' }),
+      loadConfig({
+        EVENT_STORE_URL: url,
+        SALESLEDGER_BOOTSTRAP_TOKEN: TOKEN,
+        LOG_LEVEL: 'silent',
+        RATE_LIMIT_PER_MINUTE: '0',
+      }),
       pino({ level: 'silent' }),
     );
     const app = await NestFactory.create(BenchModule.register(runtime), { logger: ['error'], abortOnError: false });

@@ -115,12 +115,12 @@ export class LogVisitHandler extends AppCommandHandler<LogVisit> {
     super();
   }
 
-  async access({ visit }: LogVisit): Promise<Access> {
-    return { resource: 'visits', owner: await this.lookups.repOwnership(visit.repId) };
+  async access({ principal, visit }: LogVisit): Promise<Access> {
+    return { resource: 'visits', owner: await this.lookups.repOwnershipFor(principal, visit.repId) };
   }
 
   async handle({ principal, visit }: LogVisit) {
-    await this.lookups.customer(visit.customerId);
+    await this.lookups.customerExists(visit.customerId);
     const context = commandContext(principal, visit.id, this.clock, true);
     const command = { kind: 'log' as const, visit };
     const { state, replayed } = await handleCommand(
@@ -167,12 +167,12 @@ export class PlaceOrderHandler extends AppCommandHandler<PlaceOrder> {
     super();
   }
 
-  async access({ order }: PlaceOrder): Promise<Access> {
-    return { resource: 'orders', owner: await this.lookups.repOwnership(order.repId) };
+  async access({ principal, order }: PlaceOrder): Promise<Access> {
+    return { resource: 'orders', owner: await this.lookups.repOwnershipFor(principal, order.repId) };
   }
 
   async handle({ principal, order }: PlaceOrder) {
-    await this.lookups.customer(order.customerId);
+    await this.lookups.customerExists(order.customerId);
     const command = { kind: 'place' as const, ...order, lines: orderLines(order.lines) };
     const context = commandContext(principal, order.id, this.clock, true);
     const { state, replayed } = await handleCommand(
