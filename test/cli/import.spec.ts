@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,17 @@ describe.each(postgresServers())('CSV import on $name', (server) => {
     expect(placed?.data).toMatchObject({ netAmount: '24.95', lines: [{ sku: 'A' }, { sku: 'B' }] });
   });
 
+  it('writes the error report so a spreadsheet shows formulas as text and negative numbers as numbers', async () => {
+    const csv = [
+      'id,repId,customerId,placedAt,sku,category,quantity,unitPrice,discount',
+      'o-f1,=1+2,c-orders,2026-03-04T10:00:00Z,@SUM(A1),+cmd,-2,-1.50,',
+    ].join('\n');
+    const { code, file } = await importFile('orders', 'formulas.csv', csv);
+    expect(code).toBe(1);
+    const [, row] = (await readFile(`${file}.errors.csv`, 'utf8')).split('\n');
+    expect(row).toMatch(/,o-f1,'=1\+2,c-orders,2026-03-04T10:00:00Z,'@SUM\(A1\),'\+cmd,-2,-1\.50,$/);
+  });
+
   it('refuses a file without a required column before importing anything, and leaves no report', async () => {
     const before = await api.eventCount();
     const { code, stderr, file } = await importFile('visits', 'visits.csv', 'id,repId\nv-1,rep-1\n');
@@ -84,6 +96,40 @@ describe.each(postgresServers())('CSV import on $name', (server) => {
     expect(existsSync(`${file}.errors.csv`)).toBe(false);
     expect(await api.eventCount()).toBe(before);
   });
+
+  it('stops an HTTP import when its client goes; what went in stays, and a re-import counts it as already present', async () => {
+    const rows = 6000;
+    const csv = ['id,name,repId', ...Array.from({ length: rows }, (_, i) => `c-gone-${i},Gone ${i},rep-1`)].join('\n');
+    const before = await api.eventCount();
+    const url = new URL('/v1/imports/customers', await api.app.getUrl());
+    // Chunked and never ended: the whole file is sent, then the client closes the connection mid-upload.
+    const upload = request(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'text/csv' },
+    });
+    upload.on('error', () => undefined);
+    upload.write(csv);
+    await waitFor(async () => (await api.eventCount()) > before);
+    upload.destroy();
+
+    let appended = await api.eventCount();
+    await waitFor(async () => {
+      const now = await api.eventCount();
+      const settled = now === appended;
+      appended = now;
+      return settled;
+    }, 1000);
+    expect(appended - before).toBeGreaterThan(0);
+    expect(appended - before).toBeLessThan(rows / 2);
+
+    const again = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
+    expect(await again.json()).toMatchObject({ rows, new: rows - (appended - before), alreadyPresent: appended - before });
+    expect(await api.eventCount()).toBe(before + rows);
+  }, 120_000);
 
   it('takes the same CSV over HTTP, streamed, with the rejected rows in the answer', async () => {
     await api.call('POST', '/v1/customers', undefined, { id: 'c-visits', name: 'Visits Inc', repId: 'rep-2' });
@@ -164,3 +210,11 @@ describe('import --help', () => {
     }
   });
 });
+
+/** Polls `done` every `everyMs` until it holds, for at most 30 s. */
+async function waitFor(done: () => Promise<boolean>, everyMs = 20): Promise<void> {
+  for (const started = Date.now(); !(await done()); ) {
+    if (Date.now() - started > 30_000) throw new Error('still not so after 30 s');
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

@@ -44,4 +44,36 @@ describe.each(postgresServers())('a worker on $name', (server) => {
     },
     60_000,
   );
+
+  it('serves /metrics on HEALTH_PORT only to the METRICS_TOKEN when one is set', async () => {
+    const database = await createDatabase(server);
+    const port = await freePort();
+    const token = 'worker-scrape-token-0123456789';
+    const child = spawn(process.execPath, [`${APPS}/projector/src/main.js`], {
+      env: cliEnv({
+        EVENT_STORE_URL: database.url,
+        HEALTH_PORT: String(port),
+        LOG_LEVEL: 'warn',
+        METRICS_TOKEN: token,
+      }),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    try {
+      let open: Response | undefined;
+      for (let i = 0; i < 150 && !open; i++)
+        open = await fetch(`http://127.0.0.1:${port}/metrics`).catch(() => sleep(100).then(() => undefined));
+      expect(open?.status).toBe(401);
+      const wrong = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer nope' } });
+      expect(wrong.status).toBe(401);
+      const scraped = await fetch(`http://127.0.0.1:${port}/metrics`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(scraped.status).toBe(200);
+      expect(scraped.headers.get('content-type')).toContain('text/plain');
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    } finally {
+      child.kill('SIGKILL');
+      await database.drop();
+    }
+  }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { Pool } from 'pg';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
@@ -19,6 +20,7 @@ export class HealthController {
 
   @Get()
   @Public()
+  @SkipThrottle() // probes and scrapers are not callers to budget
   @ApiOperation({ summary: 'Whether the event store answers and every projection is applying (no token needed)' })
   @ApiResponse({ status: 200, description: 'up', type: HealthResponse })
   @ApiResponse({ status: 503, description: 'a check is down: see error', type: HealthResponse })

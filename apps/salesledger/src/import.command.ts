@@ -2,8 +2,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { Presets, SingleBar } from 'cli-progress';
-import { stringify } from 'csv-stringify';
 import { InvalidInputError } from '@salesledger/domain/errors';
+import { csvWriter } from '@salesledger/platform/csv-cells';
 import { openFromEnvironment } from '@salesledger/platform/service';
 import { openApplication } from '@salesledger/sales/application.module';
 import { CsvImporter, IMPORT_KINDS, parseMapping, type ImportKind } from '@salesledger/sales/imports/csv-import';
@@ -22,8 +22,9 @@ export async function importCsv(kind: string, file: string, options: ImportComma
   const { runtime } = await openFromEnvironment('import');
   const application = await openApplication({ eventStore: runtime.eventStore, readModel: runtime.readModel });
   const reportPath = options.errors ?? `${file}.errors.csv`;
-  // The report's columns: where and why, then the rejected row under the file's own headers.
-  const report = stringify();
+  // The report's columns: where and why, then the rejected row under the file's own headers;
+  // cells a spreadsheet would evaluate are neutralised (a rejected row is whatever the file held).
+  const report = csvWriter();
   const reportWritten = finished(report.pipe(createWriteStream(reportPath)));
   const bar = new SingleBar(
     { format: ' {bar} {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted}', stream: process.stderr },

@@ -15,7 +15,22 @@ describe('configuration from the environment', () => {
       logLevel: 'info',
       logFormat: 'auto',
       audit: { anchorDir: resolve('.data/anchors'), anchorEveryMinutes: 60 },
+      metricsToken: undefined,
+      rateLimitPerMinute: 6000,
+      databaseWaitSeconds: 60,
     });
+  });
+
+  it('takes the metrics token, the rate limit and the database wait', () => {
+    const config = loadConfig({
+      METRICS_TOKEN: 'scrape-me-please-0001',
+      RATE_LIMIT_PER_MINUTE: '0',
+      DATABASE_WAIT_SECONDS: '2',
+    });
+    expect(config).toMatchObject({ metricsToken: 'scrape-me-please-0001', rateLimitPerMinute: 0, databaseWaitSeconds: 2 });
+    expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: 'lots', DATABASE_WAIT_SECONDS: '-1', METRICS_TOKEN: 'short' })).toThrow(
+      /RATE_LIMIT_PER_MINUTE[\s\S]*DATABASE_WAIT_SECONDS|METRICS_TOKEN/,
+    );
   });
 
   it('takes where and how often the worker writes audit anchors', () => {

@@ -9,6 +9,8 @@ const HEALTH_PORT_RULE = 'HEALTH_PORT must be a whole number from 1 to 65535';
 export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 const ANCHOR_RULE = 'SALESLEDGER_AUDIT_ANCHOR_MINUTES must be a whole number of minutes, at least 1';
+const RATE_RULE = 'RATE_LIMIT_PER_MINUTE must be a whole number of requests, 0 to turn limiting off';
+const WAIT_RULE = 'DATABASE_WAIT_SECONDS must be a whole number of seconds';
 const BROKERS = /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/;
 
 /** The environment as DESIGN §6 defines it; every rule's message names the variable and the fix. */
@@ -64,6 +66,18 @@ class Environment {
 
   @IsIn(LOG_FORMATS, { message: 'LOG_FORMAT must be one of auto, pretty, json' })
   LOG_FORMAT: LogFormat = 'auto';
+
+  @IsOptional()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  @IsInt({ message: RATE_RULE })
+  @Min(0, { message: RATE_RULE })
+  RATE_LIMIT_PER_MINUTE = 6000;
+
+  @IsInt({ message: WAIT_RULE })
+  @Min(0, { message: WAIT_RULE })
+  DATABASE_WAIT_SECONDS = 60;
 }
 
 export type EventStoreConfig = { kind: 'embedded' } | { kind: 'postgres'; url: string } | { kind: 'esdb'; url: string };
@@ -85,6 +99,12 @@ export interface Config {
   readonly logFormat: LogFormat;
   /** Where and how often the alert worker writes signed anchors of the log (docs/audit.md). */
   readonly audit: { readonly anchorDir: string; readonly anchorEveryMinutes: number };
+  /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  readonly metricsToken?: string;
+  /** Requests per minute per bearer token (or client address without one); 0: no limit. */
+  readonly rateLimitPerMinute: number;
+  /** How long a start waits for an unreachable PostgreSQL before giving up. */
+  readonly databaseWaitSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -95,7 +115,13 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  for (const name of ['PORT', 'HEALTH_PORT', 'SALESLEDGER_AUDIT_ANCHOR_MINUTES'])
+  for (const name of [
+    'PORT',
+    'HEALTH_PORT',
+    'SALESLEDGER_AUDIT_ANCHOR_MINUTES',
+    'RATE_LIMIT_PER_MINUTE',
+    'DATABASE_WAIT_SECONDS',
+  ])
     if (raw[name] !== undefined && /^\d+$/.test(raw[name])) raw[name] = Number(raw[name]) as never;
   const parsed = plainToInstance(Environment, raw, { excludeExtraneousValues: false });
   const problems = validateSync(parsed, { stopAtFirstError: true }).flatMap((error) =>
@@ -121,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       anchorDir: resolve(parsed.SALESLEDGER_AUDIT_ANCHOR_DIR ?? join(parsed.SALESLEDGER_DATA_DIR, 'anchors')),
       anchorEveryMinutes: parsed.SALESLEDGER_AUDIT_ANCHOR_MINUTES,
     },
+    metricsToken: parsed.METRICS_TOKEN,
+    rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
+    databaseWaitSeconds: parsed.DATABASE_WAIT_SECONDS,
   };
 }
 

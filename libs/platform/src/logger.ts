@@ -19,6 +19,8 @@ const REDACTED = {
     '*.secret',
     'bootstrapToken',
     '*.bootstrapToken',
+    'metricsToken',
+    '*.metricsToken',
   ],
   censor: '[redacted]',
 };

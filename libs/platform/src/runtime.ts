@@ -16,6 +16,7 @@ import { resolveBootstrapToken } from './bootstrap-token';
 import type { Config } from './config';
 import { HealthBoard } from './health-board';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.server';
+import { waitForPostgres } from './wait-for-postgres';
 
 /** Everything a process needs from its configuration, opened once and closed in reverse order. */
 export interface Runtime {
@@ -41,6 +42,9 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
+  // A database that is not up yet (started alongside, restarting) is waited for, not a crash loop.
+  const urls = new Set([config.eventStore.kind === 'postgres' ? config.eventStore.url : undefined, config.databaseUrl]);
+  for (const url of urls) if (url) await waitForPostgres(url, config.databaseWaitSeconds, log);
   const embedded = config.eventStore.kind === 'embedded' ? await startEmbeddedPostgres(config.dataDir) : undefined;
   if (embedded) log.info({ dataDir: config.dataDir, reused: !embedded.owned }, 'embedded PostgreSQL is up');
   try {

@@ -4,7 +4,9 @@ import { register } from 'prom-client';
 import type { HealthBoard } from './health-board';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
+import { metricsAllowed } from './metrics-token';
 import { openRuntime, type Runtime } from './runtime';
+import { DatabaseUnreachableError } from './wait-for-postgres';
 
 export type Stop = () => Promise<void>;
 
@@ -45,7 +47,7 @@ export async function runService(name: string, start: (runtime: Runtime, log: Lo
     process.exit(1);
   }
   if (runtime.config.healthPort) {
-    health = serveHealth(runtime.config.healthPort, name, () => stopping, runtime.health);
+    health = serveHealth(runtime.config.healthPort, name, () => stopping, runtime.health, runtime.config.metricsToken);
     await health;
   }
 }
@@ -54,7 +56,13 @@ export async function runService(name: string, start: (runtime: Runtime, log: Lo
 export async function openFromEnvironment(name: string): Promise<{ runtime: Runtime; log: Logger }> {
   const config = configFromEnvironment(name);
   const log = createLogger(config.logLevel, config.logFormat).child({ service: name });
-  return { runtime: await openRuntime(config, log), log };
+  try {
+    return { runtime: await openRuntime(config, log), log };
+  } catch (error) {
+    if (!(error instanceof DatabaseUnreachableError)) throw error;
+    log.fatal(error.message);
+    process.exit(1);
+  }
 }
 
 /** The validated configuration; a bad one ends the process with every problem listed (exit 2). */
@@ -73,11 +81,24 @@ export function configFromEnvironment(name: string): Config {
  * fails, and a Kafka consumer that gives up ends the process), 503 once it is draining; "degraded"
  * (still 200) with the problems a loop reported that a restart would not fix. Dependencies are not
  * checked: restarting a worker fixes neither a database nor a broker. GET /metrics serves the
- * process's Prometheus metrics.
+ * process's Prometheus metrics (with METRICS_TOKEN set, only to `Authorization: Bearer <it>`).
  */
-function serveHealth(port: number, service: string, draining: () => boolean, board: HealthBoard): Promise<Server> {
+function serveHealth(
+  port: number,
+  service: string,
+  draining: () => boolean,
+  board: HealthBoard,
+  metricsToken: string | undefined,
+): Promise<Server> {
   const server = createServer((request, response) => {
     if (request.method === 'GET' && request.url === '/metrics') {
+      if (!metricsAllowed(metricsToken, request.headers.authorization)) {
+        response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
+        response.end(
+          JSON.stringify({ statusCode: 401, error: 'Unauthorized', message: 'GET /metrics needs the metrics token' }),
+        );
+        return;
+      }
       void register.metrics().then((text) => {
         response.writeHead(200, { 'content-type': register.contentType });
         response.end(text);

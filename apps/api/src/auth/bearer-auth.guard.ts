@@ -16,9 +16,12 @@ export class BearerAuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
-    const principal = match ? await this.tokens.verify(match[1] as string) : undefined;
-    if (!principal) throw new UnauthorizedException('a valid bearer token is required (Authorization: Bearer <token>)');
+    const token = match?.[1];
+    const principal = token ? await this.tokens.verify(token) : undefined;
+    if (!token || !principal)
+      throw new UnauthorizedException('a valid bearer token is required (Authorization: Bearer <token>)');
     request.principal = principal;
+    request.stillAuthorised = async () => (await this.tokens.verify(token)) !== undefined;
     return true;
   }
 }

@@ -44,6 +44,11 @@ export interface ImportOptions {
   readonly onRowError?: (error: RowError) => void;
   readonly onProgress?: (stats: Readonly<ImportStats>) => void;
   readonly parallel?: number;
+  /**
+   * Aborted when the file's sender is gone: no further row is started, the rows in flight finish
+   * (what was appended stays, and a re-import counts it as already present).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -70,12 +75,18 @@ export class CsvImporter {
         stats.rows++;
         stats.bytes = bytes;
       },
+      signal: options.signal,
     });
     const inFlight = new Set<Promise<void>>();
-    for await (const unit of units) {
-      const work = this.importUnit(unit, options, stats).finally(() => inFlight.delete(work));
-      inFlight.add(work);
-      if (inFlight.size >= (options.parallel ?? 16)) await Promise.race(inFlight);
+    try {
+      for await (const unit of units) {
+        if (options.signal?.aborted) break;
+        const work = this.importUnit(unit, options, stats).finally(() => inFlight.delete(work));
+        inFlight.add(work);
+        if (inFlight.size >= (options.parallel ?? 16)) await Promise.race(inFlight);
+      }
+    } catch (error) {
+      if (!options.signal?.aborted) throw error;
     }
     await Promise.all(inFlight);
     options.onProgress?.(stats);

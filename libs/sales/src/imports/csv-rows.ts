@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { addAbortSignal, pipeline, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { InvalidInputError } from '@salesledger/domain/errors';
 import { CSV_COLUMNS, requiredColumns, type ImportKind } from './csv-columns';
@@ -26,6 +26,8 @@ export interface RowSource {
   readonly onMalformed: (row: number, message: string, values: string[]) => void;
   /** Each row read, with the bytes read so far. */
   readonly onRow: (bytes: number) => void;
+  /** Aborted: reading stops where it is (the import's client went away). */
+  readonly signal?: AbortSignal;
 }
 
 type Parsed = { record: string[]; info: { lines: number; bytes: number } };
@@ -37,10 +39,18 @@ type ParseSkip = Error & { lines?: number; record?: string[]; raw?: string };
  * column fails the whole file before any row is read.
  */
 export async function* readUnits(input: Readable, source: RowSource): AsyncGenerator<Unit> {
-  const parser = input.pipe(
-    // A malformed record is that row's error, not the file's; `raw` lets it be shown as it was.
-    parse({ info: true, raw: true, bom: true, trim: true, skip_empty_lines: true, skip_records_with_error: true }),
-  );
+  // A malformed record is that row's error, not the file's; `raw` lets it be shown as it was.
+  const parser = parse({
+    info: true,
+    raw: true,
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+  });
+  // Unlike pipe(), a pipeline ends the rows when the input fails (a dropped upload) instead of waiting for ever.
+  pipeline(input, parser, () => undefined);
+  if (source.signal) addAbortSignal(source.signal, parser);
   parser.on('skip', (error: ParseSkip) =>
     source.onMalformed(error.lines ?? 0, error.message, error.record ?? [error.raw?.trimEnd() ?? '']),
   );

@@ -1,4 +1,4 @@
-import { Controller, Param, ParseEnumPipe, Post, Query, Req } from '@nestjs/common';
+import { Controller, Logger, Param, ParseEnumPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiParam, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
@@ -8,6 +8,7 @@ import { columnsAsMarkdown, CSV_COLUMNS } from './csv-columns';
 import { CsvImporter, IMPORT_KINDS, parseMapping, type ImportKind, type RowError } from './csv-import';
 
 const REPORTED_ERRORS = 1000;
+const HEARTBEAT_MS = 1000;
 
 const CSV_BODY = [
   'CSV with a header row, UTF-8. The columns of each kind:',
@@ -37,6 +38,8 @@ class ImportResponse {
 @ApiBearerAuth()
 @Controller('v1/imports')
 export class ImportsController {
+  private readonly logger = new Logger(ImportsController.name);
+
   constructor(private readonly importer: CsvImporter) {}
 
   /** The body is read as a stream, so files of any size import in bounded memory. */
@@ -58,12 +61,28 @@ export class ImportsController {
     @Query('map') map?: string | string[],
   ) {
     const errors: RowError[] = [];
-    const stats = await this.importer.run(request, {
-      kind,
-      principal,
-      mapping: parseMapping(map === undefined ? [] : Array.isArray(map) ? map : [map]),
-      onRowError: (error) => errors.length < REPORTED_ERRORS && errors.push(error),
+    // A client that goes before its answer (closed tab, killed script) stops the import with it.
+    const clientGone = new AbortController();
+    const response = request.res;
+    response?.on('close', () => {
+      if (!response.writableFinished) clientGone.abort();
     });
+    // The upload may already sit in the server's buffers, so reading would notice the client gone
+    // only at their end: a write does at once, and `102 Processing` is one a client skips.
+    const heartbeat = setInterval(() => response?.headersSent || response?.writeProcessing(), HEARTBEAT_MS);
+    const stats = await this.importer
+      .run(request, {
+        kind,
+        principal,
+        mapping: parseMapping(map === undefined ? [] : Array.isArray(map) ? map : [map]),
+        onRowError: (error) => errors.length < REPORTED_ERRORS && errors.push(error),
+        signal: clientGone.signal,
+      })
+      .finally(() => clearInterval(heartbeat));
+    if (clientGone.signal.aborted)
+      this.logger.warn(
+        `${kind} import stopped, its client gone: ${stats.new} of ${stats.rows} rows read were appended`,
+      );
     return { ...stats, errors };
   }
 }

@@ -30,6 +30,7 @@ const ERROR_MEANINGS: Record<number, string> = {
   404: 'an id in the path or body names nothing',
   409: 'a stale expected version, an id used for another request, or a state that forbids the change',
   413: 'the body is too large',
+  429: "more requests than the token's budget a minute (RATE_LIMIT_PER_MINUTE): try again after Retry-After seconds",
   503: 'the database is out of reach; nothing was changed: try again after Retry-After seconds',
 };
 
@@ -67,7 +68,7 @@ export interface OperationDoc {
   /** The 2xx answer's schema; `null` for 204. */
   readonly ok: Type<unknown> | [Type<unknown>] | null;
   readonly status?: number;
-  /** Client errors the route can answer besides 400, 401, 413 (and 503 in an outage). */
+  /** Client errors the route can answer besides 400, 401, 413, 429 (and 503 in an outage). */
   readonly errors?: readonly (403 | 404 | 409 | 413)[];
 }
 
@@ -78,13 +79,35 @@ export function Operation(doc: OperationDoc): MethodDecorator {
     doc.ok === null
       ? ApiResponse({ status, description: 'done' })
       : ApiResponse({ status, description: doc.description ?? doc.summary, type: doc.ok });
-  const errors = [...new Set([400, 401, 413, 503, ...(doc.errors ?? [])])].map((code) =>
+  const errors = [...new Set([400, 401, 413, 429, 503, ...(doc.errors ?? [])])].map((code) =>
     ApiResponse({ status: code, description: ERROR_MEANINGS[code], schema: { $ref: getSchemaPath(ErrorResponse) } }),
   );
   return applyDecorators(
     ApiExtraModels(ErrorResponse),
     ApiOperation({ summary: doc.summary, ...(doc.description && { description: doc.description }) }),
     ok,
+    ...errors,
+  );
+}
+
+/** A route answering `text/event-stream`: its events described in words, with an example. */
+export function EventStreamOperation(doc: { summary: string; description: string; example: string }): MethodDecorator {
+  // The errors are JSON, as everywhere: named per response, since the stream's media type is not.
+  const errors = [400, 401, 429, 503].map((code) =>
+    ApiResponse({
+      status: code,
+      description: ERROR_MEANINGS[code],
+      content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } } },
+    }),
+  );
+  return applyDecorators(
+    ApiExtraModels(ErrorResponse),
+    ApiOperation({ summary: doc.summary, description: doc.description }),
+    ApiResponse({
+      status: 200,
+      description: 'an open stream of server-sent events',
+      content: { 'text/event-stream': { schema: { type: 'string', example: doc.example } } },
+    }),
     ...errors,
   );
 }
