@@ -243,4 +243,50 @@ describe.each(postgresServers())('scorecard routes on $name', (server) => {
     expect(metrics).toMatch(/salesledger_projection_lag_events\{projection="scorecards"\} 0/);
     expect(metrics).toMatch(/salesledger_projection_failed\{projection="scorecards"\} 0/);
   });
+  it('draws the working-day pace of a rep, a team and the company, agreeing with their scorecards', async () => {
+    const card = await eventually(
+      () => scorecard('month', '2026-03'),
+      (c) => c.orders === 1,
+    );
+    const pace = await ok(api.call('GET', '/v1/reps/rep-a/pace/2026-03'));
+    expect(pace).toMatchObject({
+      month: '2026-03',
+      repId: 'rep-a',
+      teamId: null,
+      target: card.target,
+      actual: card.actual,
+      expectedToDate: card.expectedToDate,
+      workingDays: 22,
+      workingDaysElapsed: 22,
+      projection: '200.00', // the month is over: the run rate is what was sold
+    });
+    expect(pace.days).toHaveLength(31);
+    const day = (d: string) => pace.days.find((row: { day: string }) => row.day === d);
+    expect(day('2026-03-02')).toMatchObject({ working: true, actual: '200.00', cumulativeActual: '200.00' });
+    expect(day('2026-03-07')).toMatchObject({ working: false, target: '0.00' }); // a Saturday
+    expect(pace.days.at(-1)).toMatchObject({
+      day: '2026-03-31',
+      cumulativeTarget: '2200.00',
+      cumulativeActual: '200.00',
+    });
+
+    const team = await ok(api.call('GET', '/v1/teams/north/pace/2026-03'));
+    expect(team).toMatchObject({ teamId: 'north', repId: null, target: '2200.00', actual: '200.00' });
+    const company = await ok(api.call('GET', '/v1/pace/2026-03', tokens.director));
+    const companyCard = await ok(api.call('GET', '/v1/scorecard?grain=month&period=2026-03', tokens.director));
+    expect(company).toMatchObject({ target: companyCard.target, actual: companyCard.actual });
+
+    const before = await ok(api.call('GET', '/v1/reps/rep-a/pace/2026-03?asOf=2026-01-01T00:00:00Z'));
+    expect(before).toMatchObject({ target: '0.00', actual: '0.00' });
+  });
+
+  it('refuses pace outside reach (403), for unknown reps (404) and bad months (400)', async () => {
+    expect((await api.call('GET', '/v1/reps/rep-a/pace/2026-03', tokens.rep)).status).toBe(403);
+    expect((await api.call('GET', '/v1/teams/north/pace/2026-03', tokens.manager)).status).toBe(403);
+    expect((await api.call('GET', '/v1/pace/2026-03', tokens.manager)).status).toBe(403);
+    expect((await api.call('GET', '/v1/reps/nobody/pace/2026-03')).status).toBe(404);
+    const bad = await api.call('GET', '/v1/reps/rep-a/pace/2026-13');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('month');
+  });
 });

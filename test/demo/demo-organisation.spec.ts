@@ -55,6 +55,37 @@ describe.each(postgresServers())('the demo organisation on $name', (server) => {
     expect(target('2025-12')).toBeGreaterThan(target('2026-07'));
   });
 
+  it('spreads attainment across reps: a full month runs from under 60 % to over 120 % of target', () => {
+    const month = '2026-10';
+    const cancelled = new Set(full.filter((e) => e.type === 'OrderCancelled').map((e) => e.streamId));
+    const attainment = (repId: string) => {
+      const sold = full
+        .filter((e) => e.type === 'OrderPlaced' && e.data.repId === repId && !cancelled.has(e.streamId))
+        .filter((e) => String(e.data.placedAt).startsWith(month))
+        .reduce((sum, e) => sum + Number(e.data.netAmount), 0);
+      const target = full.filter((e) => e.streamId === `target-${repId}-${month}` && 'amount' in e.data).at(-1);
+      return sold / Number(target?.data.amount);
+    };
+    const ratios = full.filter((e) => e.type === 'RepHired').map((e) => attainment(String(e.data.id)));
+    expect(Math.min(...ratios)).toBeLessThan(0.6);
+    expect(Math.max(...ratios)).toBeGreaterThan(1.2);
+  });
+
+  it("has revised targets with their history, and a manager's proposal waiting for the director", () => {
+    const revisions = full.filter((e) => e.type === 'TargetRevised');
+    expect(revisions.length).toBeGreaterThanOrEqual(10);
+    const oneTarget = revisions.filter((e) => e.streamId === revisions[0]?.streamId);
+    expect(oneTarget.map((e) => e.metadata.actor.role)).toEqual(['manager', 'director']);
+    expect(oneTarget.every((e) => typeof e.data.reason === 'string' && e.data.previousAmount)).toBe(true);
+    const proposed = full.filter((e) => e.type === 'TargetProposed');
+    expect(proposed).toHaveLength(1);
+    expect(proposed[0]?.data).toMatchObject({ month: '2026-12', proposedBy: expect.stringMatching(/^manager-/) });
+    expect(full.find((e) => e.type === 'TargetApprovalPolicySet')?.data).toEqual({
+      mode: 'above-threshold',
+      threshold: '5000.00',
+    });
+  });
+
   it('passes audit verify', async () => {
     const store = opened[0]!.store;
     const report = await auditEventStore(store, { heads: () => store.streamHeads(), log: store.sealedLog() });

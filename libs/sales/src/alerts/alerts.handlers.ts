@@ -13,7 +13,13 @@ import { NotFoundError } from '@salesledger/domain/errors';
 import { EventStore } from '@salesledger/domain/event-store.port';
 import type { Principal, ReadScope } from '@salesledger/domain/organisation/access.policy';
 import { alertFromEvents } from '@salesledger/read-model/alert-projection';
-import { AlertQueries, alertView, type AlertFilter, type AlertView } from '@salesledger/read-model/alert-queries';
+import {
+  AlertQueries,
+  alertView,
+  type AlertFilter,
+  type AlertScope,
+  type AlertView,
+} from '@salesledger/read-model/alert-queries';
 import { AppCommand, AppCommandHandler, AppQuery, AppQueryHandler, type Access } from '../bus/application-bus';
 import { commandContext } from '../shared/command-context';
 
@@ -25,6 +31,9 @@ export class ListAlerts extends AppQuery<AlertView[]> {
     super(principal);
   }
 }
+
+/** What of the alerts the caller may watch: everything, a team's, a rep's, or nothing. */
+export class AlertStreamScope extends AppQuery<AlertScope | 'nothing'> {}
 
 export class GetAlert extends AppQuery<AlertView> {
   constructor(
@@ -82,6 +91,18 @@ export class ListAlertsHandler extends AppQueryHandler<ListAlerts> {
   async handle({ filter }: ListAlerts, reach: ReadScope) {
     if (reach === 'nothing') return [];
     return this.alerts.list(filter, reach === 'all' ? {} : reach);
+  }
+}
+
+/** The same reach as the list: the stream never shows what GET /v1/alerts would not. */
+@QueryHandler(AlertStreamScope)
+export class AlertStreamScopeHandler extends AppQueryHandler<AlertStreamScope> {
+  access(): Access {
+    return { scoped: 'alerts' };
+  }
+
+  async handle(_query: AlertStreamScope, reach: ReadScope) {
+    return reach === 'all' ? {} : reach;
   }
 }
 
@@ -188,6 +209,7 @@ export class DeleteWebhookHandler extends AppCommandHandler<DeleteWebhook> {
 
 export const ALERT_HANDLERS = [
   ListAlertsHandler,
+  AlertStreamScopeHandler,
   GetAlertHandler,
   AcknowledgeAlertHandler,
   CreateWebhookHandler,

@@ -4,13 +4,15 @@ import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { DRILL_DOWNS, type DrillDown } from '@salesledger/read-model/scorecard-queries';
 import { CurrentPrincipal } from '../shared/current-principal.decorator';
+import { instantOf } from '../shared/dto-rules';
 import { IdPipe } from '../shared/id.pipe';
 import { Operation } from '../shared/openapi';
-import { LeaderboardQuery, ScorecardQuery, ScorecardTemplateDto } from './scorecards.dto';
+import { LeaderboardQuery, PaceQuery, ScorecardQuery, ScorecardTemplateDto } from './scorecards.dto';
 import {
   CompanyScorecard,
   GetScorecardTemplate,
   Leaderboard,
+  MonthPace,
   RepScorecard,
   ScorecardDrillDown,
   SetScorecardTemplate,
@@ -20,6 +22,7 @@ import {
 import {
   DrillDownResponse,
   LeaderboardResponse,
+  PaceResponse,
   RepScorecardResponse,
   ScorecardResponse,
   TeamScorecardResponse,
@@ -29,7 +32,7 @@ import {
 const periodOf = (query: ScorecardQuery): PeriodQuery => ({
   grain: query.grain,
   period: query.period,
-  asOf: query.asOf ? new Date(query.asOf) : undefined,
+  asOf: instantOf(query.asOf),
 });
 
 @ApiTags('scorecards')
@@ -85,6 +88,42 @@ export class ScorecardsController {
   @Operation({ summary: "The company's KPIs", ok: ScorecardResponse, errors: [403] })
   company(@CurrentPrincipal() principal: Principal, @Query() query: ScorecardQuery) {
     return this.queries.execute(new CompanyScorecard(principal, periodOf(query)));
+  }
+
+  @Get('reps/:repId/pace/:month')
+  @Operation({ summary: "A rep's month day by day against the working-day pace", ok: PaceResponse, errors: [403, 404] })
+  repPace(
+    @CurrentPrincipal() principal: Principal,
+    @Param('repId', IdPipe) repId: string,
+    @Param('month') month: string,
+    @Query() query: PaceQuery,
+  ) {
+    return this.queries.execute(new MonthPace(principal, { repId }, month, instantOf(query.asOf)));
+  }
+
+  @Get('teams/:teamId/pace/:month')
+  @Operation({
+    summary: "A team's month day by day against the working-day pace",
+    ok: PaceResponse,
+    errors: [403, 404],
+  })
+  teamPace(
+    @CurrentPrincipal() principal: Principal,
+    @Param('teamId', IdPipe) teamId: string,
+    @Param('month') month: string,
+    @Query() query: PaceQuery,
+  ) {
+    return this.queries.execute(new MonthPace(principal, { teamId }, month, instantOf(query.asOf)));
+  }
+
+  @Get('pace/:month')
+  @Operation({
+    summary: "The company's month day by day against the working-day pace",
+    ok: PaceResponse,
+    errors: [403],
+  })
+  companyPace(@CurrentPrincipal() principal: Principal, @Param('month') month: string, @Query() query: PaceQuery) {
+    return this.queries.execute(new MonthPace(principal, 'company', month, instantOf(query.asOf)));
   }
 
   @Get('leaderboard')

@@ -28,6 +28,13 @@ export class ScorecardQuery {
   asOf?: string;
 }
 
+export class PaceQuery {
+  @ApiPropertyOptional({ description: 'ISO-8601 instant: the curve from the events recorded up to then' })
+  @IsOptional()
+  @IsInstant()
+  asOf?: string;
+}
+
 export class LeaderboardQuery {
   @ApiProperty({ enum: GRAINS, example: 'month' }) @IsIn(GRAINS) grain!: Grain;
   @ApiProperty({ example: '2026-03', description: PERIOD }) @IsString() @MaxLength(10) period!: string;

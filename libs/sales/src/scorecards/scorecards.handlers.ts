@@ -10,7 +10,13 @@ import {
   SCORECARD_TEMPLATE_STREAM,
   scorecardTemplateDecider,
 } from '@salesledger/domain/scorecards/scorecard-template.decider';
-import { ScorecardQueries, type DrillDown, type LeaderboardEntry } from '@salesledger/read-model/scorecard-queries';
+import type { Scope } from '@salesledger/read-model/scorecard-figures';
+import {
+  ScorecardQueries,
+  type DrillDown,
+  type RankedRep,
+  type MonthPaceView,
+} from '@salesledger/read-model/scorecard-queries';
 import { AppCommand, AppCommandHandler, AppQuery, AppQueryHandler, type Access } from '../bus/application-bus';
 import { commandContext } from '../shared/command-context';
 import { money } from '../shared/dto-rules';
@@ -37,7 +43,7 @@ const view = (card: Scorecard): ScorecardView => ({
   expectedToDate: money(card.expectedToDate),
 });
 
-const entryView = (entry: LeaderboardEntry) => ({ ...entry, actual: money(entry.actual), target: money(entry.target) });
+const entryView = (entry: RankedRep) => ({ ...entry, actual: money(entry.actual), target: money(entry.target) });
 
 export class RepScorecard extends AppQuery<ScorecardView & { repId: string }> {
   constructor(
@@ -96,6 +102,39 @@ export class ScorecardDrillDown extends AppQuery<{
     readonly repId: string,
     readonly kpi: DrillDown,
     readonly at: PeriodQuery,
+  ) {
+    super(principal);
+  }
+}
+
+/** Whose pace: one rep, one team, or the whole company. */
+export type PaceScope = { repId: string } | { teamId: string } | 'company';
+
+const paceView = (scope: PaceScope, pace: MonthPaceView) => ({
+  month: pace.month,
+  repId: typeof scope === 'object' && 'repId' in scope ? scope.repId : null,
+  teamId: typeof scope === 'object' && 'teamId' in scope ? scope.teamId : null,
+  target: money(pace.target),
+  actual: money(pace.actual),
+  expectedToDate: money(pace.expectedToDate),
+  projection: pace.projection === null ? null : money(pace.projection),
+  workingDays: pace.workingDays,
+  workingDaysElapsed: pace.workingDaysElapsed,
+  days: pace.days.map((day) => ({
+    ...day,
+    target: money(day.target),
+    actual: money(day.actual),
+    cumulativeTarget: money(day.cumulativeTarget),
+    cumulativeActual: money(day.cumulativeActual),
+  })),
+});
+
+export class MonthPace extends AppQuery<ReturnType<typeof paceView>> {
+  constructor(
+    principal: Principal,
+    readonly scope: PaceScope,
+    readonly month: string,
+    readonly asOf?: Date,
   ) {
     super(principal);
   }
@@ -213,6 +252,30 @@ export class DrillDownHandler extends AppQueryHandler<ScorecardDrillDown> {
   }
 }
 
+/** The working-day pace curve behind a scorecard's month, read as the scorecard of the same scope is. */
+@QueryHandler(MonthPace)
+export class MonthPaceHandler extends AppQueryHandler<MonthPace> {
+  constructor(
+    private readonly queries: ScorecardQueries,
+    private readonly clock: Clock,
+    private readonly lookups: Lookups,
+  ) {
+    super();
+  }
+
+  async access({ scope }: MonthPace): Promise<Access> {
+    if (scope === 'company') return { resource: 'scorecards' };
+    if ('repId' in scope) return { resource: 'scorecards', owner: await this.lookups.repOwnership(scope.repId) };
+    await this.lookups.team(scope.teamId);
+    return { resource: 'scorecards', owner: { teamId: scope.teamId } };
+  }
+
+  async handle({ scope, month, asOf }: MonthPace) {
+    const figures: Scope = scope === 'company' ? 'company' : 'repId' in scope ? { repIds: [scope.repId] } : scope;
+    return paceView(scope, await this.queries.pace(figures, month, this.clock.now(), asOf));
+  }
+}
+
 @QueryHandler(GetScorecardTemplate)
 export class GetTemplateHandler extends AppQueryHandler<GetScorecardTemplate> {
   constructor(private readonly store: EventStore) {
@@ -255,6 +318,7 @@ export const SCORECARD_HANDLERS = [
   CompanyScorecardHandler,
   LeaderboardHandler,
   DrillDownHandler,
+  MonthPaceHandler,
   GetTemplateHandler,
   SetTemplateHandler,
 ];

@@ -49,6 +49,19 @@ export class LeaderboardEntryResponse {
   @ApiProperty(RATIO) attainment!: number | null;
   @ApiProperty(MONEY) actual!: string;
   @ApiProperty(MONEY) target!: string;
+  @ApiProperty(RATIO) pace!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 14 }) orders!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 2 }) newCustomers!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 3 }) prospectsDeveloped!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 21 }) salesVisits!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 12 }) existingCustomerVisits!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 0 }) lostCustomers!: number | null;
+  @ApiProperty(RATIO) growthRate!: number | null;
+  @ApiProperty(RATIO) yoyGrowth!: number | null;
+  @ApiProperty(RATIO) discipline!: number | null;
+  @ApiProperty(RATIO) planCompletionRate!: number | null;
+  @ApiProperty(RATIO) requestResponseRate!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 95 }) medianResponseMinutes!: number | null;
 }
 
 export class LeaderboardResponse {
@@ -69,6 +82,36 @@ export class DrillDownResponse {
     description: 'the orders, visits or customers behind the figure, each with the position of its event',
   })
   items!: Record<string, unknown>[];
+}
+
+export class PaceDayResponse {
+  @ApiProperty({ example: '2026-03-02' }) day!: string;
+  @ApiProperty({ description: 'false on weekends and company holidays' }) working!: boolean;
+  @ApiProperty({ ...MONEY, description: "the day's share of the month's target" }) target!: string;
+  @ApiProperty({ ...MONEY, description: 'net sales placed that day' }) actual!: string;
+  @ApiProperty(MONEY) cumulativeTarget!: string;
+  @ApiProperty(MONEY) cumulativeActual!: string;
+}
+
+export class PaceResponse {
+  @ApiProperty({ example: '2026-03' }) month!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'rep-ana', description: 'set for a rep' })
+  repId!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'north', description: 'set for a team' })
+  teamId!: string | null;
+  @ApiProperty({ ...MONEY, description: "the scorecard's target for the month" }) target!: string;
+  @ApiProperty({ ...MONEY, description: "the scorecard's actual for the month" }) actual!: string;
+  @ApiProperty({ ...MONEY, description: "the scorecard's expectedToDate" }) expectedToDate!: string;
+  @ApiProperty({
+    ...MONEY,
+    nullable: true,
+    description: 'actual / working days elapsed x working days in the month; null before a working day has ended',
+  })
+  projection!: string | null;
+  @ApiProperty({ example: 22 }) workingDays!: number;
+  @ApiProperty({ example: 10 }) workingDaysElapsed!: number;
+  @ApiProperty({ type: [PaceDayResponse], description: 'every calendar day of the month, in order' })
+  days!: PaceDayResponse[];
 }
 
 export class TemplateWeightsResponse {

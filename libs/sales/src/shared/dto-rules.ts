@@ -41,6 +41,9 @@ export const IsInstant = (options?: ValidationOptions) => timeRule('isInstant', 
 /** A calendar day `YYYY-MM-DD` within the supported calendar. */
 export const IsDay = (options?: ValidationOptions) => timeRule('isDay', true, options);
 
+/** An optional instant from a query string already checked by `IsInstant`. */
+export const instantOf = (value?: string): Date | undefined => (value ? new Date(value) : undefined);
+
 /** Money arrives as a JSON number or a decimal string; what is wrong with it, if anything. */
 function moneyProblem(value: unknown, max: number): string | undefined {
   if (typeof value !== 'number' && typeof value !== 'string')

@@ -5,6 +5,7 @@ import { ApiBearerAuth, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger'
 import type { Response } from 'express';
 import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import { CurrentPrincipal } from '../shared/current-principal.decorator';
+import { instantOf } from '../shared/dto-rules';
 import { IdPipe } from '../shared/id.pipe';
 import { IDEMPOTENCY_KEY } from '../shared/idempotency-key';
 import { Operation, PageOf } from '../shared/openapi';
@@ -22,7 +23,6 @@ import {
 } from './targets.responses';
 
 const TARGET = 'reps/:repId/targets/:month';
-const instant = (asOf?: string) => (asOf ? new Date(asOf) : undefined);
 
 @ApiTags('targets')
 @ApiBearerAuth()
@@ -64,7 +64,7 @@ export class TargetsController {
     @Param('month') month: string,
     @Query() query: AsOfQuery,
   ) {
-    return this.queries.execute(new GetTarget(principal, repId, month, instant(query.asOf)));
+    return this.queries.execute(new GetTarget(principal, repId, month, instantOf(query.asOf)));
   }
 
   @Get(`${TARGET}/history`)
@@ -89,7 +89,7 @@ export class TargetsController {
     @Param('month') month: string,
     @Query() query: BreakdownQuery,
   ) {
-    return this.queries.execute(new TargetBreakdown(principal, repId, month, query.grain, instant(query.asOf)));
+    return this.queries.execute(new TargetBreakdown(principal, repId, month, query.grain, instantOf(query.asOf)));
   }
 
   @Post(`${TARGET}/proposals/:proposalId/approval`)
