@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../api';
+import { DataTable } from '../components/data-table';
 import { ErrorNote, QueryState } from '../components/query-state';
 import { TargetsPage } from '../components/targets-nav';
 import { useFormat } from '../i18n';
@@ -70,46 +71,41 @@ export function ApprovalsScreen() {
       {decide.isError && <ErrorNote error={decide.error} />}
       <QueryState query={pending} isEmpty={(page) => page.items.length === 0} empty={t('targets.noPending')}>
         {(page) => (
-          <div className="table-wrap" role="region" tabIndex={0} aria-label={t('targets.pendingTitle')}>
-            <table data-testid="proposals">
-              <thead>
-                <tr>
-                  <th scope="col">{t('targets.rep')}</th>
-                  <th scope="col">{t('targets.month')}</th>
-                  <th scope="col">{t('targets.change')}</th>
-                  <th scope="col">{t('targets.reason')}</th>
-                  <th scope="col">{t('targets.proposedBy')}</th>
-                  <th scope="col">{t('targets.proposedAt')}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('targets.approve')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((proposal) => (
-                  <tr key={proposal.proposalId} data-proposal={proposal.proposalId}>
-                    <th scope="row">{nameOf(proposal.repId)}</th>
-                    <td>{f.month(proposal.month)}</td>
-                    <td className="num">
-                      {proposal.currentAmount === null ? t('targets.notSet') : f.money(proposal.currentAmount)} →{' '}
-                      {f.money(proposal.amount)}
-                    </td>
-                    <td>{proposal.reason}</td>
-                    <td>{proposal.proposedBy}</td>
-                    <td>{f.instant(proposal.proposedAt)}</td>
-                    <td className="actions">
-                      <button type="button" disabled={decide.isPending} onClick={() => decide.mutate({ proposal })}>
-                        {t('targets.approve')}
-                      </button>
-                      <button type="button" disabled={decide.isPending} onClick={() => reject(proposal)}>
-                        {t('targets.reject')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label={t('targets.pendingTitle')}
+            testId="proposals"
+            columns={[
+              t('targets.rep'),
+              t('targets.month'),
+              t('targets.change'),
+              t('targets.reason'),
+              t('targets.proposedBy'),
+              t('targets.proposedAt'),
+              { label: t('targets.approve'), hidden: true },
+            ]}
+          >
+            {page.items.map((proposal) => (
+              <tr key={proposal.proposalId} data-proposal={proposal.proposalId}>
+                <th scope="row">{nameOf(proposal.repId)}</th>
+                <td>{f.month(proposal.month)}</td>
+                <td className="num">
+                  {proposal.currentAmount === null ? t('targets.notSet') : f.money(proposal.currentAmount)} →{' '}
+                  {f.money(proposal.amount)}
+                </td>
+                <td>{proposal.reason}</td>
+                <td>{proposal.proposedBy}</td>
+                <td>{f.instant(proposal.proposedAt)}</td>
+                <td className="actions">
+                  <button type="button" disabled={decide.isPending} onClick={() => decide.mutate({ proposal })}>
+                    {t('targets.approve')}
+                  </button>
+                  <button type="button" disabled={decide.isPending} onClick={() => reject(proposal)}>
+                    {t('targets.reject')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryState>
     </TargetsPage>

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, withQuery, type Page } from '../api';
+import { DataTable } from '../components/data-table';
 import { QueryState } from '../components/query-state';
 import { useFormat } from '../i18n';
 import { useMe } from '../me';
@@ -124,40 +125,33 @@ export function AuditScreen() {
           <h2>{t('targets.history')}</h2>
           <QueryState query={history} isEmpty={(changes) => changes.length === 0} empty={t('targets.noHistory')}>
             {(changes) => (
-              <div className="table-wrap" role="region" tabIndex={0} aria-label={t('targets.history')}>
-                <table data-testid="history">
-                  <thead>
-                    <tr>
-                      <th scope="col">#</th>
-                      <th scope="col">{t('targets.when')}</th>
-                      <th scope="col">{t('targets.who')}</th>
-                      <th scope="col" className="num">
-                        {t('targets.from')}
-                      </th>
-                      <th scope="col" className="num">
-                        {t('targets.to')}
-                      </th>
-                      <th scope="col">{t('targets.reason')}</th>
-                      <th scope="col">{t('targets.approver')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {changes.map((change) => (
-                      <tr key={change.version}>
-                        <td>{change.version}</td>
-                        <td>{f.instant(change.recordedAt)}</td>
-                        <td>
-                          {change.actor.userId} · {t(`role.${change.actor.role}`, { defaultValue: change.actor.role })}
-                        </td>
-                        <td className="num">{change.previousAmount === null ? '—' : f.money(change.previousAmount)}</td>
-                        <td className="num">{f.money(change.amount)}</td>
-                        <td>{change.reason}</td>
-                        <td>{change.approver ? change.approver.userId : t('targets.none')}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                label={t('targets.history')}
+                testId="history"
+                columns={[
+                  '#',
+                  t('targets.when'),
+                  t('targets.who'),
+                  { label: t('targets.from'), numeric: true },
+                  { label: t('targets.to'), numeric: true },
+                  t('targets.reason'),
+                  t('targets.approver'),
+                ]}
+              >
+                {changes.map((change) => (
+                  <tr key={change.version}>
+                    <td>{change.version}</td>
+                    <td>{f.instant(change.recordedAt)}</td>
+                    <td>
+                      {change.actor.userId} · {t(`role.${change.actor.role}`, { defaultValue: change.actor.role })}
+                    </td>
+                    <td className="num">{change.previousAmount === null ? '—' : f.money(change.previousAmount)}</td>
+                    <td className="num">{f.money(change.amount)}</td>
+                    <td>{change.reason}</td>
+                    <td>{change.approver ? change.approver.userId : t('targets.none')}</td>
+                  </tr>
+                ))}
+              </DataTable>
             )}
           </QueryState>
         </>

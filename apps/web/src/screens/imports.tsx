@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type FieldProblem } from '../api';
+import { DataTable } from '../components/data-table';
 import { ErrorNote } from '../components/query-state';
 import { useFormat } from '../i18n';
 import { getToken } from '../session';
@@ -166,31 +167,20 @@ export function ImportReport({ result, kind }: { result: ImportResult; kind: Imp
               <span className="muted"> {t('imports.firstOnly', { number: f.number(result.errors.length) })}</span>
             )}
           </p>
-          <div className="table-wrap" role="region" tabIndex={0} aria-label={t('imports.rejectedRows')}>
-            <table>
-              <caption className="visually-hidden">{t('imports.rejectedRows')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    {t('imports.line')}
-                  </th>
-                  <th scope="col">{t('imports.field')}</th>
-                  <th scope="col">{t('imports.problem')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.errors.slice(0, 20).map((error) => (
-                  <tr key={`${error.row}:${error.field}`}>
-                    <td className="num">{f.number(error.row)}</td>
-                    <td>
-                      <code>{error.field}</code>
-                    </td>
-                    <td>{error.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label={t('imports.rejectedRows')}
+            columns={[{ label: t('imports.line'), numeric: true }, t('imports.field'), t('imports.problem')]}
+          >
+            {result.errors.slice(0, 20).map((error) => (
+              <tr key={`${error.row}:${error.field}`}>
+                <td className="num">{f.number(error.row)}</td>
+                <td>
+                  <code>{error.field}</code>
+                </td>
+                <td>{error.message}</td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
     </section>

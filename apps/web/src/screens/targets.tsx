@@ -3,6 +3,7 @@ import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, withQuery, type Page } from '../api';
+import { DataTable } from '../components/data-table';
 import { ErrorNote, fieldError, QueryState } from '../components/query-state';
 import { monthsOf, TargetsPage } from '../components/targets-nav';
 import { useFormat } from '../i18n';
@@ -93,59 +94,46 @@ export function TargetsScreen() {
       {boards.find((board) => board.isError) && <ErrorNote error={boards.find((board) => board.isError)?.error} />}
       <QueryState query={reps} isEmpty={(page) => visible(page.items).length === 0}>
         {(page) => (
-          <div className="table-wrap" role="region" tabIndex={0} aria-label={t('targets.gridTitle', { year })}>
-            <table data-testid="target-grid">
-              <thead>
-                <tr>
-                  <th scope="col">{t('targets.rep')}</th>
-                  {months.map((month) => (
-                    <th key={month} scope="col" className="num">
-                      {f.monthName(month)}
-                    </th>
-                  ))}
-                  <th scope="col" className="num">
-                    {t('targets.total')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {targetGrid(
-                  visible(page.items),
-                  months,
-                  boards.map((board) => board.data),
-                ).map(({ rep, targets }) => (
-                  <tr key={rep.id} data-rep={rep.id}>
-                    <th scope="row">{rep.name}</th>
-                    {targets.map((target, i) => {
-                      const month = months[i] as string;
-                      const shown = boards[i]?.isPending
-                        ? '…'
-                        : target === null
-                          ? t('targets.notSet')
-                          : f.money(target);
-                      return (
-                        <td key={month} className="num" data-month={month}>
-                          {canEdit ? (
-                            <button
-                              type="button"
-                              className="cell"
-                              aria-label={`${t('targets.edit', { rep: rep.name, month: f.month(month) })}: ${shown}`}
-                              onClick={() => setEditing({ rep, month })}
-                            >
-                              {shown}
-                            </button>
-                          ) : (
-                            shown
-                          )}
-                        </td>
-                      );
-                    })}
-                    <td className="num">{f.money(targets.reduce<number>((sum, target) => sum + (target ?? 0), 0))}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label={t('targets.gridTitle', { year })}
+            testId="target-grid"
+            columns={[
+              t('targets.rep'),
+              ...months.map((month) => ({ label: f.monthName(month), numeric: true })),
+              { label: t('targets.total'), numeric: true },
+            ]}
+          >
+            {targetGrid(
+              visible(page.items),
+              months,
+              boards.map((board) => board.data),
+            ).map(({ rep, targets }) => (
+              <tr key={rep.id} data-rep={rep.id}>
+                <th scope="row">{rep.name}</th>
+                {targets.map((target, i) => {
+                  const month = months[i] as string;
+                  const shown = boards[i]?.isPending ? '…' : target === null ? t('targets.notSet') : f.money(target);
+                  return (
+                    <td key={month} className="num" data-month={month}>
+                      {canEdit ? (
+                        <button
+                          type="button"
+                          className="cell"
+                          aria-label={`${t('targets.edit', { rep: rep.name, month: f.month(month) })}: ${shown}`}
+                          onClick={() => setEditing({ rep, month })}
+                        >
+                          {shown}
+                        </button>
+                      ) : (
+                        shown
+                      )}
+                    </td>
+                  );
+                })}
+                <td className="num">{f.money(targets.reduce<number>((sum, target) => sum + (target ?? 0), 0))}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryState>
       {editing && (

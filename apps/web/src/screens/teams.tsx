@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../api';
 import { AdminPage } from '../components/admin-nav';
+import { DataTable } from '../components/data-table';
 import { ErrorNote, fieldError, QueryState } from '../components/query-state';
 import { useSettle } from '../components/settle';
 import type { Team, User } from '../types';
@@ -31,29 +32,22 @@ export function TeamsScreen() {
       <h2>{t('admin.teams')}</h2>
       <QueryState query={teams} isEmpty={(page) => page.items.length === 0}>
         {(page) => (
-          <div className="table-wrap" role="region" tabIndex={0} aria-label={t('admin.teams')}>
-            <table data-testid="teams">
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.name')}</th>
-                  <th scope="col">{t('admin.manager')}</th>
-                  <th scope="col">{t('admin.assignManager')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((team) => (
-                  <TeamRow
-                    key={team.id}
-                    team={team}
-                    managers={(managers.data ?? []).filter((user) => user.teamId === team.id)}
-                    onAssigned={(managerUserId) =>
-                      shows((shown) => shown.id === team.id && shown.managerUserId === managerUserId)
-                    }
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label={t('admin.teams')}
+            testId="teams"
+            columns={[t('admin.name'), t('admin.manager'), t('admin.assignManager')]}
+          >
+            {page.items.map((team) => (
+              <TeamRow
+                key={team.id}
+                team={team}
+                managers={(managers.data ?? []).filter((user) => user.teamId === team.id)}
+                onAssigned={(managerUserId) =>
+                  shows((shown) => shown.id === team.id && shown.managerUserId === managerUserId)
+                }
+              />
+            ))}
+          </DataTable>
         )}
       </QueryState>
     </AdminPage>

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { AdminPage } from '../components/admin-nav';
+import { DataTable } from '../components/data-table';
 import { ErrorNote, fieldError, QueryState } from '../components/query-state';
 import { useSettle } from '../components/settle';
 import { useFormat } from '../i18n';
@@ -82,45 +83,40 @@ function Tokens({ userId, active }: { userId: string; active: boolean }) {
       {revoke.isError && <ErrorNote error={revoke.error} />}
       <QueryState query={tokens} isEmpty={(list) => list.length === 0} empty={t('admin.noTokens')}>
         {(list) => (
-          <div className="table-wrap" role="region" tabIndex={0} aria-label={t('admin.tokens')}>
-            <table data-testid="tokens">
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.label')}</th>
-                  <th scope="col">{t('admin.createdAt')}</th>
-                  <th scope="col">{t('admin.expiresAt')}</th>
-                  <th scope="col">{t('admin.lastUsedAt')}</th>
-                  <th scope="col">{t('admin.revokedAt')}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('admin.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((token) => (
-                  <tr key={token.tokenId} data-token={token.tokenId}>
-                    <td>{token.label ?? <span className="muted">{t('admin.noLabel')}</span>}</td>
-                    <td>{f.instant(token.createdAt)}</td>
-                    <td>{token.expiresAt ? f.instant(token.expiresAt) : t('admin.never')}</td>
-                    <td>{token.lastUsedAt ? f.instant(token.lastUsedAt) : t('admin.neverUsed')}</td>
-                    <td data-testid="revoked">{token.revokedAt ? f.instant(token.revokedAt) : '—'}</td>
-                    <td>
-                      {!token.revokedAt && (
-                        <button
-                          type="button"
-                          className="secondary"
-                          disabled={revoke.isPending}
-                          onClick={() => revoke.mutate(token.tokenId)}
-                        >
-                          {t('admin.revoke', { label: token.label ?? token.tokenId })}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label={t('admin.tokens')}
+            testId="tokens"
+            columns={[
+              t('admin.label'),
+              t('admin.createdAt'),
+              t('admin.expiresAt'),
+              t('admin.lastUsedAt'),
+              t('admin.revokedAt'),
+              { label: t('admin.actions'), hidden: true },
+            ]}
+          >
+            {list.map((token) => (
+              <tr key={token.tokenId} data-token={token.tokenId}>
+                <td>{token.label ?? <span className="muted">{t('admin.noLabel')}</span>}</td>
+                <td>{f.instant(token.createdAt)}</td>
+                <td>{token.expiresAt ? f.instant(token.expiresAt) : t('admin.never')}</td>
+                <td>{token.lastUsedAt ? f.instant(token.lastUsedAt) : t('admin.neverUsed')}</td>
+                <td data-testid="revoked">{token.revokedAt ? f.instant(token.revokedAt) : '—'}</td>
+                <td>
+                  {!token.revokedAt && (
+                    <button
+                      type="button"
+                      className="secondary"
+                      disabled={revoke.isPending}
+                      onClick={() => revoke.mutate(token.tokenId)}
+                    >
+                      {t('admin.revoke', { label: token.label ?? token.tokenId })}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryState>
     </section>

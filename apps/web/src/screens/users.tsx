@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, withQuery, type Page } from '../api';
 import { AdminPage } from '../components/admin-nav';
+import { DataTable } from '../components/data-table';
 import { ErrorNote, fieldError, QueryState } from '../components/query-state';
 import { useSettle } from '../components/settle';
 import { useFormat } from '../i18n';
@@ -29,37 +30,28 @@ export function UsersScreen() {
       <h2>{t('admin.users')}</h2>
       <QueryState query={users} isEmpty={(page) => page.items.length === 0}>
         {(page) => (
-          <div className="table-wrap" role="region" tabIndex={0} aria-label={t('admin.users')}>
-            <table data-testid="users">
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.name')}</th>
-                  <th scope="col">{t('admin.role')}</th>
-                  <th scope="col">{t('common.team')}</th>
-                  <th scope="col">{t('admin.registeredAt')}</th>
-                  <th scope="col">{t('admin.state')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((user) => (
-                  <tr key={user.id} data-user={user.id}>
-                    <td>
-                      <Link to="/admin/users/$userId" params={{ userId: user.id }}>
-                        {user.name}
-                      </Link>
-                      <div className="muted">
-                        {user.id} · {user.email}
-                      </div>
-                    </td>
-                    <td>{t(`role.${user.role}`)}</td>
-                    <td>{user.teamId ?? '—'}</td>
-                    <td>{f.day(user.registeredAt)}</td>
-                    <td>{user.active ? t('admin.active') : t('admin.inactive')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label={t('admin.users')}
+            testId="users"
+            columns={[t('admin.name'), t('admin.role'), t('common.team'), t('admin.registeredAt'), t('admin.state')]}
+          >
+            {page.items.map((user) => (
+              <tr key={user.id} data-user={user.id}>
+                <td>
+                  <Link to="/admin/users/$userId" params={{ userId: user.id }}>
+                    {user.name}
+                  </Link>
+                  <div className="muted">
+                    {user.id} · {user.email}
+                  </div>
+                </td>
+                <td>{t(`role.${user.role}`)}</td>
+                <td>{user.teamId ?? '—'}</td>
+                <td>{f.day(user.registeredAt)}</td>
+                <td>{user.active ? t('admin.active') : t('admin.inactive')}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryState>
     </AdminPage>
