@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { AlertDecision } from '@salesledger/domain/alerts/alert-rules.policy';
-import { alertDecider, type AlertCommand } from '@salesledger/domain/alerts/alert.decider';
-import { handleCommand } from '@salesledger/domain/command-handler';
+import type { AlertCommand } from '@salesledger/domain/alerts/alert.decider';
 import { streams } from '@salesledger/domain/streams';
-import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
-import { PROJECTIONS } from '@salesledger/read-model/projections';
+import { asAlertWorker } from '../support/alert-worker';
 import { startApi, type ApiUnderTest } from '../support/api-app';
 import { postgresServers } from '../support/postgres-servers';
 
@@ -78,20 +75,7 @@ describe.each(postgresServers())('the alert stream on $name', (server) => {
     return subscription;
   }
 
-  async function project(): Promise<void> {
-    for (const projection of PROJECTIONS)
-      await new ProjectionRunner(api.runtime.eventStore, api.runtime.readModel, projection).catchUp();
-  }
-
-  async function worker(streamId: string, command: AlertCommand): Promise<void> {
-    const context = {
-      commandId: randomUUID(),
-      actor: { userId: 'alert-worker', role: 'system' as const },
-      correlationId: randomUUID(),
-      now: new Date(command.now),
-    };
-    await handleCommand(api.runtime.eventStore, streamId, alertDecider, command, context);
-  }
+  const worker = (streamId: string, command: AlertCommand) => asAlertWorker(api.runtime.eventStore, streamId, command);
 
   /** As the alert worker raises one; then the projector applies it. */
   async function raise(alertId: string, repId: string, teamId: string, period: string): Promise<void> {
@@ -109,28 +93,22 @@ describe.each(postgresServers())('the alert stream on $name', (server) => {
       decision,
       now: new Date().toISOString(),
     });
-    await project();
+    await api.project();
   }
 
   beforeAll(async () => {
     api = await startApi(server);
     base = await api.app.getUrl();
-    const post = async (path: string, body: unknown) => {
-      const { status, body: answer } = await api.call('POST', path, undefined, body);
-      if (status !== 201) throw new Error(`${path}: ${status} ${JSON.stringify(answer)}`);
-      return answer;
-    };
-    await post('/v1/teams', { id: 'north', name: 'North' });
-    await post('/v1/teams', { id: 'south', name: 'South' });
-    await post('/v1/reps', { id: 'rep-a', name: 'Ada', email: 'ada@example.com', teamId: 'north' });
-    await post('/v1/reps', { id: 'rep-c', name: 'Cy', email: 'cy@example.com', teamId: 'south' });
+    await api.create('/v1/teams', { id: 'north', name: 'North' });
+    await api.create('/v1/teams', { id: 'south', name: 'South' });
+    await api.create('/v1/reps', { id: 'rep-a', name: 'Ada', email: 'ada@example.com', teamId: 'north' });
+    await api.create('/v1/reps', { id: 'rep-c', name: 'Cy', email: 'cy@example.com', teamId: 'south' });
     for (const user of [
       { id: 'u-director', role: 'director' },
       { id: 'u-manager-n', role: 'manager', teamId: 'north' },
       { id: 'u-rep-a', role: 'rep', teamId: 'north', repId: 'rep-a' },
     ]) {
-      await post('/v1/users', { name: user.id, email: `${user.id}@example.com`, ...user });
-      tokens[user.id] = (await post(`/v1/users/${user.id}/tokens`, {})).token;
+      tokens[user.id] = await api.userWithToken(user);
     }
     // An alert from before anyone subscribed: not news to a new subscriber.
     await raise('al-before', 'rep-a', 'north', '2026-03-01');
@@ -170,14 +148,14 @@ describe.each(postgresServers())('the alert stream on $name', (server) => {
       to: 'u-manager-n@example.com',
       now: new Date().toISOString(),
     });
-    await project();
+    await api.project();
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // a poll or more
 
     const acknowledged = await api.call('POST', '/v1/alerts/al-north/acknowledgement', tokens['u-manager-n'], {
       note: 'on it',
     });
     expect(acknowledged.status).toBe(200);
-    await project();
+    await api.project();
     const ack = await rep.next((e) => e.event === 'alert.acknowledged' && e.id === 'al-north');
     expect(JSON.parse(ack.data)).toMatchObject({
       status: 'acknowledged',
@@ -197,7 +175,7 @@ describe.each(postgresServers())('the alert stream on $name', (server) => {
     const issued = (await api.call('POST', '/v1/users/u-rep-a/tokens', undefined, { label: 'to revoke' })).body;
     const subscription = await subscribe(issued.token);
     expect(subscription.status).toBe(200);
-    await project(); // the token list the revocation looks in is a projection
+    await api.project(); // the token list the revocation looks in is a projection
     const revoked = await api.call('DELETE', `/v1/users/u-rep-a/tokens/${issued.tokenId}`);
     expect(revoked.status).toBe(204);
     const ended = await Promise.race([

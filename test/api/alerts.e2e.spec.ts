@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { AlertDecision } from '@salesledger/domain/alerts/alert-rules.policy';
 import { DEFAULT_ALERT_SETTINGS } from '@salesledger/domain/alerts/alert-settings';
-import { alertDecider, type AlertCommand } from '@salesledger/domain/alerts/alert.decider';
-import { handleCommand } from '@salesledger/domain/command-handler';
+import type { AlertCommand } from '@salesledger/domain/alerts/alert.decider';
 import { streams } from '@salesledger/domain/streams';
 import { REPORTING_ROLE } from '@salesledger/read-model/reporting';
-import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
-import { PROJECTIONS } from '@salesledger/read-model/projections';
+import { asAlertWorker } from '../support/alert-worker';
 import { startApi, type ApiUnderTest } from '../support/api-app';
 import { postgresServers } from '../support/postgres-servers';
 
@@ -69,22 +66,7 @@ describe.each(postgresServers())('alert routes on $name', (server) => {
     return body;
   }
 
-  /** The read model catches up with the log, as the projector would, before a read. */
-  async function project(): Promise<void> {
-    for (const projection of PROJECTIONS)
-      await new ProjectionRunner(api.runtime.eventStore, api.runtime.readModel, projection).catchUp();
-  }
-
-  /** As the alert worker will: the decider's commands through the command handler, the worker as actor. */
-  async function worker(streamId: string, command: AlertCommand): Promise<void> {
-    const context = {
-      commandId: randomUUID(),
-      actor: { userId: 'alert-worker', role: 'system' as const },
-      correlationId: randomUUID(),
-      now: new Date(command.now),
-    };
-    await handleCommand(api.runtime.eventStore, streamId, alertDecider, command, context);
-  }
+  const worker = (streamId: string, command: AlertCommand) => asAlertWorker(api.runtime.eventStore, streamId, command);
 
   async function raise(alertId: string, d: AlertDecision, now: string): Promise<string> {
     const streamId = streams.alert(d.rule, d.repId, d.period);
@@ -97,12 +79,11 @@ describe.each(postgresServers())('alert routes on $name', (server) => {
 
   beforeAll(async () => {
     api = await startApi(server);
-    const post = (path: string, body: unknown) => ok(api.call('POST', path, undefined, body), 201);
-    await post('/v1/teams', { id: 'north', name: 'North' });
-    await post('/v1/teams', { id: 'south', name: 'South' });
-    await post('/v1/reps', { id: 'rep-a', name: 'Ada', email: 'ada@example.com', teamId: 'north' });
-    await post('/v1/reps', { id: 'rep-b', name: 'Bo', email: 'bo@example.com', teamId: 'north' });
-    await post('/v1/reps', { id: 'rep-c', name: 'Cy', email: 'cy@example.com', teamId: 'south' });
+    await api.create('/v1/teams', { id: 'north', name: 'North' });
+    await api.create('/v1/teams', { id: 'south', name: 'South' });
+    await api.create('/v1/reps', { id: 'rep-a', name: 'Ada', email: 'ada@example.com', teamId: 'north' });
+    await api.create('/v1/reps', { id: 'rep-b', name: 'Bo', email: 'bo@example.com', teamId: 'north' });
+    await api.create('/v1/reps', { id: 'rep-c', name: 'Cy', email: 'cy@example.com', teamId: 'south' });
     for (const user of [
       { id: 'u-director', role: 'director' },
       { id: 'u-analyst', role: 'analyst' },
@@ -110,8 +91,7 @@ describe.each(postgresServers())('alert routes on $name', (server) => {
       { id: 'u-manager-s', role: 'manager', teamId: 'south' },
       { id: 'u-rep-a', role: 'rep', teamId: 'north', repId: 'rep-a' },
     ]) {
-      await post('/v1/users', { name: user.id, email: `${user.id}@example.com`, ...user });
-      tokens[user.id] = (await ok(api.call('POST', `/v1/users/${user.id}/tokens`), 201)).token;
+      tokens[user.id] = await api.userWithToken(user);
     }
     const pace = await raise(
       'al-pace',
@@ -139,7 +119,7 @@ describe.each(postgresServers())('alert routes on $name', (server) => {
       reason: 'condition-cleared',
       now: '2026-03-04T09:00:00.000Z',
     });
-    await project();
+    await api.project();
   });
   afterAll(() => api.close());
 
@@ -215,7 +195,7 @@ describe.each(postgresServers())('alert routes on $name', (server) => {
     expect(again).toEqual(acknowledged);
     expect(await api.eventCount()).toBe(before + 1);
 
-    await project();
+    await api.project();
     expect(await ok(api.call('GET', '/v1/alerts/al-visit'))).toEqual(acknowledged);
     expect(await list('?status=acknowledged')).toEqual(['al-visit']);
     expect(await list('?status=open')).toEqual(['al-sla', 'al-pace']);
@@ -280,7 +260,7 @@ describe.each(postgresServers())('alert routes on $name', (server) => {
   });
 
   it('shows the alerts to the reporting role in reporting.alerts, and nothing beneath it', async () => {
-    await project();
+    await api.project();
     const client = await api.runtime.readModel.connect();
     try {
       await client.query('BEGIN');

@@ -14,24 +14,18 @@ describe.each(postgresServers())('cached command checks under racing changes on 
 
   beforeAll(async () => {
     api = await startApi(server);
-    const post = async (path: string, body: unknown) => {
-      const { status, body: answer } = await api.call('POST', path, undefined, body);
-      if (status !== 201) throw new Error(`${path}: ${status} ${JSON.stringify(answer)}`);
-      return answer;
-    };
-    await post('/v1/teams', { id: 'north', name: 'North' });
-    await post('/v1/teams', { id: 'south', name: 'South' });
-    await post('/v1/reps', { id: 'rep-a', name: 'Ada', email: 'ada@example.com', teamId: 'north' });
-    await post('/v1/reps', { id: 'rep-b', name: 'Bo', email: 'bo@example.com', teamId: 'south' });
-    await post('/v1/customers', { id: 'c-1', name: 'Acme', repId: 'rep-a' });
+    await api.create('/v1/teams', { id: 'north', name: 'North' });
+    await api.create('/v1/teams', { id: 'south', name: 'South' });
+    await api.create('/v1/reps', { id: 'rep-a', name: 'Ada', email: 'ada@example.com', teamId: 'north' });
+    await api.create('/v1/reps', { id: 'rep-b', name: 'Bo', email: 'bo@example.com', teamId: 'south' });
+    await api.create('/v1/customers', { id: 'c-1', name: 'Acme', repId: 'rep-a' });
     for (const user of [
       { id: 'u-north', role: 'manager', teamId: 'north' },
       { id: 'u-south', role: 'manager', teamId: 'south' },
       { id: 'u-director', role: 'director' },
       { id: 'u-rep-a', role: 'rep', teamId: 'north', repId: 'rep-a' },
     ]) {
-      await post('/v1/users', { name: user.id, email: `${user.id}@example.com`, ...user });
-      tokens[user.id] = (await post(`/v1/users/${user.id}/tokens`, {})).token;
+      tokens[user.id] = await api.userWithToken(user);
     }
   });
   afterAll(() => api.close());

@@ -25,15 +25,11 @@ describe('time-driven facts, appended as events by the scheduler', () => {
     runner = new ProjectionRunner(api.runtime.eventStore, api.runtime.readModel, PROJECTIONS[0]!, {
       log: pino({ level: 'silent' }),
     });
-    const post = async (path: string, body: unknown) => {
-      const { status, body: answer } = await api.call('POST', path, undefined, body);
-      if (status !== 201) throw new Error(`${path}: ${status} ${JSON.stringify(answer)}`);
-    };
-    await post('/v1/teams', { id: 't', name: 'T' });
-    await post('/v1/reps', { id: 'r', name: 'R', email: 'r@example.com', teamId: 't' });
-    for (const id of ['c-old', 'c-new']) await post('/v1/customers', { id, name: id, repId: 'r' });
+    await api.create('/v1/teams', { id: 't', name: 'T' });
+    await api.create('/v1/reps', { id: 'r', name: 'R', email: 'r@example.com', teamId: 't' });
+    for (const id of ['c-old', 'c-new']) await api.create('/v1/customers', { id, name: id, repId: 'r' });
     const order = (id: string, customerId: string, placedAt: number) =>
-      post('/v1/orders', {
+      api.create('/v1/orders', {
         id,
         repId: 'r',
         customerId,
@@ -42,7 +38,7 @@ describe('time-driven facts, appended as events by the scheduler', () => {
       });
     await order('o-old', 'c-old', now - 200 * DAY);
     await order('o-new', 'c-new', now - 10 * DAY);
-    await post('/v1/customer-requests', {
+    await api.create('/v1/customer-requests', {
       id: 'q-1',
       customerId: 'c-old',
       subject: 'quote',
