@@ -399,4 +399,20 @@ describe.each(postgresServers())('every route under random input on $name', (ser
       { numRuns: 80 },
     );
   });
+
+  it('leaves nothing running after an import it refuses', async () => {
+    // Each refused request once left its progress heartbeat ticking for the life of the process.
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    for (let i = 0; i < 40; i++) {
+      const response = await fetch(`${await api.app.getUrl()}/v1/imports/visits?map=no-equals-sign`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'text/csv' },
+        body: 'id,repId,customerId,occurredAt,kind',
+      });
+      expect(response.status).toBe(400);
+    }
+    // Connection pools keep a timer per idle client (ten at most each), hence the margin.
+    expect(timers() - before).toBeLessThan(20);
+  });
 });

@@ -60,6 +60,7 @@ export class ImportsController {
     @Req() request: Request,
     @Query('map') map?: string | string[],
   ) {
+    const mapping = parseMapping(map === undefined ? [] : Array.isArray(map) ? map : [map]);
     const errors: RowError[] = [];
     // A client that goes before its answer (closed tab, killed script) stops the import with it.
     const clientGone = new AbortController();
@@ -74,7 +75,7 @@ export class ImportsController {
       .run(request, {
         kind,
         principal,
-        mapping: parseMapping(map === undefined ? [] : Array.isArray(map) ? map : [map]),
+        mapping,
         onRowError: (error) => errors.length < REPORTED_ERRORS && errors.push(error),
         signal: clientGone.signal,
       })
