@@ -43,10 +43,13 @@ export class AlertFeed {
   /** The changes within `scope` (an empty scope is everything) from now on. */
   watch(scope: AlertScope): Observable<AlertFeedItem> {
     return new Observable<AlertFeedItem>((subscriber) => {
-      const subscription = this.changes.subscribe((item) => {
-        if (scope.teamId !== undefined && item.alert.teamId !== scope.teamId) return;
-        if (scope.repId !== undefined && item.alert.repId !== scope.repId) return;
-        subscriber.next(item);
+      const subscription = this.changes.subscribe({
+        next: (item) => {
+          if (scope.teamId !== undefined && item.alert.teamId !== scope.teamId) return;
+          if (scope.repId !== undefined && item.alert.repId !== scope.repId) return;
+          subscriber.next(item);
+        },
+        complete: () => subscriber.complete(),
       });
       this.listeners += 1;
       this.start().catch((error: unknown) => subscriber.error(error));
@@ -78,6 +81,15 @@ export class AlertFeed {
     } finally {
       this.polling = false;
     }
+  }
+
+  /**
+   * Nest calls this as the app closes: every open stream ends and the poll stops, even for streams
+   * whose clients left a moment ago but whose sockets have not told the server yet.
+   */
+  onModuleDestroy(): void {
+    this.changes.complete();
+    this.stop();
   }
 
   private start(): Promise<void> {
