@@ -112,12 +112,14 @@ describe.each(postgresServers())('CSV import on $name', (server) => {
     await waitFor(async () => (await api.eventCount()) > before);
     upload.destroy();
 
+    // Rows in flight finish after the stop; settled once the count holds still for three seconds.
     let appended = await api.eventCount();
+    let stillFor = 0;
     await waitFor(async () => {
       const now = await api.eventCount();
-      const settled = now === appended;
+      stillFor = now === appended ? stillFor + 1 : 0;
       appended = now;
-      return settled;
+      return stillFor >= 3;
     }, 1000);
     expect(appended - before).toBeGreaterThan(0);
     expect(appended - before).toBeLessThan(rows / 2);
@@ -127,7 +129,11 @@ describe.each(postgresServers())('CSV import on $name', (server) => {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'text/csv' },
       body: csv,
     });
-    expect(await again.json()).toMatchObject({ rows, new: rows - (appended - before), alreadyPresent: appended - before });
+    expect(await again.json()).toMatchObject({
+      rows,
+      new: rows - (appended - before),
+      alreadyPresent: appended - before,
+    });
     expect(await api.eventCount()).toBe(before + rows);
   }, 120_000);
 
@@ -213,7 +219,7 @@ describe('import --help', () => {
 
 /** Polls `done` every `everyMs` until it holds, for at most 30 s. */
 async function waitFor(done: () => Promise<boolean>, everyMs = 20): Promise<void> {
-  for (const started = Date.now(); !(await done()); ) {
+  for (const started = Date.now(); !(await done());) {
     if (Date.now() - started > 30_000) throw new Error('still not so after 30 s');
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }

@@ -110,9 +110,13 @@ export async function startProduct(): Promise<Product> {
       () => output,
       child,
     );
+    // The demo's two lagging reps both have open alerts once the worker has evaluated after the
+    // projector caught up; its first pass can come earlier and raise fewer.
     await waitFor(
-      async () => ((await call('GET', '/v1/alerts?status=open')).body as unknown[]).length > 0,
-      60_000,
+      async () =>
+        new Set(((await call('GET', '/v1/alerts?status=open')).body as { repId: string }[]).map((a) => a.repId)).size >=
+        2,
+      120_000,
       () => output,
       child,
     );
