@@ -62,9 +62,11 @@ import { toIntegrationEvent } from '@salesledger/contracts/integration-event';
 import { validateIntegrationEvent } from '@salesledger/contracts/integration-event-schemas';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
-import { withPgClient } from '@salesledger/platform/pg-client';
+import { withPgClient } from '@salesledger/postgres/client';
 import { alertsProjection } from '@salesledger/read-model/alert-projection';
-import { migrateReadModel, openReadModelPool, READ_MODEL } from '@salesledger/read-model/database';
+import { migrateReadModel } from '@salesledger/read-model/migrate';
+import { READ_MODEL } from '@salesledger/postgres/schemas';
+import { openPool } from '@salesledger/postgres/pool';
 import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
 import { alertOrganisation, setUpEvents, type OrganisationShape } from './alert-organisation';
@@ -442,7 +444,7 @@ async function main(): Promise<void> {
     await migrateReadModel(url);
     // The pools embedded mode opens (see libs/platform/src/runtime.ts).
     const store = new PostgresEventStore(new Pool({ connectionString: url, max: 20 }));
-    const pool = openReadModelPool(url, (error) => console.error(`read-model connection lost: ${error.message}`));
+    const pool = openPool(url, (error) => console.error(`read-model connection lost: ${error.message}`));
     try {
       const load = await loadHistory(store, alertOrganisation(shape), config.loadWriters);
       progress('vacuum analyze');

@@ -21,7 +21,7 @@ import { reconcile } from '@salesledger/domain/alerts/alert-reconcile.policy';
 import { evaluateRules } from '@salesledger/domain/alerts/alert-rules.policy';
 import { ALERT_RULE_IDS } from '@salesledger/domain/alerts/alert-settings';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
-import { openReadModelPool } from '@salesledger/read-model/database';
+import { openPool } from '@salesledger/postgres/pool';
 
 export interface WorkerJob {
   readonly url: string;
@@ -147,7 +147,7 @@ function planLines(node: Record<string, unknown>, depth = 0): string[] {
 }
 
 async function run(job: WorkerJob): Promise<WorkerResult> {
-  const pool = openReadModelPool(job.url, (error) => console.error(`read-model connection lost: ${error.message}`));
+  const pool = openPool(job.url, (error) => console.error(`read-model connection lost: ${error.message}`));
   const storePool = new Pool({ connectionString: job.url, max: 2 });
   const store = new PostgresEventStore(storePool);
   try {

@@ -1,7 +1,8 @@
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { EventStoreSchema1700000000000 } from '@salesledger/event-store/migrations/1700000000000-event-store.migration';
-import { migrateEventStore, migrateSchema } from '@salesledger/event-store/postgres-migrations';
+import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
+import { migrateSchema } from '@salesledger/postgres/migrations';
 import type { BenchConfig, BenchEvent, Contestant } from './workload';
 
 /**

@@ -29,7 +29,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { withPgClient } from '@salesledger/platform/pg-client';
+import { withPgClient } from '@salesledger/postgres/client';
 import { fmt, intFromEnv, machineInfo, startServer, table, withDatabase } from './harness';
 import type { WorkerCommand, WorkerReply } from './contestant.worker';
 import {

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@salesledger/platform/embedded-postgres.server';
-import { withPgClient } from '@salesledger/platform/pg-client';
+import { withPgClient } from '@salesledger/postgres/client';
 
 /** What every benchmark shares: its settings, its PostgreSQL server, the machine it ran on, its table. */
 

@@ -39,9 +39,10 @@ import type { EventStore } from '@salesledger/domain/event-store.port';
 import type { Grain } from '@salesledger/domain/scorecards/grains';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
-import { withPgClient } from '@salesledger/platform/pg-client';
+import { withPgClient } from '@salesledger/postgres/client';
 import { AppendWakeup, notifyingAppends } from '@salesledger/read-model/append-wakeup';
-import { migrateReadModel, openReadModelPool } from '@salesledger/read-model/database';
+import { migrateReadModel } from '@salesledger/read-model/migrate';
+import { openPool } from '@salesledger/postgres/pool';
 import { ProjectionRunner, type Projection } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
@@ -609,7 +610,7 @@ async function main(): Promise<void> {
     await migrateReadModel(url);
     // The pools embedded mode opens (see libs/platform/src/runtime.ts).
     const store = new PostgresEventStore(new Pool({ connectionString: url, max: 20 }));
-    const pool = openReadModelPool(url, (error) => console.error(`read-model connection lost: ${error.message}`));
+    const pool = openPool(url, (error) => console.error(`read-model connection lost: ${error.message}`));
     try {
       const load = await loadHistory(store, salesHistory(shape), config.loadWriters);
       progress('vacuum analyze');

@@ -57,8 +57,9 @@ import type { NewEvent, RecordedEvent } from '@salesledger/domain/event';
 import type { EventStore } from '@salesledger/domain/event-store.port';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
-import { withPgClient } from '@salesledger/platform/pg-client';
-import { migrateOutbound, migrateReadModel, openReadModelPool } from '@salesledger/read-model/database';
+import { withPgClient } from '@salesledger/postgres/client';
+import { migrateOutbound, migrateReadModel } from '@salesledger/read-model/migrate';
+import { openPool } from '@salesledger/postgres/pool';
 import { applyDelivered, recordProjectionFailure, type Projection } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
@@ -1258,7 +1259,7 @@ async function main(): Promise<void> {
     await migrateOutbound(url);
     // The pools a deployment opens (see libs/platform/src/runtime.ts).
     const store = new PostgresEventStore(new Pool({ connectionString: url, max: 20 }));
-    const readModel = openReadModelPool(url, (error) => console.error(`read-model connection lost: ${error.message}`));
+    const readModel = openPool(url, (error) => console.error(`read-model connection lost: ${error.message}`));
     const transport = new KafkaTransport(config.brokers, 'salesledger-bench', log);
     const resultsDir = resolve(__dirname, '..', '..', 'bench', 'results');
     await mkdir(resultsDir, { recursive: true });

@@ -7,7 +7,7 @@ import { Pool } from 'pg';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
-import { migrateReadModel } from '@salesledger/read-model/database';
+import { migrateReadModel } from '@salesledger/read-model/migrate';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
 import { cliEnv, runCli } from '../support/cli';
 import { domainSamples } from '../support/domain-samples';

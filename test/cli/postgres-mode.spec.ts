@@ -1,4 +1,4 @@
-import { withPgClient } from '@salesledger/platform/pg-client';
+import { withPgClient } from '@salesledger/postgres/client';
 import { cliEnv, startServer } from '../support/cli';
 import { createDatabase, postgresServers } from '../support/postgres-servers';
 

@@ -4,7 +4,8 @@ import { migrateEventStore } from '@salesledger/event-store/postgres-migrations'
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { listenForAppends } from '@salesledger/read-model/append-listener';
 import { AppendWakeup, notifyingAppends } from '@salesledger/read-model/append-wakeup';
-import { migrateReadModel, READ_MODEL } from '@salesledger/read-model/database';
+import { migrateReadModel } from '@salesledger/read-model/migrate';
+import { READ_MODEL } from '@salesledger/postgres/schemas';
 import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { createDatabase, postgresServers } from '../support/postgres-servers';

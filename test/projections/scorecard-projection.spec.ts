@@ -8,7 +8,8 @@ import {
   yearAgoPeriod,
   type PeriodRange,
 } from '@salesledger/domain/scorecards/grains';
-import { inTransaction, migrateReadModel } from '@salesledger/read-model/database';
+import { migrateReadModel } from '@salesledger/read-model/migrate';
+import { inTransaction } from '@salesledger/postgres/pool';
 import { loadDayData, scorecardFrom, spanOf, type Scope } from '@salesledger/read-model/scorecard-figures';
 import { ScorecardQueries } from '@salesledger/read-model/scorecard-queries';
 import { applyDelivered } from '@salesledger/read-model/projection-runner';

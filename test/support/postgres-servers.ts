@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { withPgClient } from '@salesledger/platform/pg-client';
+import { withPgClient } from '@salesledger/postgres/client';
 
 export interface PostgresServer {
   readonly name: string;

@@ -5,7 +5,7 @@ import { SystemClock, type Clock } from '@salesledger/domain/clock.port';
 import type { Runtime } from '@salesledger/platform/runtime';
 import { schedule } from '@salesledger/platform/schedule';
 import type { Stop } from '@salesledger/platform/service';
-import { READ_MODEL } from '@salesledger/read-model/database';
+import { READ_MODEL } from '@salesledger/postgres/schemas';
 import { startAuditWatch } from './audit-watch';
 import { projectionStatuses } from '@salesledger/read-model/projection-status';
 

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '@salesledger/platform/config';
 import { runningEmbeddedPostgres } from '@salesledger/platform/embedded-postgres.server';
-import { withPgClient } from '@salesledger/platform/pg-client';
+import { withPgClient } from '@salesledger/postgres/client';
 import { configFromEnvironment } from '@salesledger/platform/service';
 import { enableReportingLogin, REPORTING_ROLE } from '@salesledger/read-model/reporting';
 

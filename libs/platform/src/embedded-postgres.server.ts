@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { withPgClient } from './pg-client';
+import { withPgClient } from '@salesledger/postgres/client';
 
 const run = promisify(execFile);
 const DATABASE = 'salesledger';

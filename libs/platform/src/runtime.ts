@@ -1,7 +1,8 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { listenForAppends } from '@salesledger/read-model/append-listener';
 import { AppendWakeup, notifyingAppends } from '@salesledger/read-model/append-wakeup';
-import { migrateOutbound, migrateReadModel, openReadModelPool } from '@salesledger/read-model/database';
+import { migrateOutbound, migrateReadModel } from '@salesledger/read-model/migrate';
+import { openPool } from '@salesledger/postgres/pool';
 import type { Logger } from 'pino';
 import type { StreamHead } from '@salesledger/domain/audit-verification';
 import type { SealedLog } from '@salesledger/domain/log-verification';
@@ -53,7 +54,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     const databaseUrl = embedded?.url ?? (config.databaseUrl as string);
     await migrateReadModel(databaseUrl);
     await migrateOutbound(databaseUrl);
-    const readModel = openReadModelPool(databaseUrl, (error) => log.warn({ err: error }, 'read-model connection lost'));
+    const readModel = openPool(databaseUrl, (error) => log.warn({ err: error }, 'read-model connection lost'));
     const kafka = await openKafka(config, log);
     const bootstrap = await resolveBootstrapToken(config.bootstrapToken, config.dataDir, embedded !== undefined);
     // The token itself is never logged: `start` shows it once on stdout.
@@ -95,10 +96,7 @@ async function openEventStore(
   if (config.eventStore.kind === 'esdb') return EsdbEventStore.connect(config.eventStore.url);
   const url = embedded?.url ?? (config.eventStore as { url: string }).url;
   await migrateEventStore(url);
-  const pool = new Pool({ connectionString: url, max: 20 });
-  // An idle client losing its server must not crash the process; the next query reconnects.
-  pool.on('error', (error) => log.warn({ err: error }, 'PostgreSQL connection lost'));
-  return new PostgresEventStore(pool);
+  return new PostgresEventStore(openPool(url, (error) => log.warn({ err: error }, 'PostgreSQL connection lost'), 20));
 }
 
 async function openKafka(config: Config, log: Logger): Promise<Runtime['kafka']> {

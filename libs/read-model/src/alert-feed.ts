@@ -3,7 +3,7 @@ import { Observable, Subject } from 'rxjs';
 import type { AlertView } from './alert-queries';
 import { storedAlert } from './alert-projection';
 import { alertView, type AlertScope } from './alert-queries';
-import { READ_MODEL } from './database';
+import { READ_MODEL } from '@salesledger/postgres/schemas';
 
 export type AlertChange = 'raised' | 'acknowledged' | 'resolved';
 

@@ -2,7 +2,8 @@ import type { Pool } from 'pg';
 import type { AlertEvidence } from '@salesledger/domain/alerts/alert-rules.policy';
 import type { AlertStatus } from '@salesledger/domain/alerts/alert.decider';
 import { storedAlert, type AlertRow, type DeliveryRow } from './alert-projection';
-import { inTransaction, READ_MODEL } from './database';
+import { READ_MODEL } from '@salesledger/postgres/schemas';
+import { inTransaction } from '@salesledger/postgres/pool';
 
 /** An alert as the API shows it: the contract's fields (DESIGN.md §6) first, then its lifecycle and deliveries. */
 export interface AlertView {

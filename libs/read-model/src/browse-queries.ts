@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { OUTBOUND, READ_MODEL } from './database';
+import { OUTBOUND, READ_MODEL } from '@salesledger/postgres/schemas';
 import { keysetPage, Where, type Page, type PageRequest } from './keyset-page';
 
 /** What of a list the caller reaches: everything, one team's, one rep's (the access policy decides). */

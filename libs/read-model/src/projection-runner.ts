@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import type { EventStore } from '@salesledger/domain/event-store.port';
 import type { AppendWakeup } from './append-wakeup';
-import { inTransaction, READ_MODEL } from './database';
+import { READ_MODEL } from '@salesledger/postgres/schemas';
+import { inTransaction } from '@salesledger/postgres/pool';
 
 export interface Projection {
   readonly name: string;

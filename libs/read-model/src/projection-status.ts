@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { EventStore } from '@salesledger/domain/event-store.port';
-import { READ_MODEL } from './database';
+import { READ_MODEL } from '@salesledger/postgres/schemas';
 import { PROJECTIONS } from './projections';
 
 export interface ProjectionStatus {

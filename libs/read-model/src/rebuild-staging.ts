@@ -1,5 +1,5 @@
 import type { ClientBase, Pool } from 'pg';
-import { inTransaction } from './database';
+import { inTransaction } from '@salesledger/postgres/pool';
 
 /** Indexes no batch of a replay reads through: built once the facts are in, not kept up row by row. */
 const DEFERRED_INDEXES = [

@@ -1,7 +1,9 @@
 import type { Pool } from 'pg';
 
 import type { EventStore } from '@salesledger/domain/event-store.port';
-import { inTransaction, migrateReadModel, READ_MODEL, REBUILD } from './database';
+import { migrateReadModel } from './migrate';
+import { READ_MODEL, REBUILD } from '@salesledger/postgres/schemas';
+import { inTransaction } from '@salesledger/postgres/pool';
 import { applyAndCheckpoint, ProjectionRunner } from './projection-runner';
 import { PROJECTIONS } from './projections';
 import { indexRebuild, logRebuild, stageRebuild } from './rebuild-staging';

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { ActiveAlert } from '@salesledger/domain/alerts/alert-reconcile.policy';
 import type { RepSituation } from '@salesledger/domain/alerts/alert-rules.policy';
 import { periodRange } from '@salesledger/domain/scorecards/grains';
-import { READ_MODEL } from './database';
+import { READ_MODEL } from '@salesledger/postgres/schemas';
 
 type Row = Record<string, unknown>;
 

@@ -2,7 +2,8 @@ import type { Pool } from 'pg';
 import { InvalidInputError } from '@salesledger/domain/errors';
 import { daysOf, periodRange, workingDaysBetween, type Grain } from '@salesledger/domain/scorecards/grains';
 import type { Scorecard } from '@salesledger/domain/scorecards/kpis';
-import { inTransaction, READ_MODEL } from './database';
+import { READ_MODEL } from '@salesledger/postgres/schemas';
+import { inTransaction } from '@salesledger/postgres/pool';
 import { periodScorecard } from './period-queries';
 import { loadDayData, scorecardFrom, spanOf, type Scope } from './scorecard-figures';
 

@@ -8,7 +8,7 @@ import { weeklyPapersDecider, type Paper, type PapersDue } from '@salesledger/do
 import { customerRequestDecider } from '@salesledger/domain/requests/customer-request.decider';
 import { periodsOf } from '@salesledger/domain/scorecards/grains';
 import { streams } from '@salesledger/domain/streams';
-import { READ_MODEL } from '@salesledger/read-model/database';
+import { READ_MODEL } from '@salesledger/postgres/schemas';
 import { load } from './shared/load';
 
 const DAY = 86_400_000;

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { integrationEventHeaders, toIntegrationEvent } from '@salesledger/contracts/integration-event';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import type { EventStore } from '@salesledger/domain/event-store.port';
-import { OUTBOUND } from '@salesledger/read-model/database';
+import { OUTBOUND } from '@salesledger/postgres/schemas';
 import type { ScorecardFeed } from './scorecard-feed';
 import type { KafkaNames } from './topics';
 import type { OutgoingMessage, Transport } from './transport.port';

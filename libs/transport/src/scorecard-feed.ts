@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { READ_MODEL } from '@salesledger/read-model/database';
+import { READ_MODEL } from '@salesledger/postgres/schemas';
 import type { OutgoingMessage, Transport } from './transport.port';
 
 /** Stored column → the KPI name of DESIGN §4 that BI consumers know. */

@@ -6,7 +6,7 @@ import { DailyDigest } from '@salesledger/alerts/outbox/daily-digest';
 import { DeliverySender } from '@salesledger/alerts/outbox/delivery-sender';
 import { AlertOutboxDispatcher } from '@salesledger/alerts/outbox/outbox-dispatcher';
 import { WebhookSubscriptionService } from '@salesledger/alerts/outbox/webhook-subscription.service';
-import { READ_MODEL } from '@salesledger/read-model/database';
+import { READ_MODEL } from '@salesledger/postgres/schemas';
 import { postgresServers } from '../../support/postgres-servers';
 import {
   decision,

@@ -17,7 +17,8 @@ import {
 import { streams } from '@salesledger/domain/streams';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
-import { migrateOutbound, migrateReadModel, OUTBOUND } from '@salesledger/read-model/database';
+import { migrateOutbound, migrateReadModel } from '@salesledger/read-model/migrate';
+import { OUTBOUND } from '@salesledger/postgres/schemas';
 import { createDatabase, type PostgresServer } from '../../support/postgres-servers';
 
 /** Time that moves only when the test says so. */

@@ -4,7 +4,7 @@ import { WebhookSubscriptionService } from '@salesledger/alerts/outbox/webhook-s
 import { PostgresWebhookSubscriptions } from '@salesledger/alerts/outbox/webhook-subscriptions.adapter';
 import type { ResolveHost } from '@salesledger/alerts/delivery/webhook-url.guard';
 import { ConflictError, InvalidInputError, NotFoundError } from '@salesledger/domain/errors';
-import { inTransaction } from '@salesledger/read-model/database';
+import { inTransaction } from '@salesledger/postgres/pool';
 import { postgresServers } from '../../support/postgres-servers';
 import { deliveryRows, FakeClock, openOutbox, type Outbox } from './outbox-fixture';
 import { anAlert } from '../delivery/alert-messages';

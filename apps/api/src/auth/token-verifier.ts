@@ -6,7 +6,7 @@ import type { Principal } from '@salesledger/domain/organisation/access.policy';
 import type { DomainEvent } from '@salesledger/domain/decider';
 import { tokenDecider, userDecider, type TokenData } from '@salesledger/domain/organisation/organisation.deciders';
 import { streams } from '@salesledger/domain/streams';
-import { OUTBOUND } from '@salesledger/read-model/database';
+import { OUTBOUND } from '@salesledger/postgres/schemas';
 import { load } from '@salesledger/sales/shared/load';
 import { tokenHash } from '@salesledger/sales/shared/token-hash';
 

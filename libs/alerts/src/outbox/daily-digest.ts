@@ -1,7 +1,8 @@
 import type { ClientBase, Pool } from 'pg';
 import type { Logger } from 'pino';
 import { SystemClock, type Clock } from '@salesledger/domain/clock.port';
-import { inTransaction, OUTBOUND, READ_MODEL } from '@salesledger/read-model/database';
+import { OUTBOUND, READ_MODEL } from '@salesledger/postgres/schemas';
+import { inTransaction } from '@salesledger/postgres/pool';
 import type { AlertMessage } from '../delivery/delivery.port';
 import { insertDeliveries } from './delivery-queue';
 import { deliveryIdOf, type NewDelivery } from './outbox-delivery';

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { OUTBOUND } from '@salesledger/read-model/database';
+import { OUTBOUND } from '@salesledger/postgres/schemas';
 import type { ChannelName, DeliveryKind, DeliveryStatus } from './outbox-delivery';
 
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'dead', 'cancelled'];

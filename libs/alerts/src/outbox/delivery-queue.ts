@@ -1,5 +1,6 @@
 import type { ClientBase, Pool } from 'pg';
-import { inTransaction, OUTBOUND } from '@salesledger/read-model/database';
+import { OUTBOUND } from '@salesledger/postgres/schemas';
+import { inTransaction } from '@salesledger/postgres/pool';
 import type { ChannelName, DeliveryKind, NewDelivery } from './outbox-delivery';
 
 const T = `${OUTBOUND}.alert_deliveries`;

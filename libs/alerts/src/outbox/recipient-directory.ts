@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import type { RepData, TeamData, UserData } from '@salesledger/domain/organisation/organisation.deciders';
-import { OUTBOUND } from '@salesledger/read-model/database';
+import { OUTBOUND } from '@salesledger/postgres/schemas';
 
 /**
  * Who alerts go to, kept by the dispatcher from the organisation's events in the transaction that

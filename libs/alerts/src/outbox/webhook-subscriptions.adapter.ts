@@ -1,5 +1,5 @@
 import type { ClientBase, Pool } from 'pg';
-import { OUTBOUND } from '@salesledger/read-model/database';
+import { OUTBOUND } from '@salesledger/postgres/schemas';
 import { WebhookSubscriptions, type Severity, type WebhookSubscription } from '../delivery/webhook.channel';
 
 /** A row of `outbound.webhook_subscriptions` as the channel and the fan-out see it. */

@@ -1,0 +1,33 @@
+import { Pool, type ClientBase } from 'pg';
+import './date-type';
+
+/** A connection pool whose idle clients may lose their server without crashing the process. */
+export function openPool(url: string, onError: (error: Error) => void, max = 10): Pool {
+  const pool = new Pool({ connectionString: url, max });
+  // The next query reconnects; the error is only worth reporting.
+  pool.on('error', onError);
+  return pool;
+}
+
+/** Runs `work` in one transaction on one client: committed if it resolves, rolled back if it throws. */
+export async function inTransaction<T>(pool: Pool, work: (client: ClientBase) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  // A connection lost between two statements is reported on the client, not on the pool; the next
+  // statement fails with it and the transaction is abandoned, so the event itself needs no handler.
+  const lost = () => (broken = true);
+  client.on('error', lost);
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => (broken = true));
+    throw error;
+  } finally {
+    // A connection that cannot even roll back is dropped, not handed to the next batch.
+    client.off('error', lost);
+    client.release(broken);
+  }
+}

@@ -1,0 +1,37 @@
+import { migrateSchema } from '@salesledger/postgres/migrations';
+import { OUTBOUND, READ_MODEL } from '@salesledger/postgres/schemas';
+import { ReadModelSchema1710000000000 } from './migrations/1710000000000-read-model.migration';
+import { KafkaFeeds1720000000000 } from './migrations/1720000000000-kafka-feeds.migration';
+import { Outbound1730000000000 } from './migrations/1730000000000-outbound.migration';
+import { AlertDeliveries1741000000000 } from './migrations/1741000000000-alert-deliveries.migration';
+import { Alerts1740000000000 } from './migrations/1740000000000-alerts.migration';
+import { Browse1752000000000 } from './migrations/1752000000000-browse.migration';
+import { RepPeriods1750000000000 } from './migrations/1750000000000-rep-periods.migration';
+import { TokenUsage1751000000000 } from './migrations/1751000000000-token-usage.migration';
+import { createReportingViews } from './reporting';
+
+const MIGRATION_LOCK = 7_390_413_520_102;
+
+const READ_MODEL_MIGRATIONS = [
+  ReadModelSchema1710000000000,
+  KafkaFeeds1720000000000,
+  Alerts1740000000000,
+  RepPeriods1750000000000,
+  Browse1752000000000,
+];
+const OUTBOUND_MIGRATIONS = [Outbound1730000000000, AlertDeliveries1741000000000, TokenUsage1751000000000];
+
+/** Brings a read-model schema up to date (and the reporting views with it); safe when several processes start at once. */
+export function migrateReadModel(url: string, schema = READ_MODEL): Promise<void> {
+  return migrateSchema(url, {
+    schema,
+    lock: MIGRATION_LOCK,
+    migrations: READ_MODEL_MIGRATIONS,
+    after: schema === READ_MODEL ? (client) => createReportingViews(client) : undefined,
+  });
+}
+
+/** Brings the outbound schema up to date. */
+export function migrateOutbound(url: string): Promise<void> {
+  return migrateSchema(url, { schema: OUTBOUND, lock: MIGRATION_LOCK, migrations: OUTBOUND_MIGRATIONS });
+}
