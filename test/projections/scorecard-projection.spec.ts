@@ -156,7 +156,7 @@ describe('the scorecard projection against the plain reference computation', () 
   // 338.18 where the reference computation says 321.27. This fails while the bug lasts; once it
   // passes, make it an ordinary case.
   it.failing(
-    're-splits week targets when the holiday calendar changes after they were set',
+    'stores the target the reference computes on a history whose holiday calendar changes (known bug)',
     () => matchesReference({ numRuns: 1, endOnFailure: true, seed: 666052087, path: '24' }, 0),
     60_000,
   );
