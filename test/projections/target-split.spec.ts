@@ -44,20 +44,26 @@ function recorded(position: number, streamId: string, type: string, data: JsonOb
   };
 }
 
-/** Projects one rep's month target (and the company holidays) into a schema of its own. */
-async function project(month: string, amount: string, holidays: string[]): Promise<ScorecardQueries> {
+/** Projects the events into a schema of their own, one batch per array. */
+async function projectBatches(...batches: RecordedEvent[][]): Promise<ScorecardQueries> {
   const schema = `rm_split_${++schemas}`;
   await migrateReadModel(database.url, schema);
-  const events = [
-    recorded(1, 'company-settings', 'HolidaysSet', { dates: holidays }),
-    recorded(2, `target-r1-${month}`, 'TargetSet', { repId: 'r1', month, amount, reason: 'plan' }),
-  ];
-  await inTransaction(pool, async (client) => {
-    await applyScorecardEvents(client, schema, events);
-    await deriveScorecards(client, schema);
-  });
+  for (const events of batches)
+    await inTransaction(pool, async (client) => {
+      await applyScorecardEvents(client, schema, events);
+      await deriveScorecards(client, schema);
+    });
   return new ScorecardQueries(pool, schema);
 }
+
+const holidaysSet = (position: number, dates: string[]) =>
+  recorded(position, 'company-settings', 'HolidaysSet', { dates });
+const targetSet = (position: number, month: string, amount: string) =>
+  recorded(position, `target-r1-${month}`, 'TargetSet', { repId: 'r1', month, amount, reason: 'plan' });
+
+/** Projects one rep's month target (and the company holidays) into a schema of its own. */
+const project = (month: string, amount: string, holidays: string[]) =>
+  projectBatches([holidaysSet(1, holidays), targetSet(2, month, amount)]);
 
 const cents = (value: number | string) => Number(new Big(value).times(100).round(0));
 
@@ -98,5 +104,28 @@ describe('a month target as the breakdown route and the scorecards show it', () 
       ),
       { numRuns: 20 },
     );
+  });
+});
+
+describe('a month target when the holiday calendar is cleared after it was set', () => {
+  const month = '2025-11';
+  const holiday = '2025-11-14';
+  const dayTarget = async (queries: ScorecardQueries, asOf?: Date) =>
+    (await queries.scorecard({ repIds: ['r1'] }, 'day', holiday, NOW, asOf)).target;
+  const shareOf = (holidays: string[]) =>
+    Number(monthBreakdown(month, '4000.00', 'day', holidays).find((d) => d.period === holiday)?.amount ?? 0);
+
+  it.each([
+    ['in one batch', (events: RecordedEvent[]) => [events]],
+    ['one event per batch', (events: RecordedEvent[]) => events.map((e) => [e])],
+  ])('splits the month over the days the cleared calendar makes working days (%s)', async (_, batches) => {
+    // given a target, then a holiday in its month, then the calendar cleared
+    const events = [targetSet(1, month, '4000.00'), holidaysSet(2, [holiday]), holidaysSet(3, [])];
+    const queries = await projectBatches(...batches(events));
+
+    // then the former holiday carries its share again, and an as-of view between the two still shows it off
+    expect(await dayTarget(queries)).toBe(shareOf([]));
+    expect(await dayTarget(queries, new Date(events[1]!.metadata.recordedAt))).toBe(0);
+    expect(shareOf([])).toBeGreaterThan(0);
   });
 });

@@ -71,7 +71,11 @@ export async function splitTargets(client: ClientBase, s: string, months: RepMon
 function monthDays(versions: readonly StoredVersion[], holidays: readonly HolidayRow[]): TargetDayRow[] {
   const { rep_id: repId, month } = versions[0] as StoredVersion;
   const first = (versions[0] as StoredVersion).recorded_at.getTime();
-  const holidayChanges = holidays.map((row) => row.recorded_at.getTime()).filter((t) => t > first);
+  // A calendar cleared leaves no row recorded at that instant, only the old rows' superseded_at.
+  const holidayChanges = holidays
+    .flatMap((row) => [row.recorded_at, row.superseded_at])
+    .flatMap((at) => (at === null ? [] : [at.getTime()]))
+    .filter((t) => t > first);
   const instants = [...new Set([...versions.map((v) => v.recorded_at.getTime()), ...holidayChanges])].sort(
     (a, b) => a - b,
   );
