@@ -202,11 +202,13 @@ describe('the scorecard projection against the plain reference computation', () 
           await inTransaction(pool, (client) => materializeScorecards(client, schema, 'all'));
           const scratch = await pool.query(`SELECT * FROM ${schema}.scorecards t ORDER BY t::text`);
           expect(tableDifferences({ scorecards: live.rows }, { scorecards: scratch.rows })).toEqual([]);
-          // The one-statement route over the period sums gives what the day figures give, for a rep and the company.
+          // The one-statement route over the period sums gives what the day figures give, for a rep,
+          // a team (whose reps move in and out of it) and the company.
           const queries = new ScorecardQueries(pool, schema);
-          for (const { repId, day } of sample(events, cuts[0] ?? 0))
+          const teams = events.filter((e) => e.type === 'TeamCreated').map((e) => (e.data as { id: string }).id);
+          for (const [i, { repId, day }] of sample(events, cuts[0] ?? 0).entries())
             for (const range of periodsOf(day))
-              for (const scope of [{ repIds: [repId] }, 'company' as const]) {
+              for (const scope of [{ repIds: [repId] }, { teamId: teams[i % teams.length]! }, 'company' as const]) {
                 const fromDays = await fromDayFigures(schema, scope, range);
                 const fromPeriods = await queries.scorecard(scope, range.grain, range.period, NOW);
                 expect({ scope, range, card: fromPeriods }).toEqual({ scope, range, card: fromDays });

@@ -12,7 +12,7 @@ import {
   type Scorecard,
   type ScorecardTemplate,
 } from '@salesledger/domain/scorecards/kpis';
-import { isoDay } from './scorecard-figures';
+import { isoDay, membersSql, type Scope } from './scorecard-figures';
 
 interface Sums {
   target: string;
@@ -41,59 +41,81 @@ interface Answer {
 }
 
 /**
- * A scorecard of some reps (one, or every rep: the company) in one statement: the period, the one
- * before and the one a year earlier summed from rep_periods, with the reviews, the median response
- * time, the holidays and the template beside them. $1 rep ids (null: every rep), $2 grain,
- * $3..$5 the three periods, $6/$7 the period's days, $8 whether reviews count (monthly grains).
+ * A scorecard of a scope in one statement: the period, the one before and the one a year earlier,
+ * each summed from rep_periods for the members in the scope for the whole period and from rep_days
+ * for the days of the others (a rep who joined or left the team during it), with the reviews, the
+ * median response time, the holidays and the template beside them. The members CTE takes $1..$n;
+ * then the grain, the three periods with their day spans, and whether reviews count (monthly grains).
  */
-const periodScorecardSql = (s: string) => `
-WITH members AS (SELECT rep_id FROM ${s}.reps WHERE $1::text[] IS NULL UNION SELECT unnest($1::text[])),
+const periodScorecardSql = (s: string, members: string, p: number) => `
+WITH members AS (${members}),
+-- DISTINCT: a year's previous period is also its year-ago one.
+periods(period, start_day, end_day) AS (SELECT DISTINCT * FROM (
+  VALUES ($${p + 2}::text, $${p + 3}::date, $${p + 4}::date), ($${p + 5}, $${p + 6}, $${p + 7}), ($${p + 8}, $${p + 9}, $${p + 10})
+) v),
+parts AS (
+  SELECT x.period, m.*, m.from_day <= x.start_day AND m.to_day >= x.end_day AS whole,
+    greatest(m.from_day, x.start_day) AS part_from, least(m.to_day, x.end_day) AS part_to
+  FROM members m JOIN periods x ON m.from_day < x.end_day AND m.to_day > x.start_day
+),
+figures AS (
+  SELECT x.period, p.target, p.actual, p.orders, p.new_customers, p.prospects_developed, p.sales_visits,
+    p.existing_customer_visits, p.lost_customers, p.papers_due, p.papers_on_time, p.requests_closed, p.requests_within_sla
+  FROM parts x JOIN ${s}.rep_periods p ON p.rep_id = x.rep_id AND p.grain = $${p + 1} AND p.period = x.period
+  WHERE x.whole
+  UNION ALL
+  SELECT x.period, d.target, d.actual, d.orders, d.new_customers, d.prospects_developed, d.sales_visits,
+    d.existing_customer_visits, d.lost_customers, d.papers_due, d.papers_on_time, d.requests_closed, d.requests_within_sla
+  FROM parts x JOIN ${s}.rep_days d ON d.rep_id = x.rep_id AND d.day >= x.part_from AND d.day < x.part_to
+  WHERE NOT x.whole
+),
 sums AS (
-  SELECT p.period, sum(p.target)::text AS target, sum(p.actual)::text AS actual, sum(p.orders)::int AS orders,
-    sum(p.new_customers)::int AS new_customers, sum(p.prospects_developed)::int AS prospects_developed,
-    sum(p.sales_visits)::int AS sales_visits, sum(p.existing_customer_visits)::int AS existing_customer_visits,
-    sum(p.lost_customers)::int AS lost_customers, sum(p.papers_due)::int AS papers_due,
-    sum(p.papers_on_time)::int AS papers_on_time, sum(p.requests_closed)::int AS requests_closed,
-    sum(p.requests_within_sla)::int AS requests_within_sla
-  FROM ${s}.rep_periods p JOIN members m USING (rep_id)
-  WHERE p.grain = $2 AND p.period IN ($3, $4, $5)
-  GROUP BY p.period
-)
-SELECT (SELECT to_jsonb(c) - 'period' FROM sums c WHERE c.period = $3) AS current,
-  (SELECT actual FROM sums WHERE period = $4) AS previous_actual,
-  (SELECT actual FROM sums WHERE period = $5) AS year_ago_actual,
+  SELECT period, sum(target)::text AS target, sum(actual)::text AS actual, sum(orders)::int AS orders,
+    sum(new_customers)::int AS new_customers, sum(prospects_developed)::int AS prospects_developed,
+    sum(sales_visits)::int AS sales_visits, sum(existing_customer_visits)::int AS existing_customer_visits,
+    sum(lost_customers)::int AS lost_customers, sum(papers_due)::int AS papers_due,
+    sum(papers_on_time)::int AS papers_on_time, sum(requests_closed)::int AS requests_closed,
+    sum(requests_within_sla)::int AS requests_within_sla
+  FROM figures GROUP BY period
+),
+current_parts AS (SELECT * FROM parts WHERE period = $${p + 2})
+SELECT (SELECT to_jsonb(c) - 'period' FROM sums c WHERE c.period = $${p + 2}) AS current,
+  (SELECT actual FROM sums WHERE period = $${p + 5}) AS previous_actual,
+  (SELECT actual FROM sums WHERE period = $${p + 8}) AS year_ago_actual,
   r.review_score_sum, r.review_count, q.median_response_minutes,
   (SELECT array_agg(day::text) FROM ${s}.holidays WHERE superseded_at IS NULL) AS holidays,
   (SELECT to_jsonb(t) FROM (SELECT version, weights FROM ${s}.scorecard_templates ORDER BY version DESC LIMIT 1) t)
     AS template
 FROM (
   SELECT coalesce(sum(v.score), 0)::int AS review_score_sum, count(v.*)::int AS review_count
-  FROM ${s}.reviews v JOIN members m USING (rep_id)
-  WHERE $8 AND to_date(v.month, 'YYYY-MM') >= $6::date AND to_date(v.month, 'YYYY-MM') < $7::date
+  FROM ${s}.reviews v JOIN current_parts x ON x.rep_id = v.rep_id
+    AND to_date(v.month, 'YYYY-MM') >= x.part_from AND to_date(v.month, 'YYYY-MM') < x.part_to
+  WHERE $${p + 11}
 ) r, (
   SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a.response_minutes) AS median_response_minutes
-  FROM ${s}.requests a JOIN members m USING (rep_id)
-  WHERE a.received_on >= $6::date AND a.received_on < $7::date AND a.answered_recorded_at IS NOT NULL
+  FROM ${s}.requests a JOIN current_parts x ON x.rep_id = a.rep_id
+    AND a.received_on >= x.part_from AND a.received_on < x.part_to
+  WHERE a.answered_recorded_at IS NOT NULL
 ) q`;
 
-/** The scorecard of the given reps (null: the company) for a period, as of `now`, from the period sums. */
+/** The current scorecard of a scope for a period, as of `now`, from the period sums. */
 export async function periodScorecard(
   db: Pool | ClientBase,
   schema: string,
-  repIds: readonly string[] | null,
+  scope: Scope,
   range: PeriodRange,
   now: Date,
 ): Promise<Scorecard> {
+  const previous = previousPeriod(range);
   const yearAgo = yearAgoPeriod(range);
   const monthly = range.grain === 'month' || range.grain === 'quarter' || range.grain === 'year';
-  const { rows } = await db.query<Answer>(periodScorecardSql(schema), [
-    repIds,
+  const members = membersSql(schema, scope);
+  const { rows } = await db.query<Answer>(periodScorecardSql(schema, members.sql, members.params.length), [
+    ...members.params,
     range.grain,
-    range.period,
-    previousPeriod(range).period,
-    yearAgo?.period ?? null,
-    range.start,
-    range.end,
+    ...[range, previous].flatMap((r) => [r.period, r.start, r.end]),
+    // No year-ago period (day grain): a period no row has, over an empty span.
+    ...(yearAgo ? [yearAgo.period, yearAgo.start, yearAgo.end] : [null, range.start, range.start]),
     monthly,
   ]);
   const answer = rows[0] as Answer;

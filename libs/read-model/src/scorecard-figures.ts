@@ -253,7 +253,7 @@ function median(sorted: number[]): number | null {
 }
 
 /** Membership of the scope as (rep, from_day, to_day) rows; to_day is exclusive. */
-function membersSql(schema: string, scope: Scope): { sql: string; params: unknown[] } {
+export function membersSql(schema: string, scope: Scope): { sql: string; params: unknown[] } {
   const ranges = `SELECT rep_id, team_id, from_day,
       coalesce(lead(from_day) OVER (PARTITION BY rep_id ORDER BY from_day), 'infinity'::date) AS to_day
     FROM ${schema}.team_memberships`;

@@ -86,9 +86,8 @@ export class ScorecardQueries {
    */
   async scorecard(scope: Scope, grain: Grain, period: string, now: Date, asOf?: Date): Promise<Scorecard> {
     const range = periodRange(grain, period);
-    // A rep's or the company's current scorecard: one statement over the period sums.
-    if (!asOf && (scope === 'company' || 'repIds' in scope))
-      return periodScorecard(this.pool, this.schema, scope === 'company' ? null : scope.repIds, range, now);
+    // A current scorecard: one statement over the period sums.
+    if (!asOf) return periodScorecard(this.pool, this.schema, scope, range, now);
     const { from, to } = spanOf(range);
     return inTransaction(this.pool, async (client) => {
       // One snapshot for every read of the scorecard: a batch committing in between cannot mix in.
