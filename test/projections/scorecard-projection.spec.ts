@@ -249,6 +249,8 @@ describe('the scorecard projection against the plain reference computation', () 
           };
           for (const [pick, size, again] of deliveries) await deliver(pick % partitionCount, size, again);
           for (let p = 0; p < partitionCount; p++) await deliver(p, Infinity, false);
+          for (const schema of [inOrder, delivered])
+            await inTransaction(pool, (client) => projection!.settle!(client, schema));
 
           expect(
             tableDifferences(

@@ -6,6 +6,7 @@ import {
   applyDelivered,
   ProjectionRunner,
   recordProjectionFailure,
+  Settler,
   type Projection,
 } from '@salesledger/read-model/projection-runner';
 import { consumeEvents } from '@salesledger/transport/event-consumer';
@@ -56,14 +57,31 @@ export async function startProjector(runtime: Runtime, log: Logger): Promise<Sto
 }
 
 /** One consumer group per projection; the group's members split the partitions between them. */
-function consumeProjection(kafka: NonNullable<Runtime['kafka']>, pool: Pool, projection: Projection, log: Logger) {
-  return consumeEvents(
+async function consumeProjection(
+  kafka: NonNullable<Runtime['kafka']>,
+  pool: Pool,
+  projection: Projection,
+  log: Logger,
+): Promise<{ stop(): Promise<void> }> {
+  const settler = new Settler(pool, projection, undefined, { log });
+  settler.poke();
+  const consumer = await consumeEvents(
     kafka,
     `${kafka.names.projectorGroup}.${projection.name}`,
-    (events) => applyDelivered(pool, projection, events),
+    async (events) => {
+      const applied = await applyDelivered(pool, projection, events);
+      settler.poke();
+      return applied;
+    },
     {
       onFailure: (event, error) => recordProjectionFailure(pool, projection.name, event, error),
       log,
     },
   );
+  return {
+    stop: async () => {
+      await consumer.stop();
+      await settler.stop();
+    },
+  };
 }

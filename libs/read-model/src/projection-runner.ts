@@ -13,6 +13,11 @@ export interface Projection {
   apply(client: ClientBase, schema: string, events: readonly RecordedEvent[]): Promise<void>;
   /** Computes what the batches applied since the last call left to derive (kept in the schema, so crash-safe). */
   derive(client: ClientBase, schema: string): Promise<void>;
+  /**
+   * Work `derive` left pending that readers of the checkpoint need not wait for, done in a
+   * transaction of its own after the batch commits (see Settler); a rebuild runs it before the swap.
+   */
+  settle?(client: ClientBase, schema: string): Promise<void>;
 }
 
 export interface RunnerOptions {
@@ -45,6 +50,7 @@ export class ProjectionRunner {
   private readonly retryMs: number;
   private readonly deferDerivation: boolean;
   private readonly stopping = new AbortController();
+  private readonly settler: Settler;
   private loop?: Promise<void>;
 
   constructor(
@@ -60,6 +66,7 @@ export class ProjectionRunner {
     this.deferDerivation = options.deferDerivation ?? false;
     this.log = options.log;
     this.wakeup = options.wakeup;
+    this.settler = new Settler(pool, projection, this.schema, { retryMs: this.retryMs, log: this.log });
   }
 
   private readonly wakeup?: AppendWakeup;
@@ -67,16 +74,19 @@ export class ProjectionRunner {
   private readonly log?: Logger;
 
   start(): void {
+    // Settles what a stopped or killed runner left pending, then after every batch.
+    if (!this.deferDerivation) this.settler.poke();
     this.loop ??= this.run();
   }
 
-  /** Lets the batch in hand commit, then returns. */
+  /** Lets the batch in hand commit and the settling under way finish, then returns. */
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.loop;
+    await this.settler.stop();
   }
 
-  /** Applies what the log holds now, up to `maxPages` pages; returns how many events it applied. */
+  /** Applies what the log holds now, up to `maxPages` pages, and settles it; returns how many events it applied. */
   async catchUp(maxPages = Infinity): Promise<number> {
     let applied = 0;
     let checkpoint = await this.checkpoint();
@@ -86,6 +96,7 @@ export class ProjectionRunner {
       checkpoint = await this.applyPage(page, checkpoint);
       applied += page.length;
     }
+    if (!this.deferDerivation) await this.settler.settleNow();
     return applied;
   }
 
@@ -103,7 +114,10 @@ export class ProjectionRunner {
     let checkpoint: string | null = rows[0]?.checkpoint ?? null;
     for (;;) {
       const page = await store.readAll(checkpoint, 1000);
-      if (page.length === 0) return projection.derive(client, schema);
+      if (page.length === 0) {
+        await projection.derive(client, schema);
+        return projection.settle?.(client, schema);
+      }
       await applyAndCheckpoint(client, schema, projection, page);
       checkpoint = (page.at(-1) as RecordedEvent).checkpoint;
     }
@@ -167,11 +181,76 @@ export class ProjectionRunner {
       await applyAndCheckpoint(client, this.schema, this.projection, page);
       if (!this.deferDerivation) await this.projection.derive(client, this.schema);
     });
+    if (!this.deferDerivation) this.settler.poke();
     return (page.at(-1) as RecordedEvent).checkpoint;
   }
 
   private recordFailure(event: RecordedEvent, error: unknown): Promise<void> {
     return recordProjectionFailure(this.pool, this.projection.name, event, error, this.schema);
+  }
+}
+
+/**
+ * Runs a projection's `settle` in transactions of its own, beside the batches rather than between
+ * them: poked after each commit, one run at a time, pokes during a run coalesced into one more run.
+ * The pending work lives in the schema, so a failed or interrupted run is retried from there.
+ */
+export class Settler {
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+  private retry?: NodeJS.Timeout;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly projection: Projection,
+    private readonly schema = READ_MODEL,
+    private readonly options: { readonly retryMs?: number; readonly log?: Logger } = {},
+  ) {}
+
+  /** Settles soon, without waiting. */
+  poke(): void {
+    if (!this.projection.settle || this.stopped) return;
+    if (this.running) this.again = true;
+    else this.running = this.run();
+  }
+
+  /** Settles everything pending now, and waits for it. */
+  async settleNow(): Promise<void> {
+    if (!this.projection.settle) return;
+    await this.running;
+    await this.settleOnce();
+  }
+
+  /** Lets the run under way finish, and the one it was asked for after it; no more after that. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    await this.running;
+    if (this.again)
+      await this.settleOnce().catch((error: unknown) =>
+        this.options.log?.error({ err: error, projection: this.projection.name }, 'settling failed; left pending'),
+      );
+  }
+
+  private settleOnce(): Promise<void> {
+    return inTransaction(this.pool, async (client) => {
+      await this.projection.settle?.(client, this.schema);
+    });
+  }
+
+  private async run(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        await this.settleOnce();
+      } while (this.again && !this.stopped);
+    } catch (error) {
+      this.options.log?.error({ err: error, projection: this.projection.name }, 'settling failed; retrying');
+      if (!this.stopped) this.retry = setTimeout(() => this.poke(), this.options.retryMs ?? 2000);
+    } finally {
+      this.running = undefined;
+    }
   }
 }
 

@@ -9,6 +9,7 @@ const DEFERRED_INDEXES = [
   'visits_rep_day',
   'papers_rep_day',
   'requests_rep_day',
+  'requests_answered',
   'reviews_rep_month',
   'scorecards_leaderboard',
   'alerts_status',

@@ -46,7 +46,10 @@ export async function rebuildReadModel(
   await indexRebuild(pool, REBUILD);
   await inTransaction(pool, async (client) => {
     await client.query('SET LOCAL synchronous_commit = off');
-    for (const projection of PROJECTIONS) await projection.derive(client, REBUILD);
+    for (const projection of PROJECTIONS) {
+      await projection.derive(client, REBUILD);
+      await projection.settle?.(client, REBUILD);
+    }
   });
   await logRebuild(pool, REBUILD);
   await swap(store, pool);
@@ -120,3 +123,4 @@ async function swap(store: EventStore, pool: Pool): Promise<void> {
     await createReportingViews(client);
   });
 }
+

@@ -1,5 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { RecordedEvent } from '@salesledger/domain/event';
+import { periodRange, type Grain } from '@salesledger/domain/scorecards/grains';
 import { evolveCustomers } from './customers.evolver';
 import { recomputeRepDays } from './day-figures';
 import { firstOrders, firstOrderShifts } from './first-orders';
@@ -8,7 +9,7 @@ import { evolveOrganisation } from './organisation.evolver';
 import { evolvePaperwork } from './paperwork.evolver';
 import { isSalesEvent, type Recorded, type SalesEvent } from './scorecard-events';
 import { touch, type Batch } from './scorecard-rows';
-import { materializeScorecards, scorecardKeys } from './scorecard-table';
+import { materializeScorecards, scorecardKeys, type ScorecardKeys } from './scorecard-table';
 import { writeBatch } from './scorecard-writer';
 import { splitTargets } from './target-split';
 import { evolveCalendar, evolveTargets } from './targets.evolver';
@@ -112,16 +113,48 @@ async function applySegment(client: ClientBase, s: string, events: Recorded<Sale
 }
 
 /**
- * Derives the (rep, day) figures and scorecards that the facts applied since the last call made
- * stale, from the facts themselves: so deriving after every batch or once after many gives the
- * same tables.
+ * Derives the (rep, day) figures and the period sums that the facts applied since the last call made
+ * stale, from the facts themselves, so deriving after every batch or once after many gives the same
+ * tables; and leaves the keys of the stored scorecards they move for `settleScorecards`. Everything
+ * the API's scorecards read is whole when this returns.
  */
-export async function deriveScorecards(client: ClientBase, s: string): Promise<void> {
+export async function deriveFigures(client: ClientBase, s: string): Promise<void> {
   const { rows } = await client.query<{ rep_id: string; day: string }>(
     `DELETE FROM ${s}.pending_days RETURNING rep_id, day`,
   );
-  const { rowCount: everything } = await client.query(`DELETE FROM ${s}.pending_everything`);
   const days = rows.map((row) => ({ repId: row.rep_id, day: String(row.day) }));
   await recomputeRepDays(client, s, days);
-  await materializeScorecards(client, s, everything ? 'all' : scorecardKeys(days));
+  const keys = [...scorecardKeys(days).values()];
+  if (keys.length > 0)
+    await client.query(`INSERT INTO ${s}.pending_scorecards SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`, [
+      keys.map((k) => k.repId),
+      keys.map((k) => k.range.grain),
+      keys.map((k) => k.range.period),
+    ]);
+}
+
+/**
+ * Recomputes the stored scorecards (what BI, the leaderboard and the scorecards feed read) that
+ * derived figures left pending, from the period sums as they stand. One settler at a time per
+ * schema; it only removes the pending keys it read, so a batch committing meanwhile keeps its own.
+ */
+export async function settleScorecards(client: ClientBase, s: string): Promise<void> {
+  await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${s}.settle`]);
+  const { rows } = await client.query<{ rep_id: string; grain: Grain; period: string }>(
+    `DELETE FROM ${s}.pending_scorecards RETURNING rep_id, grain, period`,
+  );
+  const { rowCount: everything } = await client.query(`DELETE FROM ${s}.pending_everything`);
+  const keys: ScorecardKeys = new Map();
+  for (const row of rows)
+    keys.set(`${row.rep_id}|${row.grain}|${row.period}`, {
+      repId: row.rep_id,
+      range: periodRange(row.grain, row.period),
+    });
+  await materializeScorecards(client, s, everything ? 'all' : keys);
+}
+
+/** Every derived table whole, in the caller's transaction: for a rebuild and for specs. */
+export async function deriveScorecards(client: ClientBase, s: string): Promise<void> {
+  await deriveFigures(client, s);
+  await settleScorecards(client, s);
 }
