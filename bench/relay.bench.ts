@@ -60,7 +60,12 @@ import { migrateEventStore } from '@salesledger/event-store/postgres-migrations'
 import { withPgClient } from '@salesledger/postgres/client';
 import { migrateOutbound, migrateReadModel } from '@salesledger/read-model/migrate';
 import { openPool } from '@salesledger/postgres/pool';
-import { applyDelivered, recordProjectionFailure, type Projection } from '@salesledger/read-model/projection-runner';
+import {
+  applyDelivered,
+  recordProjectionFailure,
+  Settler,
+  type Projection,
+} from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
 import { consumeEvents } from '@salesledger/transport/event-consumer';
@@ -689,6 +694,7 @@ async function liveLatency(
   const projectionWatch = new Stopwatch();
   // As apps/projector/src/projector.ts in Kafka mode (consumeProjection): one group per projection.
   const consumptions: Consumption[] = [];
+  const settlers = PROJECTIONS.map((projection) => new Settler(readModel, projection, undefined, { log }));
   for (const [i, projection] of PROJECTIONS.entries())
     consumptions.push(
       await consumeEvents(
@@ -701,6 +707,7 @@ async function liveLatency(
             projection.name === 'scorecards' ? timedProjection(projection, projectionWatch) : projection,
             events,
           );
+          settlers[i]?.poke();
           if (projection.name === 'scorecards') {
             applyMs.push(performance.now() - t);
             appliedEvents += events.length;
@@ -821,6 +828,7 @@ async function liveLatency(
   await watch;
   await relay.stop();
   await Promise.all(consumptions.map((c) => c.stop()));
+  await Promise.all(settlers.map((s) => s.stop()));
   await observer.disconnect();
   await watcher.end();
   await relayTransport.close();
