@@ -12,7 +12,7 @@
  *     (org.apache.kafka.tools.ProducerPerformance, `deploy/kafka/kafka.sh perf-test`) with as many
  *     records of the relay's average message size (key + value + headers), acks=all, idempotence on;
  *   - end-to-end latency: the read model is rebuilt from the log, the projector's consumer groups
- *     (consumeEvents + applyDelivered for every projection, as apps/projector in Kafka mode) start at
+ *     (apps/projector's consumeProjection for every projection, settlers included) start at
  *     the end of the events topic and the relay runs (Relay.start, with the scorecard feed, as
  *     apps/relay); OrderPlaced events are appended at a steady rate, and each is timed from its
  *     append's completion until its order row is in read_model.order_versions (written in the same
@@ -60,15 +60,9 @@ import { migrateEventStore } from '@salesledger/event-store/postgres-migrations'
 import { withPgClient } from '@salesledger/postgres/client';
 import { migrateOutbound, migrateReadModel } from '@salesledger/read-model/migrate';
 import { openPool } from '@salesledger/postgres/pool';
-import {
-  applyDelivered,
-  recordProjectionFailure,
-  Settler,
-  type Projection,
-} from '@salesledger/read-model/projection-runner';
+import type { Projection } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
-import { consumeEvents } from '@salesledger/transport/event-consumer';
 import { KafkaTransport } from '@salesledger/transport/kafka.transport';
 import { eventMessage, Relay } from '@salesledger/transport/relay';
 import { ScorecardFeed } from '@salesledger/transport/scorecard-feed';
@@ -81,6 +75,7 @@ import {
   type TopicMessages,
   type TopicSpec,
 } from '@salesledger/transport/transport.port';
+import { consumeProjection } from '../apps/projector/src/projector';
 import { fmt, intFromEnv, machineInfo, startServer, table, withDatabase } from './harness';
 import { loadHistory, repIds, salesHistory, YEAR, type HistoryShape, type LoadResult } from './sales-history';
 import { prng } from './workload';
@@ -682,7 +677,7 @@ async function liveLatency(
   const feedDrain = { scorecards: drained, seconds: seconds(started) };
   scorecardPublishes = 0;
 
-  // The projector's group names (apps/projector/src/projector.ts, consumeProjection).
+  // The projector's group names (consumeProjection).
   const groups = PROJECTIONS.map((p) => `${names.projectorGroup}.${p.name}`);
   const observerGroup = `${names.projectorGroup}.bench-observer`;
   for (const group of [...groups, observerGroup]) await admin.startAtEnd(group, names.events);
@@ -692,35 +687,25 @@ async function liveLatency(
   let appliedEvents = 0;
   let freshEvents = 0;
   const projectionWatch = new Stopwatch();
-  // As apps/projector/src/projector.ts in Kafka mode (consumeProjection): one group per projection.
-  const consumptions: Consumption[] = [];
-  const settlers = PROJECTIONS.map((projection) => new Settler(readModel, projection, undefined, { log }));
-  for (const [i, projection] of PROJECTIONS.entries())
+  // The projector's Kafka mode: one consumer group per projection, each with its settler.
+  const consumptions: { stop(): Promise<void> }[] = [];
+  for (const projection of PROJECTIONS) {
+    const scorecards = projection.name === 'scorecards';
     consumptions.push(
-      await consumeEvents(
+      await consumeProjection(
         { transport: projectorTransport, names },
-        groups[i] as string,
-        async (events) => {
-          const t = performance.now();
-          const applied = await applyDelivered(
-            readModel,
-            projection.name === 'scorecards' ? timedProjection(projection, projectionWatch) : projection,
-            events,
-          );
-          settlers[i]?.poke();
-          if (projection.name === 'scorecards') {
-            applyMs.push(performance.now() - t);
-            appliedEvents += events.length;
-            freshEvents += applied;
-          }
-          return applied;
-        },
-        {
-          onFailure: (event, error) => recordProjectionFailure(readModel, projection.name, event, error),
-          log,
+        readModel,
+        scorecards ? timedProjection(projection, projectionWatch) : projection,
+        log,
+        (delivered, fresh, ms) => {
+          if (!scorecards) return;
+          applyMs.push(ms);
+          appliedEvents += delivered;
+          freshEvents += fresh;
         },
       ),
     );
+  }
 
   // A plain consumer on the topic: when each event left Kafka for a consumer (no read-model work).
   const observerKafka = new Kafka({
@@ -828,7 +813,6 @@ async function liveLatency(
   await watch;
   await relay.stop();
   await Promise.all(consumptions.map((c) => c.stop()));
-  await Promise.all(settlers.map((s) => s.stop()));
   await observer.disconnect();
   await watcher.end();
   await relayTransport.close();
@@ -1187,7 +1171,7 @@ function report(r: Results, config: Config): string {
     '',
     table(['goal', 'measured', 'goal', ''], goals, 1),
     '',
-    'One process: the relay, the projector groups (consumeEvents + applyDelivered) and the appender; the',
+    'One process: the relay, the projector groups (consumeProjection, as the projector runs them) and the appender; the',
     'broker and PostgreSQL on the same machine. Latency is from each append completing to its order row',
     'being visible (polled every 5 ms on its own connection).',
   ].join('\n');

@@ -1,14 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IntegrationEvent } from '@salesledger/contracts/integration-event';
+import type { RecordedEvent } from '@salesledger/domain/event';
 import { describeWithKafka, privateBroker, uniqueTopicPrefix, type PrivateBroker } from '../support/kafka';
 import { postgresServers } from '../support/postgres-servers';
 import { tableDifferences } from '../projections/tables';
-import { appendLog, eventually, generatedLog, KafkaWorld } from './kafka-fixture';
+import { organisationsLog } from '../projections/history';
+import { appendLog, eventually, KafkaWorld } from './kafka-fixture';
 
 const [server] = postgresServers();
 
 /** Appends the log in slices while `during` runs, so faults land mid-stream. */
-async function appendWhile(world: KafkaWorld, log: ReturnType<typeof generatedLog>, slices: number, gapMs: number) {
+async function appendWhile(world: KafkaWorld, log: RecordedEvent[], slices: number, gapMs: number) {
   const size = Math.ceil(log.length / slices);
   for (let i = 0; i < log.length; i += size) {
     await appendLog(world, log.slice(i, i + size));
@@ -28,7 +30,7 @@ describeWithKafka('projector replicas as a consumer group', (brokers) => {
     const relay = world.spawn('relay');
     const first = world.spawn('projector');
     const second = world.spawn('projector');
-    const log = generatedLog(60, 31);
+    const log = organisationsLog(60, 31, 120);
     const appending = appendWhile(world, log, 6, 400);
     // Mid-stream: some of the log projected, the rest still coming.
     await eventually(
@@ -61,7 +63,7 @@ describeWithKafka('the broker going away mid-stream', () => {
 
   it('loses no event from the topic and counts no scorecard figure twice when it stops and restarts', async () => {
     const apps = [world.spawn('relay'), world.spawn('projector')];
-    const log = generatedLog(50, 41);
+    const log = organisationsLog(50, 41, 120);
     await appendLog(world, log.slice(0, log.length / 2));
     await eventually(
       'projection progress',

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import fc from 'fast-check';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import type { RecordedEvent } from '@salesledger/domain/event';
@@ -15,7 +14,6 @@ import { KafkaTransport } from '@salesledger/transport/kafka.transport';
 import { kafkaNames, topicSpecs, type KafkaNames } from '@salesledger/transport/topics';
 import { cliEnv } from '../support/cli';
 import { createDatabase, type PostgresServer } from '../support/postgres-servers';
-import { buildHistory, historyArbitrary } from '../projections/history';
 import { appendHistory } from '../projections/store-history';
 import { dumpTables } from '../projections/tables';
 
@@ -26,18 +24,6 @@ export interface TopicMessage {
   readonly key: string;
   readonly value: string | null;
   readonly headers: Record<string, string>;
-}
-
-let templateVersions = 0;
-
-/** Histories of many small organisations in one log; company-wide changes only from the first two. */
-export function generatedLog(count: number, seed: number): RecordedEvent[] {
-  return fc
-    .sample(historyArbitrary(120), { numRuns: count, seed })
-    .flatMap((actions, i) =>
-      buildHistory(actions).filter((e) => i < 2 || !['HolidaysSet', 'ScorecardTemplateSet'].includes(e.type)),
-    )
-    .map((e) => (e.type === 'ScorecardTemplateSet' ? { ...e, data: { ...e.data, version: ++templateVersions } } : e));
 }
 
 /** A database with a log, its read-model and outbound schemas, Kafka topics under a prefix of its own. */

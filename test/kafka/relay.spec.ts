@@ -11,7 +11,8 @@ import { KafkaTransport } from '@salesledger/transport/kafka.transport';
 import { Relay } from '@salesledger/transport/relay';
 import { describeWithKafka, deleteTopicsWithPrefix, uniqueTopicPrefix } from '../support/kafka';
 import { postgresServers } from '../support/postgres-servers';
-import { appendLog, eventually, generatedLog, KafkaWorld } from './kafka-fixture';
+import { organisationsLog } from '../projections/history';
+import { appendLog, eventually, KafkaWorld } from './kafka-fixture';
 
 const KAFKA_SH = resolve(__dirname, '../../deploy/kafka/kafka.sh');
 const [server] = postgresServers();
@@ -23,7 +24,7 @@ describeWithKafka('the relay from the event log to Kafka', (brokers) => {
 
   beforeAll(async () => {
     world = await KafkaWorld.create(server!, brokers, `${prefix}.`);
-    await appendLog(world, generatedLog(100, 11));
+    await appendLog(world, organisationsLog(100, 11, 120));
     stored = await world.head();
   }, 120_000);
   afterAll(async () => {
@@ -124,7 +125,7 @@ describeWithKafka('the BI feeds', (brokers) => {
 
   beforeAll(async () => {
     world = await KafkaWorld.create(server!, brokers, `${prefix}.`);
-    await appendLog(world, generatedLog(10, 21));
+    await appendLog(world, organisationsLog(10, 21, 120));
     const apps = [world.spawn('relay'), world.spawn('projector')];
     await world.settled();
     // The relay also publishes the changed scorecards, once the projector has made them.

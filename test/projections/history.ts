@@ -115,6 +115,22 @@ const action = fc.oneof(
 
 export const historyArbitrary = (maxLength = 150) => fc.array(action, { minLength: 20, maxLength, size: 'max' });
 
+let templateVersions = 0;
+
+/**
+ * Histories of `count` small organisations in one log (thousands of events). Company-wide changes
+ * (holidays, template), which re-derive every scorecard, come from the first two only: as rare as
+ * in a real company; their template versions run on, as one company's do.
+ */
+export function organisationsLog(count: number, seed: number, maxLength = 150): RecordedEvent[] {
+  return fc
+    .sample(historyArbitrary(maxLength), { numRuns: count, seed })
+    .flatMap((actions, i) => buildHistory(actions).filter((e) => i < 2 || !COMPANY_WIDE.includes(e.type)))
+    .map((e) => (e.type === 'ScorecardTemplateSet' ? { ...e, data: { ...e.data, version: ++templateVersions } } : e));
+}
+
+const COMPANY_WIDE = ['HolidaysSet', 'ScorecardTemplateSet'];
+
 type Action = ReturnType<typeof historyArbitrary> extends fc.Arbitrary<(infer A)[]> ? A : never;
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import pino from 'pino';
-import type { RecordedEvent } from '@salesledger/domain/event';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateReadModel } from '@salesledger/read-model/migrate';
@@ -17,7 +16,7 @@ import { rebuildReadModel } from '@salesledger/read-model/rebuild';
 import { startEmbeddedPostgres } from '@salesledger/platform/embedded-postgres.server';
 import { cliEnv, runCli, tempDataDir } from '../support/cli';
 import { createDatabase, postgresServers } from '../support/postgres-servers';
-import { buildHistory, historyArbitrary } from './history';
+import { organisationsLog } from './history';
 import { appendHistory } from './store-history';
 import { dumpTables, tableDifferences } from './tables';
 
@@ -25,21 +24,6 @@ const PROJECTOR = resolve(__dirname, '../../dist/apps/projector/src/main.js');
 const [embedded] = postgresServers();
 const [projection] = PROJECTIONS;
 const EVERY_PROJECTION = PROJECTIONS.map((p) => p.name);
-
-let templateVersions = 0;
-
-const COMPANY_WIDE = ['HolidaysSet', 'ScorecardTemplateSet'];
-
-/**
- * Histories of many small organisations in one log (thousands of events). Company-wide changes
- * (holidays, template), which re-derive every scorecard, come from the first two only: as rare as
- * in a real company; their template versions run on.
- */
-const histories = (count: number, seed: number): RecordedEvent[] =>
-  fc
-    .sample(historyArbitrary(150), { numRuns: count, seed })
-    .flatMap((actions, i) => buildHistory(actions).filter((e) => i < 2 || !COMPANY_WIDE.includes(e.type)))
-    .map((e) => (e.type === 'ScorecardTemplateSet' ? { ...e, data: { ...e.data, version: ++templateVersions } } : e));
 
 describe('the projector under crashes, rebuilds and interruptions', () => {
   let database: { url: string; drop: () => Promise<void> };
@@ -53,7 +37,7 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
     await migrateReadModel(database.url);
     pool = new Pool({ connectionString: database.url, max: 8 });
     store = new PostgresEventStore(pool, { pollIntervalMs: 10 });
-    await appendHistory(store, histories(40, 1));
+    await appendHistory(store, organisationsLog(40, 1));
   });
   afterAll(async () => {
     await pool.end();
@@ -121,7 +105,7 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
     );
     for (const runner of live) runner.start();
     try {
-      const writing = appendHistory(store, histories(20, 2));
+      const writing = appendHistory(store, organisationsLog(20, 2));
       const rebuilt = await runCli(['projections', 'rebuild', 'scorecards'], cliEnv({ EVENT_STORE_URL: database.url }));
       expect(rebuilt.stdout).toContain('read model rebuilt and swapped in');
       expect(rebuilt.code).toBe(0);
@@ -228,7 +212,7 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
       await migrateEventStore(server.url);
       await migrateReadModel(server.url);
       const ownStore = new PostgresEventStore(own, { pollIntervalMs: 10 });
-      await appendHistory(ownStore, histories(5, 3));
+      await appendHistory(ownStore, organisationsLog(5, 3));
       const runner = new ProjectionRunner(ownStore, own, projection!, {
         pollIntervalMs: 10,
         retryMs: 100,
@@ -236,7 +220,7 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
       });
       runner.start();
       await restartPostgres(dataDir);
-      await appendHistory(ownStore, histories(5, 4));
+      await appendHistory(ownStore, organisationsLog(5, 4));
       const head = (await ownStore.head())!.position;
       let position = 0;
       for (let i = 0; i < 600 && position < head; i++) {

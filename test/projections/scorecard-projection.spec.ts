@@ -12,9 +12,9 @@ import { migrateReadModel } from '@salesledger/read-model/migrate';
 import { inTransaction } from '@salesledger/postgres/pool';
 import { loadDayData, scorecardFrom, spanOf, type Scope } from '@salesledger/read-model/scorecard-figures';
 import { ScorecardQueries } from '@salesledger/read-model/scorecard-queries';
-import { applyDelivered } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
-import { applyScorecardEvents, deriveScorecards } from '@salesledger/read-model/scorecard-projection';
+import { applyDelivered, deriveAll } from '@salesledger/read-model/projection-runner';
+import { applyScorecardEvents, scorecardsProjection } from '@salesledger/read-model/scorecard-projection';
 import { materializeScorecards } from '@salesledger/read-model/scorecard-table';
 import { createDatabase, postgresServers } from '../support/postgres-servers';
 import { buildHistory, historyArbitrary } from './history';
@@ -44,9 +44,9 @@ async function project(events: RecordedEvent[], cuts: number[], deriveOnce = fal
   for (let i = 1; i < bounds.length; i++)
     await inTransaction(pool, async (client) => {
       await applyScorecardEvents(client, schema, events.slice(bounds[i - 1], bounds[i]));
-      if (!deriveOnce) await deriveScorecards(client, schema);
+      if (!deriveOnce) await deriveAll(client, schema, scorecardsProjection);
     });
-  if (deriveOnce) await inTransaction(pool, (client) => deriveScorecards(client, schema));
+  if (deriveOnce) await inTransaction(pool, (client) => deriveAll(client, schema, scorecardsProjection));
   return schema;
 }
 

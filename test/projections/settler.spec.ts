@@ -1,28 +1,17 @@
-import fc from 'fast-check';
 import { Pool, type ClientBase } from 'pg';
 import pino from 'pino';
-import type { RecordedEvent } from '@salesledger/domain/event';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateReadModel } from '@salesledger/read-model/migrate';
 import { ProjectionRunner, type Projection } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { createDatabase, postgresServers } from '../support/postgres-servers';
-import { buildHistory, historyArbitrary } from './history';
+import { organisationsLog } from './history';
 import { appendHistory } from './store-history';
 import { dumpTables, tableDifferences } from './tables';
 
 const [embedded] = postgresServers();
 const scorecards = PROJECTIONS.find((p) => p.name === 'scorecards') as Required<Projection>;
-
-let templateVersions = 0;
-
-/** Small organisations' histories in one log; template versions run on across them, as one company's do. */
-const history = (seed: number): RecordedEvent[] =>
-  fc
-    .sample(historyArbitrary(120), { numRuns: 6, seed })
-    .flatMap((actions) => buildHistory(actions))
-    .map((e) => (e.type === 'ScorecardTemplateSet' ? { ...e, data: { ...e.data, version: ++templateVersions } } : e));
 
 describe('stored scorecards settled after the batches, beside the runner', () => {
   let database: { url: string; drop: () => Promise<void> };
@@ -52,7 +41,7 @@ describe('stored scorecards settled after the batches, beside the runner', () =>
     Number((await pool.query(`SELECT count(*) FROM ${schema}.scorecards`)).rows[0].count);
 
   it('ends with the tables of one clean pass though settling failed twice while writers kept appending', async () => {
-    await appendHistory(store, history(11));
+    await appendHistory(store, organisationsLog(6, 11, 120));
     const reference = await freshSchema();
     await new ProjectionRunner(store, pool, scorecards, { schema: reference }).catchUp();
 
@@ -75,7 +64,7 @@ describe('stored scorecards settled after the batches, beside the runner', () =>
     runner.start();
 
     // when the log grows while it runs
-    const more = history(12);
+    const more = organisationsLog(6, 12, 120);
     await appendHistory(store, more);
     const head = (await store.head())!.position;
     const position = async () =>

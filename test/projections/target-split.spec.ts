@@ -6,7 +6,8 @@ import type { JsonObject, RecordedEvent } from '@salesledger/domain/event';
 import { monthBreakdown } from '@salesledger/domain/periods';
 import { migrateReadModel } from '@salesledger/read-model/migrate';
 import { inTransaction } from '@salesledger/postgres/pool';
-import { applyScorecardEvents, deriveScorecards } from '@salesledger/read-model/scorecard-projection';
+import { deriveAll } from '@salesledger/read-model/projection-runner';
+import { applyScorecardEvents, scorecardsProjection } from '@salesledger/read-model/scorecard-projection';
 import { ScorecardQueries } from '@salesledger/read-model/scorecard-queries';
 import { createDatabase, postgresServers } from '../support/postgres-servers';
 
@@ -51,7 +52,7 @@ async function projectBatches(...batches: RecordedEvent[][]): Promise<ScorecardQ
   for (const events of batches)
     await inTransaction(pool, async (client) => {
       await applyScorecardEvents(client, schema, events);
-      await deriveScorecards(client, schema);
+      await deriveAll(client, schema, scorecardsProjection);
     });
   return new ScorecardQueries(pool, schema);
 }

@@ -57,11 +57,17 @@ export async function startProjector(runtime: Runtime, log: Logger): Promise<Sto
 }
 
 /** One consumer group per projection; the group's members split the partitions between them. */
-async function consumeProjection(
+/**
+ * One projection as a member of its consumer group: each delivered batch applied (skipping what was
+ * applied before), then its stored scorecards settled beside the batches. `onBatch` hears of each
+ * batch applied: how many events were delivered, how many were new, and how long it took.
+ */
+export async function consumeProjection(
   kafka: NonNullable<Runtime['kafka']>,
   pool: Pool,
   projection: Projection,
   log: Logger,
+  onBatch?: (delivered: number, fresh: number, ms: number) => void,
 ): Promise<{ stop(): Promise<void> }> {
   const settler = new Settler(pool, projection, undefined, { log });
   settler.poke();
@@ -69,8 +75,10 @@ async function consumeProjection(
     kafka,
     `${kafka.names.projectorGroup}.${projection.name}`,
     async (events) => {
+      const started = performance.now();
       const applied = await applyDelivered(pool, projection, events);
       settler.poke();
+      onBatch?.(events.length, applied, performance.now() - started);
       return applied;
     },
     {

@@ -20,14 +20,18 @@ export interface Projection {
   settle?(client: ClientBase, schema: string): Promise<void>;
 }
 
+/** Derives and settles all that a projection's applied batches left, in the caller's transaction (a rebuild, a spec). */
+export async function deriveAll(client: ClientBase, schema: string, projection: Projection): Promise<void> {
+  await projection.derive(client, schema);
+  await projection.settle?.(client, schema);
+}
+
 export interface RunnerOptions {
   readonly schema?: string;
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
   /** How long to wait before trying a failed event (or an unreachable database) again. */
   readonly retryMs?: number;
-  /** Leave derivation to the caller (a rebuild derives once, before it swaps); live runners derive every batch. */
-  readonly deferDerivation?: boolean;
   /** Woken by this process's appends, the runner reads at once instead of at its next poll. */
   readonly wakeup?: AppendWakeup;
   readonly log?: Logger;
@@ -48,7 +52,6 @@ export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly retryMs: number;
-  private readonly deferDerivation: boolean;
   private readonly stopping = new AbortController();
   private readonly settler: Settler;
   private loop?: Promise<void>;
@@ -63,7 +66,6 @@ export class ProjectionRunner {
     this.batchSize = options.batchSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 20;
     this.retryMs = options.retryMs ?? 2000;
-    this.deferDerivation = options.deferDerivation ?? false;
     this.log = options.log;
     this.wakeup = options.wakeup;
     this.settler = new Settler(pool, projection, this.schema, { retryMs: this.retryMs, log: this.log });
@@ -75,7 +77,7 @@ export class ProjectionRunner {
 
   start(): void {
     // Settles what a stopped or killed runner left pending, then after every batch.
-    if (!this.deferDerivation) this.settler.poke();
+    this.settler.poke();
     this.loop ??= this.run();
   }
 
@@ -96,7 +98,7 @@ export class ProjectionRunner {
       checkpoint = await this.applyPage(page, checkpoint);
       applied += page.length;
     }
-    if (!this.deferDerivation) await this.settler.settleNow();
+    await this.settler.settleNow();
     return applied;
   }
 
@@ -114,10 +116,7 @@ export class ProjectionRunner {
     let checkpoint: string | null = rows[0]?.checkpoint ?? null;
     for (;;) {
       const page = await store.readAll(checkpoint, 1000);
-      if (page.length === 0) {
-        await projection.derive(client, schema);
-        return projection.settle?.(client, schema);
-      }
+      if (page.length === 0) return deriveAll(client, schema, projection);
       await applyAndCheckpoint(client, schema, projection, page);
       checkpoint = (page.at(-1) as RecordedEvent).checkpoint;
     }
@@ -179,9 +178,9 @@ export class ProjectionRunner {
       );
       if ((rows[0]?.checkpoint ?? null) !== from) throw new CheckpointMoved();
       await applyAndCheckpoint(client, this.schema, this.projection, page);
-      if (!this.deferDerivation) await this.projection.derive(client, this.schema);
+      await this.projection.derive(client, this.schema);
     });
-    if (!this.deferDerivation) this.settler.poke();
+    this.settler.poke();
     return (page.at(-1) as RecordedEvent).checkpoint;
   }
 

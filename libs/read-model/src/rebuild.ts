@@ -4,7 +4,7 @@ import type { EventStore } from '@salesledger/domain/event-store.port';
 import { migrateReadModel } from './migrate';
 import { READ_MODEL, REBUILD } from '@salesledger/postgres/schemas';
 import { inTransaction } from '@salesledger/postgres/pool';
-import { applyAndCheckpoint, ProjectionRunner } from './projection-runner';
+import { applyAndCheckpoint, deriveAll, ProjectionRunner } from './projection-runner';
 import { PROJECTIONS } from './projections';
 import { indexRebuild, logRebuild, stageRebuild } from './rebuild-staging';
 import { createReportingViews } from './reporting';
@@ -46,10 +46,7 @@ export async function rebuildReadModel(
   await indexRebuild(pool, REBUILD);
   await inTransaction(pool, async (client) => {
     await client.query('SET LOCAL synchronous_commit = off');
-    for (const projection of PROJECTIONS) {
-      await projection.derive(client, REBUILD);
-      await projection.settle?.(client, REBUILD);
-    }
+    for (const projection of PROJECTIONS) await deriveAll(client, REBUILD, projection);
   });
   await logRebuild(pool, REBUILD);
   await swap(store, pool);

@@ -8,6 +8,7 @@ import { evolveOrders } from './orders.evolver';
 import { evolveOrganisation } from './organisation.evolver';
 import { evolvePaperwork } from './paperwork.evolver';
 import { isSalesEvent, type Recorded, type SalesEvent } from './scorecard-events';
+import type { Projection } from './projection-runner';
 import { touch, type Batch } from './scorecard-rows';
 import { materializeScorecards, scorecardKeys, type ScorecardKeys } from './scorecard-table';
 import { writeBatch } from './scorecard-writer';
@@ -153,8 +154,10 @@ export async function settleScorecards(client: ClientBase, s: string): Promise<v
   await materializeScorecards(client, s, everything ? 'all' : keys);
 }
 
-/** Every derived table whole, in the caller's transaction: for a rebuild and for specs. */
-export async function deriveScorecards(client: ClientBase, s: string): Promise<void> {
-  await deriveFigures(client, s);
-  await settleScorecards(client, s);
-}
+/** The sales read model as the projector runs it: facts applied per batch, figures derived, scorecards settled. */
+export const scorecardsProjection: Projection = {
+  name: 'scorecards',
+  apply: applyScorecardEvents,
+  derive: deriveFigures,
+  settle: settleScorecards,
+};
