@@ -12,6 +12,7 @@ import {
   type Scorecard,
   type ScorecardTemplate,
 } from '@salesledger/domain/scorecards/kpis';
+import { countedMedianSql } from './response-minutes';
 import { isoDay, membersSql, type Scope } from './scorecard-figures';
 
 interface Sums {
@@ -46,8 +47,9 @@ interface Answer {
  * for the days of the others (a rep who joined or left the team during it), with the reviews, the
  * median response time, the holidays and the template beside them. The members CTE takes $1..$n;
  * then the grain, the three periods with their day spans, and whether reviews count (monthly grains).
+ * The company's median comes from the response-time counts, everyone else's from their requests.
  */
-const periodScorecardSql = (s: string, members: string, p: number) => `
+const periodScorecardSql = (s: string, members: string, p: number, company: boolean) => `
 WITH members AS (${members}),
 -- DISTINCT: a year's previous period is also its year-ago one.
 periods(period, start_day, end_day) AS (SELECT DISTINCT * FROM (
@@ -91,12 +93,14 @@ FROM (
   FROM ${s}.reviews v JOIN current_parts x ON x.rep_id = v.rep_id
     AND to_date(v.month, 'YYYY-MM') >= x.part_from AND to_date(v.month, 'YYYY-MM') < x.part_to
   WHERE $${p + 11}
-) r, (
-  SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a.response_minutes) AS median_response_minutes
+) r, (${
+  company
+    ? countedMedianSql(s, `$${p + 1}`, `$${p + 2}`)
+    : `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a.response_minutes) AS median_response_minutes
   FROM ${s}.requests a JOIN current_parts x ON x.rep_id = a.rep_id
     AND a.received_on >= x.part_from AND a.received_on < x.part_to
-  WHERE a.answered_recorded_at IS NOT NULL
-) q`;
+  WHERE a.answered_recorded_at IS NOT NULL`
+}) q`;
 
 /** The current scorecard of a scope for a period, as of `now`, from the period sums. */
 export async function periodScorecard(
@@ -110,7 +114,7 @@ export async function periodScorecard(
   const yearAgo = yearAgoPeriod(range);
   const monthly = range.grain === 'month' || range.grain === 'quarter' || range.grain === 'year';
   const members = membersSql(schema, scope);
-  const { rows } = await db.query<Answer>(periodScorecardSql(schema, members.sql, members.params.length), [
+  const { rows } = await db.query<Answer>(periodScorecardSql(schema, members.sql, members.params.length, scope === 'company'), [
     ...members.params,
     range.grain,
     ...[range, previous].flatMap((r) => [r.period, r.start, r.end]),

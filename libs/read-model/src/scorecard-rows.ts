@@ -160,6 +160,8 @@ export interface Batch {
   readonly visits: VisitRow[];
   readonly papers: Map<string, PaperRow>;
   readonly requests: Map<string, RequestRow>;
+  /** The stored requests the segment touches that were already answered, as they were: request id -> answer. */
+  readonly storedAnswers: ReadonlyMap<string, Answer>;
   readonly reviews: ReviewRow[];
   readonly targetChanges: TargetChangeRow[];
   readonly targetVersions: Map<string, number>;
@@ -168,6 +170,12 @@ export interface Batch {
   holidays?: { readonly dates: readonly string[]; readonly recordedAt: string };
   /** (rep, day) keys whose figures the segment made stale. */
   readonly dirty: Map<string, RepDay>;
+}
+
+/** An answered request as the response-time counts see it: the day it was received, the minutes taken. */
+export interface Answer {
+  readonly day: string;
+  readonly minutes: number;
 }
 
 export function touch(batch: Batch, repId: string, day: string): void {

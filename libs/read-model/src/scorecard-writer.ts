@@ -1,4 +1,5 @@
 import type { ClientBase } from 'pg';
+import { countResponses } from './response-minutes';
 import type { Batch } from './scorecard-rows';
 
 /** Writes what the evolvers folded into a batch: one statement per table. */
@@ -20,6 +21,7 @@ export async function writeBatch(client: ClientBase, s: string, batch: Batch): P
   await insert(client, `${s}.visits`, batch.visits);
   await upsert(client, `${s}.papers`, ['rep_id', 'week', 'kind'], [...batch.papers.values()]);
   await upsert(client, `${s}.requests`, ['request_id'], [...batch.requests.values()]);
+  await countResponses(client, s, batch);
   await insert(client, `${s}.reviews`, batch.reviews);
   await insert(client, `${s}.target_changes`, batch.targetChanges);
   await insert(client, `${s}.scorecard_templates`, batch.templates);

@@ -1,5 +1,6 @@
 import type { ClientBase } from 'pg';
 import { idOf, type Recorded, type SalesEvent } from './scorecard-events';
+import { answersOf } from './response-minutes';
 import type { Batch, CustomerRow, OrderVersionRow, PaperRow, RepRow, RequestRow } from './scorecard-rows';
 
 type Keys = { reps: Set<string>; customers: Set<string>; orders: Set<string>; requests: Set<string> };
@@ -85,6 +86,7 @@ export async function loadBatch(
     orders: new Map(orders.map((row) => [row.order_id, row])),
     storedOrders: orders,
     requests: new Map(requests.map((row) => [row.request_id, row])),
+    storedAnswers: answersOf(requests),
     papers: new Map(storedPapers.map((row) => [`${row.rep_id}|${row.week}|${row.kind}`, row])),
     targetVersions: new Map(versions.map((row) => [`${row.rep_id}|${row.month}`, Number(row.version)])),
   };
@@ -106,6 +108,7 @@ export function emptyBatch(): Batch {
     visits: [],
     papers: new Map(),
     requests: new Map(),
+    storedAnswers: new Map(),
     reviews: [],
     targetChanges: [],
     targetVersions: new Map(),
