@@ -45,10 +45,15 @@ export interface PostgresEventStoreOptions {
   readonly pollIntervalMs?: number;
 }
 
+/** The channel told after appends commit (no payload), for followers in other processes (LISTEN). */
+export const APPENDED_CHANNEL = 'salesledger_appended';
+
 export class PostgresEventStore extends EventStore {
   private readonly pollIntervalMs: number;
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
+  private announcing = false;
+  private announceAgain = false;
 
   constructor(
     private readonly pool: Pool,
@@ -64,6 +69,7 @@ export class PostgresEventStore extends EventStore {
       const { rows } = await this.track(() =>
         this.pool.query<PositionRow>(appendQuery(streamId, events, expected, serialized)),
       );
+      this.announce();
       return toAppendResult(streamId, rows);
     } catch (error) {
       if (isRetryCandidate(error)) {
@@ -72,6 +78,27 @@ export class PostgresEventStore extends EventStore {
       }
       throw translateAppendError(error, streamId, expected);
     }
+  }
+
+  /**
+   * NOTIFYs the channel after appends commit, in a statement of its own, one at a time: appends
+   * that commit while one is in flight get one more after it. A NOTIFY inside the append would
+   * hold PostgreSQL's notify lock through the append's commit, so appends from every connection
+   * would commit one after another instead of sharing WAL flushes. Lost, it costs a poll interval.
+   */
+  private announce(): void {
+    if (this.announcing) {
+      this.announceAgain = true;
+      return;
+    }
+    this.announcing = true;
+    this.announceAgain = false;
+    void this.track(() => this.pool.query(`NOTIFY ${APPENDED_CHANNEL}`))
+      .catch(() => undefined)
+      .finally(() => {
+        this.announcing = false;
+        if (this.announceAgain && !this.closed) this.announce();
+      });
   }
 
   /** The original result of an append whose events are all stored already; a conflict if only some are. */
@@ -220,7 +247,7 @@ export function appendQuery(
   );
   return {
     name: 'event_store.append',
-    text: `SELECT a.*, pg_notify('salesledger_appended', '') FROM event_store.append_events($1, $2, $3) a`,
+    text: 'SELECT * FROM event_store.append_events($1, $2, $3)',
     values: [
       streamId,
       expected === 'any' ? null : expected === 'no-stream' ? -1 : expected,

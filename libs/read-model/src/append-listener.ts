@@ -1,9 +1,7 @@
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { APPENDED_CHANNEL } from '@salesledger/event-store/postgres-event-store.adapter';
 import type { AppendWakeup } from './append-wakeup';
-
-/** The channel the PostgreSQL event store notifies when an append commits (no payload). */
-export const APPENDED_CHANNEL = 'salesledger_appended';
 
 const RECONNECT_MS = 1000;
 
