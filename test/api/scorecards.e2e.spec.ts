@@ -233,8 +233,19 @@ describe.each(postgresServers())('scorecard routes on $name', (server) => {
       () => scorecard('month', '2026-03'),
       (c) => c.templateVersion === 1,
     );
-    const [status] = await ok(api.call('GET', '/v1/admin/projections'));
-    expect(status).toMatchObject({ name: 'scorecards', state: 'running', lagEvents: 0, lagSeconds: 0, failure: null });
+    // The stored scorecards settle just after the checkpoint the API reads.
+    const [status] = await eventually(
+      () => ok(api.call('GET', '/v1/admin/projections')),
+      ([s]) => s.unsettled === 0,
+    );
+    expect(status).toMatchObject({
+      name: 'scorecards',
+      state: 'running',
+      lagEvents: 0,
+      lagSeconds: 0,
+      unsettled: 0,
+      failure: null,
+    });
     expect(status.position).toBeGreaterThan(0);
     expect((await api.call('GET', '/v1/admin/projections', tokens.rep)).status).toBe(403);
     const health = await api.call('GET', '/health', '');
@@ -242,6 +253,7 @@ describe.each(postgresServers())('scorecard routes on $name', (server) => {
     const metrics = await fetch(`${await api.app.getUrl()}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/salesledger_projection_lag_events\{projection="scorecards"\} 0/);
     expect(metrics).toMatch(/salesledger_projection_failed\{projection="scorecards"\} 0/);
+    expect(metrics).toMatch(/salesledger_projection_unsettled\{projection="scorecards"\} 0/);
   });
   it('draws the working-day pace of a rep, a team and the company, agreeing with their scorecards', async () => {
     const card = await eventually(

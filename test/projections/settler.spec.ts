@@ -35,8 +35,7 @@ describe('stored scorecards settled after the batches, beside the runner', () =>
     await migrateReadModel(database.url, schema);
     return schema;
   };
-  const pendingKeys = async (schema: string) =>
-    Number((await pool.query(`SELECT count(*) FROM ${schema}.pending_scorecards`)).rows[0].count);
+  const pendingKeys = (schema: string) => scorecards.unsettled(pool, schema);
   const storedCards = async (schema: string) =>
     Number((await pool.query(`SELECT count(*) FROM ${schema}.scorecards`)).rows[0].count);
 

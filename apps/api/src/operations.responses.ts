@@ -23,6 +23,11 @@ export class ProjectionStatusResponse {
   @ApiProperty({ example: 0 }) lagSeconds!: number;
   @ApiProperty({ type: String, nullable: true }) updatedAt!: string | null;
   @ApiProperty({
+    example: 0,
+    description: 'stored results applied but not yet settled (scorecards: the stored scorecards BI reads); 0 once caught up',
+  })
+  unsettled!: number;
+  @ApiProperty({
     type: 'object',
     nullable: true,
     additionalProperties: true,

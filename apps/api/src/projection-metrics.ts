@@ -29,6 +29,11 @@ export const projectionMetrics: Provider = {
         help: 'age of the checkpoint behind the last event',
         labelNames: ['projection'],
       }),
+      unsettled: gauge({
+        name: 'salesledger_projection_unsettled',
+        help: 'stored results applied but not yet settled (the stored scorecards BI reads)',
+        labelNames: ['projection'],
+      }),
       failed: gauge({
         name: 'salesledger_projection_failed',
         help: '1 while the projection is stopped on an event',
@@ -49,6 +54,7 @@ export const projectionMetrics: Provider = {
               position: status.position ?? 0,
               lagEvents: status.lagEvents,
               lagSeconds: status.lagSeconds,
+              unsettled: status.unsettled,
               failed: status.state === 'failed' ? 1 : 0,
             }[key as keyof typeof gauges];
             gauge.set({ projection: status.name }, value);

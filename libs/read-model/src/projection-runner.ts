@@ -18,6 +18,8 @@ export interface Projection {
    * transaction of its own after the batch commits (see Settler); a rebuild runs it before the swap.
    */
   settle?(client: ClientBase, schema: string): Promise<void>;
+  /** How many results `derive` left for `settle`: how far what `settle` writes trails the checkpoint. */
+  unsettled?(db: Pool | ClientBase, schema: string): Promise<number>;
 }
 
 /** Derives and settles all that a projection's applied batches left, in the caller's transaction (a rebuild, a spec). */

@@ -14,6 +14,8 @@ export interface ProjectionStatus {
   /** How much older the last applied event is than the last one in the log. */
   readonly lagSeconds: number;
   readonly updatedAt: string | null;
+  /** Stored results applied but not yet settled (the stored scorecards BI reads); 0 once they caught up. */
+  readonly unsettled: number;
   readonly failure: { position: number; eventType: string; error: string; at: string } | null;
 }
 
@@ -24,7 +26,8 @@ export async function projectionStatuses(pool: Pool, store: EventStore): Promise
     store.head(),
   ]);
   const byName = new Map(rows.map((row) => [row.name as string, row]));
-  return PROJECTIONS.map(({ name }) => {
+  const unsettled = await Promise.all(PROJECTIONS.map((p) => p.unsettled?.(pool, READ_MODEL) ?? 0));
+  return PROJECTIONS.map(({ name }, i) => {
     const row = byName.get(name);
     const position = row?.position == null ? null : Number(row.position);
     const behind = head !== null && (position === null || head.position > position);
@@ -39,6 +42,7 @@ export async function projectionStatuses(pool: Pool, store: EventStore): Promise
           ? Math.max(0, (Date.parse(head.recordedAt) - (row.recorded_at as Date).getTime()) / 1000)
           : 0,
       updatedAt: row?.updated_at ? (row.updated_at as Date).toISOString() : null,
+      unsettled: unsettled[i] ?? 0,
       failure:
         row?.failed_position != null
           ? {

@@ -1,4 +1,4 @@
-import type { ClientBase } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import { periodRange, type Grain } from '@salesledger/domain/scorecards/grains';
 import { evolveCustomers } from './customers.evolver';
@@ -154,10 +154,19 @@ export async function settleScorecards(client: ClientBase, s: string): Promise<v
   await materializeScorecards(client, s, everything ? 'all' : keys);
 }
 
+/** The stored scorecards waiting for `settleScorecards` (a key left by several batches counts once). */
+export async function unsettledScorecards(db: Pool | ClientBase, s: string): Promise<number> {
+  const { rows } = await db.query<{ keys: number }>(
+    `SELECT count(*)::int AS keys FROM (SELECT DISTINCT rep_id, grain, period FROM ${s}.pending_scorecards) k`,
+  );
+  return rows[0]?.keys ?? 0;
+}
+
 /** The sales read model as the projector runs it: facts applied per batch, figures derived, scorecards settled. */
 export const scorecardsProjection: Projection = {
   name: 'scorecards',
   apply: applyScorecardEvents,
   derive: deriveFigures,
   settle: settleScorecards,
+  unsettled: unsettledScorecards,
 };
