@@ -88,6 +88,12 @@ async function fromDayFigures(schema: string, scope: Scope, range: PeriodRange) 
   }
 }
 
+/** The response-time counts by minute and by hour, as stored. */
+async function responseCounts(schema: string): Promise<Record<string, unknown[]>> {
+  const read = async (table: string) => (await pool.query(`SELECT * FROM ${schema}.${table} t ORDER BY t::text`)).rows;
+  return { response_minutes: await read('response_minutes'), response_hours: await read('response_hours') };
+}
+
 /** A rep and days the history gives them something on, so the periods compared are ones with figures in them. */
 function sample(events: RecordedEvent[], seed: number): { repId: string; day: string }[] {
   const dated = events.flatMap((e) => {
@@ -199,23 +205,26 @@ describe('the scorecard projection against the plain reference computation', () 
            GROUP BY 1, 2, 3) t ORDER BY t::text`.replace(/^SELECT/, 'SELECT * FROM (SELECT'),
           );
           expect(tableDifferences({ rep_periods: periods.rows }, { rep_periods: fromDays.rows })).toEqual([]);
-          const counted = await pool.query(`SELECT * FROM ${schema}.response_minutes t ORDER BY t::text`);
-          const fromRequests = await pool.query(
-            `SELECT * FROM (SELECT p.grain, p.period, r.response_minutes AS minutes, count(*)::int AS requests
+          const counted = await responseCounts(schema);
+          const byMinute = `SELECT p.grain, p.period, r.response_minutes AS minutes, count(*)::int AS requests
              FROM ${schema}.requests r CROSS JOIN LATERAL (VALUES ('day', to_char(r.received_on, 'YYYY-MM-DD')),
                ('week', to_char(r.received_on, 'IYYY-"W"IW')), ('month', to_char(r.received_on, 'YYYY-MM')),
                ('quarter', to_char(r.received_on, 'YYYY-"Q"Q')), ('year', to_char(r.received_on, 'YYYY'))) p(grain, period)
-             WHERE r.answered_recorded_at IS NOT NULL GROUP BY 1, 2, 3) t ORDER BY t::text`,
-          );
-          countedRows += counted.rows.length;
+             WHERE r.answered_recorded_at IS NOT NULL GROUP BY 1, 2, 3`;
+          const byHour = `SELECT grain, period, minutes / 60 AS hours, sum(requests)::int AS requests FROM (${byMinute}) m GROUP BY 1, 2, 3`;
+          const expected = {
+            response_minutes: (await pool.query(`SELECT * FROM (${byMinute}) t ORDER BY t::text`)).rows,
+            response_hours: (await pool.query(`SELECT * FROM (${byHour}) t ORDER BY t::text`)).rows,
+          };
+          expect(tableDifferences(counted, expected)).toEqual([]);
+          countedRows += expected.response_minutes.length;
           // A read model projected before the counts existed gets them from its requests when migrated.
           await pool.query(
-            `DROP TABLE ${schema}.response_minutes; DELETE FROM ${schema}.migrations WHERE name = 'ResponseMinutes1770000000000'`,
+            `DROP TABLE ${schema}.response_minutes, ${schema}.response_hours;
+             DELETE FROM ${schema}.migrations WHERE name = 'ResponseCounts1770000000000'`,
           );
           await migrateReadModel(database.url, schema);
-          const migrated = await pool.query(`SELECT * FROM ${schema}.response_minutes t ORDER BY t::text`);
-          expect(tableDifferences({ response_minutes: migrated.rows }, { response_minutes: fromRequests.rows })).toEqual([]);
-          expect(tableDifferences({ response_minutes: counted.rows }, { response_minutes: fromRequests.rows })).toEqual([]);
+          expect(tableDifferences(await responseCounts(schema), expected)).toEqual([]);
           const live = await pool.query(`SELECT * FROM ${schema}.scorecards t ORDER BY t::text`);
           await inTransaction(pool, (client) => materializeScorecards(client, schema, 'all'));
           const scratch = await pool.query(`SELECT * FROM ${schema}.scorecards t ORDER BY t::text`);

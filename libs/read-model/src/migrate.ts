@@ -8,7 +8,7 @@ import { Alerts1740000000000 } from './migrations/1740000000000-alerts.migration
 import { Browse1752000000000 } from './migrations/1752000000000-browse.migration';
 import { RepPeriods1750000000000 } from './migrations/1750000000000-rep-periods.migration';
 import { SettledScorecards1760000000000 } from './migrations/1760000000000-settled-scorecards.migration';
-import { ResponseMinutes1770000000000 } from './migrations/1770000000000-response-minutes.migration';
+import { ResponseCounts1770000000000 } from './migrations/1770000000000-response-counts.migration';
 import { TokenUsage1751000000000 } from './migrations/1751000000000-token-usage.migration';
 import { createReportingViews } from './reporting';
 
@@ -21,7 +21,7 @@ const READ_MODEL_MIGRATIONS = [
   RepPeriods1750000000000,
   Browse1752000000000,
   SettledScorecards1760000000000,
-  ResponseMinutes1770000000000,
+  ResponseCounts1770000000000,
 ];
 const OUTBOUND_MIGRATIONS = [Outbound1730000000000, AlertDeliveries1741000000000, TokenUsage1751000000000];
 

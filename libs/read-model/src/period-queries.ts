@@ -12,7 +12,7 @@ import {
   type Scorecard,
   type ScorecardTemplate,
 } from '@salesledger/domain/scorecards/kpis';
-import { countedMedianSql } from './response-minutes';
+import { countedMedianSql } from './response-counts';
 import { isoDay, membersSql, type Scope } from './scorecard-figures';
 
 interface Sums {
@@ -89,7 +89,7 @@ SELECT (SELECT to_jsonb(c) - 'period' FROM sums c WHERE c.period = $${p + 2}) AS
   (SELECT to_jsonb(t) FROM (SELECT version, weights FROM ${s}.scorecard_templates ORDER BY version DESC LIMIT 1) t)
     AS template
 FROM (
-  SELECT coalesce(sum(v.score), 0)::int AS review_score_sum, count(v.*)::int AS review_count
+  SELECT coalesce(sum(v.score), 0)::int AS review_score_sum, count(*)::int AS review_count
   FROM ${s}.reviews v JOIN current_parts x ON x.rep_id = v.rep_id
     AND to_date(v.month, 'YYYY-MM') >= x.part_from AND to_date(v.month, 'YYYY-MM') < x.part_to
   WHERE $${p + 11}

@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import { countResponses } from './response-minutes';
+import { countResponses } from './response-counts';
 import type { Batch } from './scorecard-rows';
 
 /** Writes what the evolvers folded into a batch: one statement per table. */

@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import { idOf, type Recorded, type SalesEvent } from './scorecard-events';
-import { answersOf } from './response-minutes';
+import { answersOf } from './response-counts';
 import type { Batch, CustomerRow, OrderVersionRow, PaperRow, RepRow, RequestRow } from './scorecard-rows';
 
 type Keys = { reps: Set<string>; customers: Set<string>; orders: Set<string>; requests: Set<string> };
