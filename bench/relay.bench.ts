@@ -597,10 +597,10 @@ interface Pending {
   seenAt?: number;
 }
 
-/** The projection with its apply and derive timed (same name, so the same checkpoint and applied streams). */
+/** The projection with its apply and derive timed; the rest (name, settle) as it is. */
 function timedProjection(projection: Projection, watch: Stopwatch): Projection {
   return {
-    name: projection.name,
+    ...projection,
     apply: (client, schema, events) => watch.time('apply', () => projection.apply(client, schema, events)),
     derive: (client, schema) => watch.time('derive', () => projection.derive(client, schema)),
   };

@@ -56,10 +56,10 @@ export async function startProjector(runtime: Runtime, log: Logger): Promise<Sto
   };
 }
 
-/** One consumer group per projection; the group's members split the partitions between them. */
 /**
- * One projection as a member of its consumer group: each delivered batch applied (skipping what was
- * applied before), then its stored scorecards settled beside the batches. `onBatch` hears of each
+ * One projection as a member of its consumer group (the group's members split the partitions
+ * between them): each delivered batch applied, skipping what was applied before, then its stored
+ * scorecards settled beside the batches. `onBatch` hears of each
  * batch applied: how many events were delivered, how many were new, and how long it took.
  */
 export async function consumeProjection(

@@ -154,10 +154,15 @@ export async function settleScorecards(client: ClientBase, s: string): Promise<v
   await materializeScorecards(client, s, everything ? 'all' : keys);
 }
 
-/** The stored scorecards waiting for `settleScorecards` (a key left by several batches counts once). */
+/**
+ * The stored scorecards waiting for `settleScorecards` (a key left by several batches counts once);
+ * after a change of holidays or template, every stored scorecard (at least 1) until it is settled.
+ */
 export async function unsettledScorecards(db: Pool | ClientBase, s: string): Promise<number> {
   const { rows } = await db.query<{ keys: number }>(
-    `SELECT count(*)::int AS keys FROM (SELECT DISTINCT rep_id, grain, period FROM ${s}.pending_scorecards) k`,
+    `SELECT CASE WHEN EXISTS (SELECT FROM ${s}.pending_everything)
+      THEN greatest((SELECT count(*) FROM ${s}.scorecards), 1)
+      ELSE (SELECT count(*) FROM (SELECT DISTINCT rep_id, grain, period FROM ${s}.pending_scorecards) k) END::int AS keys`,
   );
   return rows[0]?.keys ?? 0;
 }

@@ -35,9 +35,13 @@ export class ResponseCounts1770000000000 implements MigrationInterface {
       WHERE r.answered_recorded_at IS NOT NULL GROUP BY 1, 2, 3;
       INSERT INTO ${s}.response_hours
       SELECT grain, period, minutes / 60, sum(requests) FROM ${s}.response_minutes GROUP BY 1, 2, 3;
-      DROP INDEX ${s}.reviews_rep_month;
+      DROP INDEX IF EXISTS ${s}.reviews_rep_month;
       CREATE INDEX reviews_rep_month ON ${s}.reviews (rep_id, month) INCLUDE (score);
     `);
+    // A rebuild interrupted before this version dropped the index and kept its old definition to
+    // restore: forget that one, so the resumed rebuild stages the new one.
+    const [{ staging }] = await queryRunner.query(`SELECT to_regclass('${s}.staged_indexes') IS NOT NULL AS staging`);
+    if (staging) await queryRunner.query(`DELETE FROM ${s}.staged_indexes WHERE name = 'reviews_rep_month'`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
@@ -45,7 +49,7 @@ export class ResponseCounts1770000000000 implements MigrationInterface {
     await queryRunner.query(`
       DROP TABLE ${s}.response_minutes;
       DROP TABLE ${s}.response_hours;
-      DROP INDEX ${s}.reviews_rep_month;
+      DROP INDEX IF EXISTS ${s}.reviews_rep_month;
       CREATE INDEX reviews_rep_month ON ${s}.reviews (rep_id, month);
     `);
   }
