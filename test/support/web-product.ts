@@ -60,8 +60,8 @@ const freePort = () =>
 
 /**
  * The product as a new user starts it (`salesledger start`: embedded PostgreSQL, demo organisation)
- * from the build `npm test` makes, in a data directory of its own; ready once the demo is seeded
- * and its alerts raised.
+ * from the build `npm test` makes, in a data directory of its own; ready once the demo is seeded,
+ * its alerts raised and its stored scorecards settled.
  */
 export async function startProduct(): Promise<Product> {
   const port = await freePort();
@@ -116,6 +116,22 @@ export async function startProduct(): Promise<Product> {
       async () =>
         new Set(((await call('GET', '/v1/alerts?status=open')).body as { repId: string }[]).map((a) => a.repId)).size >=
         2,
+      120_000,
+      () => output,
+      child,
+    );
+    // And the stored scorecards settled: settling the demo's company-wide changes recomputes every
+    // one of them, which the specs' first pages should not have to wait behind.
+    await waitFor(
+      async () => {
+        const { body } = await call('GET', '/v1/admin/projections');
+        return (
+          Array.isArray(body) &&
+          body.every(
+            (status: { lagEvents: number; unsettled: number }) => status.lagEvents === 0 && status.unsettled === 0,
+          )
+        );
+      },
       120_000,
       () => output,
       child,

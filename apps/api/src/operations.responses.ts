@@ -24,7 +24,8 @@ export class ProjectionStatusResponse {
   @ApiProperty({ type: String, nullable: true }) updatedAt!: string | null;
   @ApiProperty({
     example: 0,
-    description: 'stored results applied but not yet settled (scorecards: the stored scorecards BI reads); 0 once caught up',
+    description:
+      'stored results applied but not yet settled (scorecards: the stored scorecards BI reads); 0 once caught up',
   })
   unsettled!: number;
   @ApiProperty({

@@ -114,14 +114,17 @@ export async function periodScorecard(
   const yearAgo = yearAgoPeriod(range);
   const monthly = range.grain === 'month' || range.grain === 'quarter' || range.grain === 'year';
   const members = membersSql(schema, scope);
-  const { rows } = await db.query<Answer>(periodScorecardSql(schema, members.sql, members.params.length, scope === 'company'), [
-    ...members.params,
-    range.grain,
-    ...[range, previous].flatMap((r) => [r.period, r.start, r.end]),
-    // No year-ago period (day grain): a period no row has, over an empty span.
-    ...(yearAgo ? [yearAgo.period, yearAgo.start, yearAgo.end] : [null, range.start, range.start]),
-    monthly,
-  ]);
+  const { rows } = await db.query<Answer>(
+    periodScorecardSql(schema, members.sql, members.params.length, scope === 'company'),
+    [
+      ...members.params,
+      range.grain,
+      ...[range, previous].flatMap((r) => [r.period, r.start, r.end]),
+      // No year-ago period (day grain): a period no row has, over an empty span.
+      ...(yearAgo ? [yearAgo.period, yearAgo.start, yearAgo.end] : [null, range.start, range.start]),
+      monthly,
+    ],
+  );
   const answer = rows[0] as Answer;
   const holidays = new Set(answer.holidays ?? []);
   const today = isoDay(now);

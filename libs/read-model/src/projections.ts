@@ -4,8 +4,4 @@ import type { Projection } from './projection-runner';
 import { scorecardsProjection } from './scorecard-projection';
 
 /** Every projection the projector runs, by the name `projections rebuild [name]` takes. */
-export const PROJECTIONS: readonly Projection[] = [
-  scorecardsProjection,
-  alertsProjection,
-  directoryProjection,
-];
+export const PROJECTIONS: readonly Projection[] = [scorecardsProjection, alertsProjection, directoryProjection];
