@@ -1,5 +1,6 @@
 import type { ClientBase } from 'pg';
 import { periodsOf } from '@salesledger/domain/scorecards/grains';
+import { addDeltas, deltaAt } from './sum-deltas';
 
 const MONEY = ['target', 'actual'] as const;
 const COUNTS = [
@@ -40,9 +41,7 @@ export async function addToPeriods(
   const deltas = new Map<string, PeriodDelta>();
   const add = (row: RepDayRow, sign: 1 | -1) => {
     for (const { grain, period } of periodsOf(row.day)) {
-      const key = `${row.rep_id}|${grain}|${period}`;
-      let delta = deltas.get(key);
-      if (!delta) deltas.set(key, (delta = zero(row.rep_id, grain, period)));
+      const delta = deltaAt(deltas, `${row.rep_id}|${grain}|${period}`, () => zero(row.rep_id, grain, period));
       delta.days += sign;
       for (const column of MONEY) delta[column] += sign * cents(row[column]);
       for (const column of COUNTS) delta[column] += sign * row[column];
@@ -53,22 +52,10 @@ export async function addToPeriods(
   const rows = [...deltas.values()]
     .filter((d) => d.days !== 0 || [...MONEY, ...COUNTS].some((column) => d[column] !== 0))
     .map((d) => ({ ...d, target: (d.target / 100).toFixed(2), actual: (d.actual / 100).toFixed(2) }));
-  if (rows.length === 0) return;
-  const columns = ['days', ...MONEY, ...COUNTS];
-  const { rows: emptied } = await client.query<{ rep_id: string; grain: string; period: string; days: number }>(
-    `INSERT INTO ${s}.rep_periods SELECT * FROM json_populate_recordset(null::${s}.rep_periods, $1)
-     ON CONFLICT (rep_id, grain, period) DO UPDATE SET ${columns.map((c) => `${c} = rep_periods.${c} + excluded.${c}`).join(', ')}
-     RETURNING rep_id, grain, period, days`,
-    [JSON.stringify(rows)],
-  );
-  const gone = emptied.filter((row) => row.days === 0);
-  if (gone.length > 0)
-    await client.query(
-      `DELETE FROM ${s}.rep_periods p USING unnest($1::text[], $2::text[], $3::text[]) k(rep_id, grain, period)
-       WHERE p.rep_id = k.rep_id AND p.grain = k.grain AND p.period = k.period`,
-      [gone.map((g) => g.rep_id), gone.map((g) => g.grain), gone.map((g) => g.period)],
-    );
+  await addDeltas(client, `${s}.rep_periods`, PERIOD_SUMS, rows);
 }
+
+const PERIOD_SUMS = { key: ['rep_id', 'grain', 'period'], sums: ['days', ...MONEY, ...COUNTS], emptyWhen: 'days' };
 
 function zero(repId: string, grain: string, period: string): PeriodDelta {
   const delta = { rep_id: repId, grain, period, days: 0 } as PeriodDelta;

@@ -1,6 +1,7 @@
 import type { ClientBase } from 'pg';
 import { periodsOf } from '@salesledger/domain/scorecards/grains';
 import type { Answer, Batch, RequestRow } from './scorecard-rows';
+import { addDeltas, deltaAt } from './sum-deltas';
 
 /** The answered requests among `requests`, copied: the evolvers change the rows in place. */
 export function answersOf(requests: Iterable<RequestRow>): Map<string, Answer> {
@@ -11,8 +12,6 @@ export function answersOf(requests: Iterable<RequestRow>): Map<string, Answer> {
   return answers;
 }
 
-type Count = { grain: string; period: string; requests: number };
-
 /**
  * Moves the response-time counts, by minute and by hour, by what a segment changed: each answer it
  * added counts once in every period containing the day the request was received, and a stored
@@ -20,42 +19,25 @@ type Count = { grain: string; period: string; requests: number };
  * with the same rows.
  */
 export async function countResponses(client: ClientBase, s: string, batch: Batch): Promise<void> {
-  const byMinute = new Map<string, Count & { minutes: number }>();
-  const byHour = new Map<string, Count & { hours: number }>();
+  const byMinute = new Map<string, { grain: string; period: string; minutes: number; requests: number }>();
+  const byHour = new Map<string, { grain: string; period: string; hours: number; requests: number }>();
   const add = ({ day, minutes }: Answer, sign: 1 | -1) => {
     const hours = Math.floor(minutes / 60);
     for (const { grain, period } of periodsOf(day)) {
-      const minute = byMinute.get(`${grain}|${period}|${minutes}`) ?? { grain, period, minutes, requests: 0 };
-      minute.requests += sign;
-      byMinute.set(`${grain}|${period}|${minutes}`, minute);
-      const hour = byHour.get(`${grain}|${period}|${hours}`) ?? { grain, period, hours, requests: 0 };
-      hour.requests += sign;
-      byHour.set(`${grain}|${period}|${hours}`, hour);
+      deltaAt(byMinute, `${grain}|${period}|${minutes}`, () => ({ grain, period, minutes, requests: 0 })).requests +=
+        sign;
+      deltaAt(byHour, `${grain}|${period}|${hours}`, () => ({ grain, period, hours, requests: 0 })).requests += sign;
     }
   };
   for (const answer of batch.storedAnswers.values()) add(answer, -1);
   for (const answer of answersOf(batch.requests.values()).values()) add(answer, 1);
-  await addCounts(client, `${s}.response_minutes`, 'minutes', [...byMinute.values()]);
-  await addCounts(client, `${s}.response_hours`, 'hours', [...byHour.values()]);
+  const moved = <T extends { requests: number }>(counts: Map<string, T>) =>
+    [...counts.values()].filter((count) => count.requests !== 0);
+  await addDeltas(client, `${s}.response_minutes`, countsBy('minutes'), moved(byMinute));
+  await addDeltas(client, `${s}.response_hours`, countsBy('hours'), moved(byHour));
 }
 
-async function addCounts(client: ClientBase, table: string, unit: string, counts: Count[]): Promise<void> {
-  const rows = counts.filter((count) => count.requests !== 0);
-  if (rows.length === 0) return;
-  const { rows: counted } = await client.query<Count & Record<string, number>>(
-    `INSERT INTO ${table} AS t SELECT * FROM json_populate_recordset(null::${table}, $1)
-     ON CONFLICT (grain, period, ${unit}) DO UPDATE SET requests = t.requests + excluded.requests
-     RETURNING grain, period, ${unit}, requests`,
-    [JSON.stringify(rows)],
-  );
-  const gone = counted.filter((row) => row.requests === 0);
-  if (gone.length > 0)
-    await client.query(
-      `DELETE FROM ${table} t USING unnest($1::text[], $2::text[], $3::int[]) k(grain, period, value)
-       WHERE t.grain = k.grain AND t.period = k.period AND t.${unit} = k.value`,
-      [gone.map((g) => g.grain), gone.map((g) => g.period), gone.map((g) => g[unit])],
-    );
-}
+const countsBy = (unit: string) => ({ key: ['grain', 'period', unit], sums: ['requests'], emptyWhen: 'requests' });
 
 /**
  * The median response time of every answered request received in a period (the company's), from
