@@ -26,9 +26,13 @@ export function scorecardKeys(days: Iterable<RepDay>): ScorecardKeys {
   return keys;
 }
 
+/** Keys recomputed per statement: a change of holidays recomputes every scorecard, in this many at a time. */
+const KEYS_PER_CHUNK = 2000;
+
 /**
  * Recomputes the stored scorecards of the given keys from the period sums (all of them after a
  * change of holidays or of the scorecard template). A key with no figures and no review has no row.
+ * Large sets go in chunks, so a process serving requests beside the settler gets turns between them.
  */
 export async function materializeScorecards(client: ClientBase, s: string, keys: ScorecardKeys | 'all'): Promise<void> {
   if (keys === 'all') {
@@ -38,10 +42,14 @@ export async function materializeScorecards(client: ClientBase, s: string, keys:
     await client.query(`DELETE FROM ${s}.scorecards`);
     keys = scorecardKeys(rows.map((row) => ({ repId: row.rep_id, day: isoDay(row.day) })));
   }
-  if (keys.size === 0) return;
   const all = [...keys.values()];
-  const cards = await storedScorecards(client, s, all);
-  const keyColumns = [all.map((k) => k.repId), all.map((k) => k.range.grain), all.map((k) => k.range.period)];
+  for (let i = 0; i < all.length; i += KEYS_PER_CHUNK)
+    await materializeChunk(client, s, all.slice(i, i + KEYS_PER_CHUNK));
+}
+
+async function materializeChunk(client: ClientBase, s: string, keys: { repId: string; range: PeriodRange }[]) {
+  const cards = await storedScorecards(client, s, keys);
+  const keyColumns = [keys.map((k) => k.repId), keys.map((k) => k.range.grain), keys.map((k) => k.range.period)];
   await client.query(
     `DELETE FROM ${s}.scorecards c USING unnest($1::text[], $2::text[], $3::text[]) k(rep_id, grain, period)
      WHERE c.rep_id = k.rep_id AND c.grain = k.grain AND c.period = k.period`,
@@ -53,8 +61,8 @@ export async function materializeScorecards(client: ClientBase, s: string, keys:
      ON CONFLICT (rep_id, grain, period) DO UPDATE SET seq = nextval('${s}.scorecard_change_seq')`,
     keyColumns,
   );
-  for (let i = 0; i < cards.length; i += 5000)
+  if (cards.length > 0)
     await client.query(`INSERT INTO ${s}.scorecards SELECT * FROM json_populate_recordset(null::${s}.scorecards, $1)`, [
-      JSON.stringify(cards.slice(i, i + 5000)),
+      JSON.stringify(cards),
     ]);
 }
