@@ -47,9 +47,9 @@ interface Answer {
  * for the days of the others (a rep who joined or left the team during it), with the reviews, the
  * median response time, the holidays and the template beside them. The members CTE takes $1..$n;
  * then the grain, the three periods with their day spans, and whether reviews count (monthly grains).
- * The company's median comes from the response-time counts, everyone else's from their requests.
+ * `median` is the statement of the median response time (see `medianSql`).
  */
-const periodScorecardSql = (s: string, members: string, p: number, company: boolean) => `
+const periodScorecardSql = (s: string, members: string, p: number, median: string) => `
 WITH members AS (${members}),
 -- DISTINCT: a year's previous period is also its year-ago one.
 periods(period, start_day, end_day) AS (SELECT DISTINCT * FROM (
@@ -93,14 +93,19 @@ FROM (
   FROM ${s}.reviews v JOIN current_parts x ON x.rep_id = v.rep_id
     AND to_date(v.month, 'YYYY-MM') >= x.part_from AND to_date(v.month, 'YYYY-MM') < x.part_to
   WHERE $${p + 11}
-) r, (${
-  company
+) r, (${median}) q`;
+
+/**
+ * The median response time of the scope's current period: the company's from the response-time
+ * counts (every answered request), a team's or a rep's from the requests of its members' days.
+ */
+const medianSql = (s: string, p: number, scope: Scope) =>
+  scope === 'company'
     ? countedMedianSql(s, `$${p + 1}`, `$${p + 2}`)
     : `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a.response_minutes) AS median_response_minutes
   FROM ${s}.requests a JOIN current_parts x ON x.rep_id = a.rep_id
     AND a.received_on >= x.part_from AND a.received_on < x.part_to
-  WHERE a.answered_recorded_at IS NOT NULL`
-}) q`;
+  WHERE a.answered_recorded_at IS NOT NULL`;
 
 /** The current scorecard of a scope for a period, as of `now`, from the period sums. */
 export async function periodScorecard(
@@ -115,7 +120,7 @@ export async function periodScorecard(
   const monthly = range.grain === 'month' || range.grain === 'quarter' || range.grain === 'year';
   const members = membersSql(schema, scope);
   const { rows } = await db.query<Answer>(
-    periodScorecardSql(schema, members.sql, members.params.length, scope === 'company'),
+    periodScorecardSql(schema, members.sql, members.params.length, medianSql(schema, members.params.length, scope)),
     [
       ...members.params,
       range.grain,
