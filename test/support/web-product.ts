@@ -180,6 +180,59 @@ export const launchBrowser = (): Promise<Browser> =>
 export const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 
 /**
+ * A browser spec's product and Chromium, started before its specs (and before the `beforeAll` the
+ * spec adds after this call) and stopped after them. `product` stands for the started product;
+ * `pageAt` opens a page in a fresh browser context (no session) at one of the SIZES.
+ */
+export function webSession(): { product: Product; pageAt(size?: keyof typeof SIZES): Promise<Page> } {
+  let started: Product | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    started = await startProduct();
+    browser = await launchBrowser();
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await started?.stop();
+  });
+  const running = (): Product => {
+    if (!started) throw new Error('the product starts in beforeAll: use it in a hook or a spec');
+    return started;
+  };
+  const product: Product = {
+    get url() {
+      return running().url;
+    },
+    get adminToken() {
+      return running().adminToken;
+    },
+    call: (...args) => running().call(...args),
+    tokenFor: (userId) => running().tokenFor(userId),
+    stop: () => running().stop(),
+  };
+  const pageAt = async (size: keyof typeof SIZES = 'desktop') => {
+    if (!browser) throw new Error('Chromium starts in beforeAll: open pages in a hook or a spec');
+    return (await browser.newContext({ viewport: SIZES[size] })).newPage();
+  };
+  return { product, pageAt };
+}
+
+/** A token of a new user with the rep role for `repId`, in the rep's team. */
+export async function repUserToken(product: Product, userId: string, repId: string): Promise<string> {
+  const { body: rep } = await product.call('GET', `/v1/reps/${repId}`);
+  const created = await product.call('POST', '/v1/users', product.adminToken, {
+    id: userId,
+    name: `Rep user ${userId}`,
+    email: `${userId}@example.com`,
+    role: 'rep',
+    teamId: rep.teamId,
+    repId,
+  });
+  if (created.status !== 201) throw new Error(`user ${userId}: ${created.status} ${JSON.stringify(created.body)}`);
+  return product.tokenFor(userId);
+}
+
+/**
  * Signs in through the form of DESIGN §7 and waits until the header names the signed-in user: only
  * then is the token kept, so a `goto` next is signed in too. (The sign-in screen has a `main h1` of
  * its own; waiting for that raced the token check, and a slow one sent the next page to sign-in.)

@@ -1,47 +1,25 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   eventually,
   describeWeb,
-  launchBrowser,
   screenshot,
   seriousViolations,
   signIn,
   SIZES,
-  startProduct,
-  type Product,
+  webSession,
+  repUserToken,
 } from '../support/web-product';
 
 type ApiAlert = { id: string; status: string; teamId: string; evidence: { figures: Record<string, unknown> } };
 
 describeWeb('alerts, imports and administration in Chromium against the product with its demo', () => {
-  let product: Product;
-  let browser: Browser;
+  const { product, pageAt } = webSession();
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    product = await startProduct();
-    browser = await launchBrowser();
     tokens.director = await product.tokenFor('director');
-    const rep = await product.call('POST', '/v1/users', product.adminToken, {
-      id: 'rep-user-02',
-      name: 'Rep Two',
-      email: 'rep-user-02@example.com',
-      role: 'rep',
-      teamId: (await product.call('GET', '/v1/reps/rep-02')).body.teamId,
-      repId: 'rep-02',
-    });
-    expect(rep.status).toBe(201);
-    tokens.rep = await product.tokenFor('rep-user-02');
+    tokens.rep = await repUserToken(product, 'rep-user-02', 'rep-02');
   }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await product?.stop();
-  });
-
-  async function pageAt(size: keyof typeof SIZES = 'desktop'): Promise<Page> {
-    const context = await browser.newContext({ viewport: SIZES[size] });
-    return context.newPage();
-  }
 
   const shownIds = (page: Page) =>
     page.locator('[data-testid=alerts] > li').evaluateAll((items) => items.map((li) => li.getAttribute('data-alert')));

@@ -1,49 +1,27 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   eventually,
   describeWeb,
-  launchBrowser,
   screenshot,
   seriousViolations,
   shownMoney,
   signIn,
   SIZES,
-  startProduct,
-  type Product,
+  webSession,
+  repUserToken,
 } from '../support/web-product';
 
 const month = new Date().toISOString().slice(0, 7);
 
 describeWeb('the dashboard in Chromium against the product with its demo', () => {
-  let product: Product;
-  let browser: Browser;
+  const { product, pageAt } = webSession();
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    product = await startProduct();
-    browser = await launchBrowser();
     tokens.director = await product.tokenFor('director');
     tokens.manager = await product.tokenFor('manager-west');
-    const rep = await product.call('POST', '/v1/users', product.adminToken, {
-      id: 'rep-user-01',
-      name: 'Rep One',
-      email: 'rep-user-01@example.com',
-      role: 'rep',
-      teamId: (await product.call('GET', '/v1/reps/rep-01')).body.teamId,
-      repId: 'rep-01',
-    });
-    expect(rep.status).toBe(201);
-    tokens.rep = await product.tokenFor('rep-user-01');
+    tokens.rep = await repUserToken(product, 'rep-user-01', 'rep-01');
   }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await product?.stop();
-  });
-
-  async function pageAt(size: keyof typeof SIZES = 'desktop'): Promise<Page> {
-    const context = await browser.newContext({ viewport: SIZES[size] });
-    return context.newPage();
-  }
 
   const tile = async (page: Page, name: string) =>
     (await page.textContent(`[data-testid=tile-${name}] .value`))?.trim();

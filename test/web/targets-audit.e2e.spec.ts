@@ -1,45 +1,30 @@
-import type { Browser, Page } from 'playwright-core';
 import {
   eventually,
   describeWeb,
-  launchBrowser,
   screenshot,
   seriousViolations,
   shownMoney,
   signIn,
   SIZES,
-  startProduct,
-  type Product,
+  webSession,
 } from '../support/web-product';
 
 const year = new Date().toISOString().slice(0, 4);
 const month = new Date().toISOString().slice(0, 7);
 
 describeWeb('the target screens in Chromium against the product with its demo', () => {
-  let product: Product;
-  let browser: Browser;
+  const { product, pageAt } = webSession();
   let director: string;
   let manager: string;
   let teamId: string;
   let repId: string;
 
   beforeAll(async () => {
-    product = await startProduct();
-    browser = await launchBrowser();
     director = await product.tokenFor('director');
     manager = await product.tokenFor('manager-west');
     teamId = (await product.call('GET', '/v1/users/manager-west', director)).body.teamId;
     repId = (await product.call('GET', `/v1/reps?teamId=${teamId}`, director)).body.items[0].id;
   }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await product?.stop();
-  });
-
-  async function pageAt(size: keyof typeof SIZES = 'desktop'): Promise<Page> {
-    const context = await browser.newContext({ viewport: SIZES[size] });
-    return context.newPage();
-  }
 
   /** Each screen at phone size: it fits, axe finds nothing serious, and its screenshot. */
   async function atPhoneSize(path: string, ready: string, name: string) {
