@@ -1,15 +1,6 @@
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { useTranslation } from 'react-i18next';
+import { ChartPanel } from './chart-panel';
 import { useFormat } from '../i18n';
 import type { Pace } from '../types';
 
@@ -42,40 +33,33 @@ export function PaceChart({ pace, today }: { pace: Pace; today: string }) {
     projection: f.money(pace.projection),
   });
   return (
-    <figure className="panel" aria-label={t('home.paceTitle')}>
-      <figcaption>
-        <strong>{t('home.paceTitle')}</strong> <span className="muted">{summary}</span>
-      </figcaption>
-      <div className="chart" data-testid="pace-chart">
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={rows} margin={{ top: 10, right: 16, bottom: 0, left: 8 }}>
-            <CartesianGrid stroke="#e3e7ee" />
-            <XAxis dataKey="day" />
-            <YAxis width={80} tickFormatter={(v: number) => f.number(v)} />
-            <Tooltip formatter={(value) => f.money(value as number)} />
-            <Legend />
-            <ReferenceLine y={Number(pace.target)} stroke="#8a93a3" strokeDasharray="2 4" />
-            <Line name={t('home.paceLine')} dataKey="expected" stroke="#8a5a00" dot={false} isAnimationActive={false} />
-            <Line
-              name={t('kpi.actual')}
-              dataKey="actual"
-              stroke="#1f5fbf"
-              strokeWidth={2}
-              dot={false}
-              isAnimationActive={false}
-            />
-            <Line
-              name={t('kpi.projection')}
-              dataKey="projection"
-              stroke="#1f5fbf"
-              strokeDasharray="6 4"
-              connectNulls
-              dot={false}
-              isAnimationActive={false}
-            />
-          </LineChart>
-        </ResponsiveContainer>
-      </div>
-    </figure>
+    <ChartPanel title={t('home.paceTitle')} summary={summary} testId="pace-chart">
+      <LineChart data={rows} margin={{ top: 10, right: 16, bottom: 0, left: 8 }}>
+        <CartesianGrid stroke="#e3e7ee" />
+        <XAxis dataKey="day" />
+        <YAxis width={80} tickFormatter={(v: number) => f.number(v)} />
+        <Tooltip formatter={(value) => f.money(value as number)} />
+        <Legend />
+        <ReferenceLine y={Number(pace.target)} stroke="#8a93a3" strokeDasharray="2 4" />
+        <Line name={t('home.paceLine')} dataKey="expected" stroke="#8a5a00" dot={false} isAnimationActive={false} />
+        <Line
+          name={t('kpi.actual')}
+          dataKey="actual"
+          stroke="#1f5fbf"
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          name={t('kpi.projection')}
+          dataKey="projection"
+          stroke="#1f5fbf"
+          strokeDasharray="6 4"
+          connectNulls
+          dot={false}
+          isAnimationActive={false}
+        />
+      </LineChart>
+    </ChartPanel>
   );
 }

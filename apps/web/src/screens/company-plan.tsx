@@ -2,7 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartPanel } from '../components/chart-panel';
 import { api, ApiError, type Page } from '../api';
 import { ErrorNote, fieldError, QueryState } from '../components/query-state';
 import { monthsOf, TargetsPage } from '../components/targets-nav';
@@ -121,28 +122,21 @@ function PlanEditor({ year, plan, teams }: { year: string; plan: CompanyPlan | n
         />
         {error('amount') && <span className="field-error">{error('amount')}</span>}
       </label>
-      <figure className="panel" aria-label={t('targets.curve')}>
-        <figcaption>
-          <strong>{t('targets.curve')}</strong>
-        </figcaption>
-        <div className="chart" data-testid="plan-chart">
-          <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={rows} margin={{ top: 10, right: 16, bottom: 0, left: 8 }}>
-              <CartesianGrid stroke="#e3e7ee" />
-              <XAxis dataKey="month" />
-              <YAxis width={80} tickFormatter={(v: number) => f.number(v)} />
-              <Tooltip formatter={(value) => f.money(value as number)} />
-              <Line
-                dataKey="amount"
-                name={t('targets.amount')}
-                stroke="#1f5fbf"
-                strokeWidth={2}
-                isAnimationActive={false}
-              />
-            </LineChart>
-          </ResponsiveContainer>
-        </div>
-      </figure>
+      <ChartPanel title={t('targets.curve')} testId="plan-chart">
+        <LineChart data={rows} margin={{ top: 10, right: 16, bottom: 0, left: 8 }}>
+          <CartesianGrid stroke="#e3e7ee" />
+          <XAxis dataKey="month" />
+          <YAxis width={80} tickFormatter={(v: number) => f.number(v)} />
+          <Tooltip formatter={(value) => f.money(value as number)} />
+          <Line
+            dataKey="amount"
+            name={t('targets.amount')}
+            stroke="#1f5fbf"
+            strokeWidth={2}
+            isAnimationActive={false}
+          />
+        </LineChart>
+      </ChartPanel>
       <fieldset>
         <legend>{t('targets.weights')}</legend>
         <p className="muted">{t('targets.weightsHint')}</p>

@@ -2,7 +2,8 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartPanel } from '../components/chart-panel';
 import { api } from '../api';
 import { PeriodPicker } from '../components/period-picker';
 import { QueryState } from '../components/query-state';
@@ -178,24 +179,17 @@ function Trend({ repId, grain, period }: { repId: string; grain: Grain; period: 
     target: Number(c.data?.target),
   }));
   return (
-    <figure className="panel" aria-label={t('scorecard.trend')}>
-      <figcaption>
-        <strong>{t('scorecard.trend')}</strong>
-      </figcaption>
-      <div className="chart" data-testid="trend-chart">
-        <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={rows} margin={{ top: 10, right: 16, bottom: 0, left: 8 }}>
-            <CartesianGrid stroke="#e3e7ee" />
-            <XAxis dataKey="period" />
-            <YAxis width={80} tickFormatter={(v: number) => f.number(v)} />
-            <Tooltip formatter={(value) => f.money(value as number)} />
-            <Legend />
-            <Bar name={t('kpi.actual')} dataKey="actual" fill="#1f5fbf" isAnimationActive={false} />
-            <Line name={t('kpi.target')} dataKey="target" stroke="#8a5a00" isAnimationActive={false} />
-          </ComposedChart>
-        </ResponsiveContainer>
-      </div>
-    </figure>
+    <ChartPanel title={t('scorecard.trend')} testId="trend-chart">
+      <ComposedChart data={rows} margin={{ top: 10, right: 16, bottom: 0, left: 8 }}>
+        <CartesianGrid stroke="#e3e7ee" />
+        <XAxis dataKey="period" />
+        <YAxis width={80} tickFormatter={(v: number) => f.number(v)} />
+        <Tooltip formatter={(value) => f.money(value as number)} />
+        <Legend />
+        <Bar name={t('kpi.actual')} dataKey="actual" fill="#1f5fbf" isAnimationActive={false} />
+        <Line name={t('kpi.target')} dataKey="target" stroke="#8a5a00" isAnimationActive={false} />
+      </ComposedChart>
+    </ChartPanel>
   );
 }
 
