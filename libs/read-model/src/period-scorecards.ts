@@ -60,11 +60,18 @@ CROSS JOIN LATERAL (
     AND r.answered_recorded_at IS NOT NULL
 ) rs`;
 
+/** What every stored scorecard is derived with: the holidays in force and the newest template. */
+export interface Calendar {
+  readonly holidays: ReadonlySet<string>;
+  readonly template: ScorecardTemplate;
+}
+
 /** The stored scorecard rows of the keys that have anything in them (figures or a review). */
 export async function storedScorecards(
   client: ClientBase,
   s: string,
   keys: readonly { repId: string; range: PeriodRange }[],
+  { holidays, template }: Calendar,
 ): Promise<Record<string, unknown>[]> {
   const { rows } = await client.query<KeyFigures>(keyFiguresSql(s), [
     keys.map((k) => k.repId),
@@ -75,7 +82,6 @@ export async function storedScorecards(
     keys.map((k) => k.range.start),
     keys.map((k) => k.range.end),
   ]);
-  const { holidays, template } = await calendar(client, s);
   const ranges = new Map(keys.map((k) => [`${k.repId}|${k.range.grain}|${k.range.period}`, k.range]));
   return rows
     .filter((row) => (row.days ?? 0) > 0 || row.review_count > 0)
@@ -84,7 +90,7 @@ export async function storedScorecards(
     );
 }
 
-async function calendar(client: ClientBase, s: string) {
+export async function readCalendar(client: ClientBase, s: string): Promise<Calendar> {
   const { rows: days } = await client.query<{ day: string }>(
     `SELECT day FROM ${s}.holidays WHERE superseded_at IS NULL`,
   );

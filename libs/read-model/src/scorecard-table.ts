@@ -2,7 +2,7 @@ import type { ClientBase } from 'pg';
 import { nextPeriod, periodsOf, yearLaterPeriod, type PeriodRange } from '@salesledger/domain/scorecards/grains';
 import type { RepDay } from './day-figures';
 import { isoDay } from './scorecard-figures';
-import { storedScorecards } from './period-scorecards';
+import { readCalendar, storedScorecards, type Calendar } from './period-scorecards';
 
 export type ScorecardKeys = Map<string, { repId: string; range: PeriodRange }>;
 
@@ -43,12 +43,19 @@ export async function materializeScorecards(client: ClientBase, s: string, keys:
     keys = scorecardKeys(rows.map((row) => ({ repId: row.rep_id, day: isoDay(row.day) })));
   }
   const all = [...keys.values()];
+  if (all.length === 0) return;
+  const calendar = await readCalendar(client, s);
   for (let i = 0; i < all.length; i += KEYS_PER_CHUNK)
-    await materializeChunk(client, s, all.slice(i, i + KEYS_PER_CHUNK));
+    await materializeChunk(client, s, all.slice(i, i + KEYS_PER_CHUNK), calendar);
 }
 
-async function materializeChunk(client: ClientBase, s: string, keys: { repId: string; range: PeriodRange }[]) {
-  const cards = await storedScorecards(client, s, keys);
+async function materializeChunk(
+  client: ClientBase,
+  s: string,
+  keys: { repId: string; range: PeriodRange }[],
+  calendar: Calendar,
+) {
+  const cards = await storedScorecards(client, s, keys, calendar);
   const keyColumns = [keys.map((k) => k.repId), keys.map((k) => k.range.grain), keys.map((k) => k.range.period)];
   await client.query(
     `DELETE FROM ${s}.scorecards c USING unnest($1::text[], $2::text[], $3::text[]) k(rep_id, grain, period)
