@@ -66,13 +66,16 @@ export interface Calendar {
   readonly template: ScorecardTemplate;
 }
 
+/** A row of the stored scorecards table. */
+export type StoredScorecard = ReturnType<typeof storedRow>;
+
 /** The stored scorecard rows of the keys that have anything in them (figures or a review). */
 export async function storedScorecards(
   client: ClientBase,
   s: string,
   keys: readonly { repId: string; range: PeriodRange }[],
   { holidays, template }: Calendar,
-): Promise<Record<string, unknown>[]> {
+): Promise<StoredScorecard[]> {
   const { rows } = await client.query<KeyFigures>(keyFiguresSql(s), [
     keys.map((k) => k.repId),
     keys.map((k) => k.range.grain),

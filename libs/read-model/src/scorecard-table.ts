@@ -56,18 +56,24 @@ async function materializeChunk(
   calendar: Calendar,
 ) {
   const cards = await storedScorecards(client, s, keys, calendar);
-  const keyColumns = [keys.map((k) => k.repId), keys.map((k) => k.range.grain), keys.map((k) => k.range.period)];
-  await client.query(
+  const { rows: removed } = await client.query<{ rep_id: string; grain: string; period: string }>(
     `DELETE FROM ${s}.scorecards c USING unnest($1::text[], $2::text[], $3::text[]) k(rep_id, grain, period)
-     WHERE c.rep_id = k.rep_id AND c.grain = k.grain AND c.period = k.period`,
-    keyColumns,
+     WHERE c.rep_id = k.rep_id AND c.grain = k.grain AND c.period = k.period
+     RETURNING c.rep_id, c.grain, c.period`,
+    [keys.map((k) => k.repId), keys.map((k) => k.range.grain), keys.map((k) => k.range.period)],
   );
-  // Every key, kept or gone: the scorecards feed publishes the row, or a tombstone for a key with none.
-  await client.query(
-    `INSERT INTO ${s}.scorecard_changes (rep_id, grain, period) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-     ON CONFLICT (rep_id, grain, period) DO UPDATE SET seq = nextval('${s}.scorecard_change_seq')`,
-    keyColumns,
-  );
+  // The scorecards feed publishes each key that had a row or has one (the row, or a tombstone for
+  // one gone). A key with neither, such as a period a year on that has no figures yet, has nothing
+  // to say: about a third of a live batch's keys.
+  const changed = new Map<string, { rep_id: string; grain: string; period: string }>();
+  for (const row of [...removed, ...cards]) changed.set(`${row.rep_id}|${row.grain}|${row.period}`, row);
+  const changes = [...changed.values()];
+  if (changes.length > 0)
+    await client.query(
+      `INSERT INTO ${s}.scorecard_changes (rep_id, grain, period) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+       ON CONFLICT (rep_id, grain, period) DO UPDATE SET seq = nextval('${s}.scorecard_change_seq')`,
+      [changes.map((c) => c.rep_id), changes.map((c) => c.grain), changes.map((c) => c.period)],
+    );
   if (cards.length > 0)
     await client.query(`INSERT INTO ${s}.scorecards SELECT * FROM json_populate_recordset(null::${s}.scorecards, $1)`, [
       JSON.stringify(cards),
