@@ -83,7 +83,8 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
   }
 
   it('gives the same tables as one clean pass when killed with SIGKILL at random points and restarted', async () => {
-    const env = cliEnv({ EVENT_STORE_URL: database.url, LOG_LEVEL: 'warn' });
+    // No time-driven facts: on this 2025 history they would go on growing the log past the head compared.
+    const env = cliEnv({ EVENT_STORE_URL: database.url, LOG_LEVEL: 'warn', SALESLEDGER_TIME_FACTS_SECONDS: '0' });
     // Each run is killed a random moment after it commits a batch, so kills land mid-log however
     // slow the machine is; some land mid-transaction, which must roll back cleanly.
     const delays = fc.sample(fc.integer({ min: 0, max: 400 }), { numRuns: 3, seed: 7 });

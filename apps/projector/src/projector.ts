@@ -16,8 +16,6 @@ import type { Runtime } from '@salesledger/platform/runtime';
 import { schedule } from '@salesledger/platform/schedule';
 import type { Stop } from '@salesledger/platform/service';
 
-/** How often the time-driven facts (lapsed customers, overdue papers, missed SLAs) are looked for. */
-const SCHEDULE_MS = 60_000;
 /** How often a look that is due waits for the read model to catch up (at start, behind a backlog). */
 const CAUGHT_UP_CHECK_MS = 2_000;
 
@@ -40,28 +38,38 @@ export async function startProjector(runtime: Runtime, log: Logger): Promise<Sto
       feeds.push(runner);
     }
   }
+  const lookingForFacts = lookForTimeDrivenFacts(runtime, log);
+  log.info(`projector running${runtime.kafka ? ' from Kafka' : ''}: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
+  return async () => {
+    await lookingForFacts?.stop();
+    await Promise.all(feeds.map((feed) => feed.stop()));
+  };
+}
+
+/**
+ * Appends the facts time alone makes true (lapsed customers, overdue papers, missed SLAs) every
+ * `SALESLEDGER_TIME_FACTS_SECONDS`, and never at 0 (replicas that leave it to one of them). Only on
+ * a caught-up read model: a customer whose later orders are not projected yet has not lapsed. A look
+ * that is due waits for that, then goes ahead at once rather than a whole period later, so a fresh
+ * start's papers overdue since yesterday are facts (and alerts) within seconds.
+ */
+function lookForTimeDrivenFacts(runtime: Runtime, log: Logger): { stop(): Promise<void> } | undefined {
+  const everyMs = runtime.config.timeFactsSeconds * 1000;
+  if (everyMs === 0) return undefined;
   const facts = new TimeDrivenFacts(runtime.eventStore, runtime.readModel, new SystemClock());
-  // Only on a caught-up read model: a customer whose later orders are not projected yet has not lapsed.
-  // A look that is due waits for that, then goes ahead at once rather than a whole period later: a
-  // fresh start's papers overdue since yesterday are facts (and alerts) within seconds, not a minute.
   let lookedAt = -Infinity;
-  const scheduling = schedule(
+  return schedule(
     'time-driven facts',
     async () => {
-      if (performance.now() - lookedAt < SCHEDULE_MS) return;
+      if (performance.now() - lookedAt < everyMs) return;
       const statuses = await projectionStatuses(runtime.readModel, runtime.eventStore);
       if (!statuses.every((status) => status.lagEvents === 0 && status.state === 'running')) return;
       lookedAt = performance.now();
       await facts.run();
     },
-    CAUGHT_UP_CHECK_MS,
+    Math.min(CAUGHT_UP_CHECK_MS, everyMs),
     log,
   );
-  log.info(`projector running${runtime.kafka ? ' from Kafka' : ''}: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
-  return async () => {
-    await scheduling.stop();
-    await Promise.all(feeds.map((feed) => feed.stop()));
-  };
 }
 
 /**

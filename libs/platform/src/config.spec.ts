@@ -18,7 +18,16 @@ describe('configuration from the environment', () => {
       metricsToken: undefined,
       rateLimitPerMinute: 6000,
       databaseWaitSeconds: 60,
+      timeFactsSeconds: 60,
     });
+  });
+
+  it('takes how often the projector looks for time-driven facts, 0 for never', () => {
+    expect(loadConfig({ SALESLEDGER_TIME_FACTS_SECONDS: '0' }).timeFactsSeconds).toBe(0);
+    expect(loadConfig({ SALESLEDGER_TIME_FACTS_SECONDS: '300' }).timeFactsSeconds).toBe(300);
+    expect(() => loadConfig({ SALESLEDGER_TIME_FACTS_SECONDS: 'hourly' })).toThrow(
+      'SALESLEDGER_TIME_FACTS_SECONDS must be a whole number of seconds, 0 to look never',
+    );
   });
 
   it('takes the metrics token, the rate limit and the database wait', () => {
@@ -27,10 +36,14 @@ describe('configuration from the environment', () => {
       RATE_LIMIT_PER_MINUTE: '0',
       DATABASE_WAIT_SECONDS: '2',
     });
-    expect(config).toMatchObject({ metricsToken: 'scrape-me-please-0001', rateLimitPerMinute: 0, databaseWaitSeconds: 2 });
-    expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: 'lots', DATABASE_WAIT_SECONDS: '-1', METRICS_TOKEN: 'short' })).toThrow(
-      /RATE_LIMIT_PER_MINUTE[\s\S]*DATABASE_WAIT_SECONDS|METRICS_TOKEN/,
-    );
+    expect(config).toMatchObject({
+      metricsToken: 'scrape-me-please-0001',
+      rateLimitPerMinute: 0,
+      databaseWaitSeconds: 2,
+    });
+    expect(() =>
+      loadConfig({ RATE_LIMIT_PER_MINUTE: 'lots', DATABASE_WAIT_SECONDS: '-1', METRICS_TOKEN: 'short' }),
+    ).toThrow(/RATE_LIMIT_PER_MINUTE[\s\S]*DATABASE_WAIT_SECONDS|METRICS_TOKEN/);
   });
 
   it('takes where and how often the worker writes audit anchors', () => {

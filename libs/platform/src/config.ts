@@ -11,6 +11,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 const ANCHOR_RULE = 'SALESLEDGER_AUDIT_ANCHOR_MINUTES must be a whole number of minutes, at least 1';
 const RATE_RULE = 'RATE_LIMIT_PER_MINUTE must be a whole number of requests, 0 to turn limiting off';
 const WAIT_RULE = 'DATABASE_WAIT_SECONDS must be a whole number of seconds';
+const TIME_FACTS_RULE = 'SALESLEDGER_TIME_FACTS_SECONDS must be a whole number of seconds, 0 to look never';
 const BROKERS = /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/;
 
 /** The environment as DESIGN §6 defines it; every rule's message names the variable and the fix. */
@@ -78,6 +79,10 @@ class Environment {
   @IsInt({ message: WAIT_RULE })
   @Min(0, { message: WAIT_RULE })
   DATABASE_WAIT_SECONDS = 60;
+
+  @IsInt({ message: TIME_FACTS_RULE })
+  @Min(0, { message: TIME_FACTS_RULE })
+  SALESLEDGER_TIME_FACTS_SECONDS = 60;
 }
 
 export type EventStoreConfig = { kind: 'embedded' } | { kind: 'postgres'; url: string } | { kind: 'esdb'; url: string };
@@ -105,6 +110,8 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** How long a start waits for an unreachable PostgreSQL before giving up. */
   readonly databaseWaitSeconds: number;
+  /** How often the projector looks for facts time alone makes true (overdue papers...); 0: never. */
+  readonly timeFactsSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     'SALESLEDGER_AUDIT_ANCHOR_MINUTES',
     'RATE_LIMIT_PER_MINUTE',
     'DATABASE_WAIT_SECONDS',
+    'SALESLEDGER_TIME_FACTS_SECONDS',
   ])
     if (raw[name] !== undefined && /^\d+$/.test(raw[name])) raw[name] = Number(raw[name]) as never;
   const parsed = plainToInstance(Environment, raw, { excludeExtraneousValues: false });
@@ -150,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: parsed.METRICS_TOKEN,
     rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
     databaseWaitSeconds: parsed.DATABASE_WAIT_SECONDS,
+    timeFactsSeconds: parsed.SALESLEDGER_TIME_FACTS_SECONDS,
   };
 }
 
