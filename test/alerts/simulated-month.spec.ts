@@ -18,6 +18,7 @@ import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { startApi, type ApiUnderTest } from '../support/api-app';
 import { cliEnv, runCli, tempDataDir } from '../support/cli';
+import { logEvents } from '../support/events';
 import { postgresServers } from '../support/postgres-servers';
 
 const director: Actor = { userId: 'dana', role: 'director' };
@@ -156,14 +157,13 @@ describe('lag alerts over a simulated month', () => {
 
   it('raises, escalates, worsens and resolves exactly the alerts the month deserves', async () => {
     const story: string[] = [];
-    for await (const page of api.runtime.eventStore.pages(null, 1000))
-      for (const event of page) {
-        if (!event.type.startsWith('Alert')) continue;
-        const d = event.data as Record<string, string>;
-        const key = event.streamId.replace(/^alert-/, '');
-        const detail = d.severity ?? d.to ?? d.reason ?? d.note ?? '';
-        story.push(`${event.metadata.recordedAt.slice(5, 16)} ${event.type} ${key} ${detail}`.trim());
-      }
+    for (const event of await logEvents(api.runtime.eventStore)) {
+      if (!event.type.startsWith('Alert')) continue;
+      const d = event.data as Record<string, string>;
+      const key = event.streamId.replace(/^alert-/, '');
+      const detail = d.severity ?? d.to ?? d.reason ?? d.note ?? '';
+      story.push(`${event.metadata.recordedAt.slice(5, 16)} ${event.type} ${key} ${detail}`.trim());
+    }
     expect(story).toEqual([
       // 6 completed working days, 5,000 of 6,000 expected: 83% of pace.
       '03-10T18:00 AlertRaised pace-below-expected-rob-2026-03 warning',
@@ -182,9 +182,7 @@ describe('lag alerts over a simulated month', () => {
   });
 
   it('explains each alert with the figures compared and the events behind them', async () => {
-    const raised = [];
-    for await (const page of api.runtime.eventStore.pages(null, 1000))
-      raised.push(...page.filter((event) => event.type === 'AlertRaised'));
+    const raised = await logEvents(api.runtime.eventStore, 'AlertRaised');
     const pace = raised.find((event) => event.data.rule === 'pace-below-expected')!.data as any;
     expect(pace.evidence.figures).toMatchObject({
       target: '22000.00',
@@ -195,9 +193,9 @@ describe('lag alerts over a simulated month', () => {
     expect(pace.evidence.paceCurve).toHaveLength(6);
     // The target's event and the five orders behind the actual figure.
     expect(pace.evidence.positions).toHaveLength(6);
-    const orders = [];
-    for await (const page of api.runtime.eventStore.pages(null, 1000))
-      orders.push(...page.filter((event) => event.type === 'OrderPlaced' && event.streamId.startsWith('order-o-rob')));
+    const orders = (await logEvents(api.runtime.eventStore, 'OrderPlaced')).filter((event) =>
+      event.streamId.startsWith('order-o-rob'),
+    );
     for (const order of orders.slice(0, 5)) expect(pace.evidence.positions).toContain(order.position);
   });
 

@@ -11,7 +11,7 @@ import { migrateReadModel } from '@salesledger/read-model/migrate';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
 import { cliEnv, runCli } from '../support/cli';
 import { domainSamples } from '../support/domain-samples';
-import { newEvents } from '../support/events';
+import { logEvents, newEvents } from '../support/events';
 import { createDatabase, postgresServers, type PostgresServer } from '../support/postgres-servers';
 
 const run = promisify(execFile);
@@ -33,12 +33,6 @@ const openStore = (url: string) => {
   pool.on('error', () => undefined); // dropping the database at the end terminates idle clients
   return { pool, store: new PostgresEventStore(pool) };
 };
-
-async function readEverything(store: PostgresEventStore): Promise<RecordedEvent[]> {
-  const all: RecordedEvent[] = [];
-  for await (const page of store.pages(null, 50)) all.push(...page);
-  return all;
-}
 
 async function scorecards(store: PostgresEventStore, pool: Pool, url: string): Promise<unknown[]> {
   await migrateReadModel(url);
@@ -65,13 +59,13 @@ async function scorecards(store: PostgresEventStore, pool: Pool, url: string): P
         e.revision === 0 ? 'no-stream' : e.revision - 1,
       );
       // The first half is read (and so sealed) before the dump, the rest is still pending in it.
-      if (index === Math.floor(samples.length / 2)) await readEverything(store);
+      if (index === Math.floor(samples.length / 2)) await logEvents(store);
     }
     expect(Number((await pool.query('SELECT count(*) FROM event_store.pending')).rows[0].count)).toBeGreaterThan(10);
     dir = await mkdtemp(join(tmpdir(), 'salesledger-restore-'));
     await run('pg_dump', ['-n', 'event_store', '-Fc', '-f', join(dir, 'custom'), database.url]);
     await run('pg_dump', ['-n', 'event_store', '-Fp', '--no-owner', '-f', join(dir, 'plain'), database.url]);
-    const ids = (await readEverything(store)).map((e) => e.eventId);
+    const ids = (await logEvents(store)).map((e) => e.eventId);
     expect(ids).toHaveLength(samples.length);
     source = { ids, scorecards: await scorecards(store, pool, database.url) };
     expect(source.scorecards.length).toBeGreaterThan(0);
@@ -109,12 +103,12 @@ async function scorecards(store: PostgresEventStore, pool: Pool, url: string): P
     });
 
     it('replays every event in the original order, to the same scorecards', async () => {
-      expect((await readEverything(store)).map((e) => e.eventId)).toEqual(source.ids);
+      expect((await logEvents(store)).map((e) => e.eventId)).toEqual(source.ids);
       expect(await scorecards(store, pool, url)).toEqual(source.scorecards);
     });
 
     it('appends after the restored events, readable from the last checkpoint, and still verifies', async () => {
-      const last = (await readEverything(store)).at(-1) as RecordedEvent;
+      const last = (await logEvents(store)).at(-1) as RecordedEvent;
       const added = newEvents(3);
       await store.append(`restored-${format}`, added.slice(0, 2), 'no-stream');
       await store.append(last.streamId, added.slice(2), last.revision);

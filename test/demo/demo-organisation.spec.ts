@@ -4,6 +4,7 @@ import type { RecordedEvent } from '@salesledger/domain/event';
 import { auditEventStore } from '@salesledger/event-store/audit';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
+import { logEvents } from '../support/events';
 import { createDatabase, postgresServers } from '../support/postgres-servers';
 
 const NOW = new Date('2026-11-29T05:00:00Z');
@@ -31,7 +32,7 @@ describe.each(postgresServers())('the demo organisation on $name', (server) => {
   beforeAll(async () => {
     const store = await freshStore();
     await seedDemoOrganisation(store, (await demoAnchor(store, NOW)) as Date);
-    full = await readAll(store);
+    full = await logEvents(store);
   }, 180_000);
 
   it('has a director, 3 teams of 10 reps, 500 customers and a year of their work', () => {
@@ -102,14 +103,8 @@ describe.each(postgresServers())('the demo organisation on $name', (server) => {
     expect(resumeFrom).toEqual(NOW);
     await seedDemoOrganisation(store, resumeFrom as Date);
     expect(await demoAnchor(store, NOW)).toBeUndefined();
-    const resumed = await readAll(store);
+    const resumed = await logEvents(store);
     expect(new Set(resumed.map((e) => e.eventId))).toEqual(new Set(full.map((e) => e.eventId)));
     // Seeding 25,000 events takes about 15 s on a quiet 2-core machine; a busy one can take four times that.
   }, 180_000);
 });
-
-async function readAll(store: PostgresEventStore): Promise<RecordedEvent[]> {
-  const all: RecordedEvent[] = [];
-  for await (const page of store.pages(null, 5000)) all.push(...page);
-  return all;
-}

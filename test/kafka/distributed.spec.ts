@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { IntegrationEvent } from '@salesledger/contracts/integration-event';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import { describeWithKafka, privateBroker, uniqueTopicPrefix, type PrivateBroker } from '../support/kafka';
+import { logEvents } from '../support/events';
 import { postgresServers } from '../support/postgres-servers';
 import { tableDifferences } from '../projections/tables';
 import { organisationsLog } from '../projections/history';
@@ -83,8 +84,7 @@ describeWithKafka('the broker going away mid-stream', () => {
         (m) => (JSON.parse(m.value as string) as IntegrationEvent).position,
       ),
     );
-    const stored: number[] = [];
-    for await (const page of world.store.pages(null, 1000)) stored.push(...page.map((e) => e.position));
+    const stored = (await logEvents(world.store)).map((e) => e.position);
     expect(stored.filter((position) => !onTopic.has(position))).toEqual([]);
     expect(tableDifferences(await world.servedTables(), await world.referenceTables())).toEqual([]);
   }, 400_000);

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { startProjector } from '@salesledger/projector/projector';
 import { startApi, type ApiUnderTest } from '../support/api-app';
+import { logEvents } from '../support/events';
 import { postgresServers } from '../support/postgres-servers';
 
 const DAY = 86_400_000;
@@ -24,12 +25,7 @@ describe('the projector process, on a log it has not caught up with', () => {
   afterAll(() => api.close());
 
   it('looks for time-driven facts as soon as its projections have caught up, not a whole period later', async () => {
-    const lapses = async () => {
-      const found = [];
-      for await (const page of api.runtime.eventStore.pages(null, 1000))
-        found.push(...page.filter((e) => e.type === 'CustomerLapsed'));
-      return found;
-    };
+    const lapses = () => logEvents(api.runtime.eventStore, 'CustomerLapsed');
     expect(await lapses()).toEqual([]);
     // Its first look comes before the projections have applied the log, so it must not decide then;
     // the next look used to be a minute (the period) later.

@@ -4,6 +4,7 @@ import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { TimeDrivenFacts } from '@salesledger/sales/time-driven-facts';
 import { startApi, type ApiUnderTest } from '../support/api-app';
+import { logEvents } from '../support/events';
 import { postgresServers } from '../support/postgres-servers';
 
 const DAY = 86_400_000;
@@ -53,12 +54,7 @@ describe('time-driven facts, appended as events by the scheduler', () => {
   });
   afterAll(() => api.close());
 
-  const eventsOf = async (type: string) => {
-    const found = [];
-    for await (const page of api.runtime.eventStore.pages(null, 1000))
-      found.push(...page.filter((e) => e.type === type));
-    return found;
-  };
+  const eventsOf = (type: string) => logEvents(api.runtime.eventStore, type);
 
   it('lapses a customer with no order for 180 days, on the day the threshold passed, once', async () => {
     const lapsed = await eventsOf('CustomerLapsed');

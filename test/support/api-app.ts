@@ -7,6 +7,7 @@ import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { OpenApiResponses } from './openapi-responses';
 import { createDatabase, type PostgresServer } from './postgres-servers';
+import { logEvents } from './events';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -77,11 +78,7 @@ export async function startApi(server: PostgresServer, env: Record<string, strin
       for (const projection of PROJECTIONS)
         await new ProjectionRunner(runtime.eventStore, runtime.readModel, projection).catchUp();
     },
-    eventCount: async () => {
-      let count = 0;
-      for await (const page of runtime.eventStore.pages(null, 1000)) count += page.length;
-      return count;
-    },
+    eventCount: async () => (await logEvents(runtime.eventStore)).length,
     close: async () => {
       await app.close();
       await runtime.close().catch(() => undefined);

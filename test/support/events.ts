@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { JsonObject, NewEvent } from '@salesledger/domain/event';
+import type { JsonObject, NewEvent, RecordedEvent } from '@salesledger/domain/event';
+import type { EventStore } from '@salesledger/domain/event-store.port';
 
 export function newEvent(type = 'VisitLogged', data: JsonObject = { note: 'hello' }): NewEvent {
   return {
@@ -18,3 +19,11 @@ export function newEvent(type = 'VisitLogged', data: JsonObject = { note: 'hello
 export const newEvents = (count: number): NewEvent[] => Array.from({ length: count }, (_, i) => newEvent('T', { i }));
 
 export const uniqueStream = (prefix = 'rep'): string => `${prefix}-${randomUUID()}`;
+
+/** The whole log as it stands, in read order; only the events of `type` when one is given. */
+export async function logEvents(store: EventStore, type?: string): Promise<RecordedEvent[]> {
+  const found: RecordedEvent[] = [];
+  for await (const page of store.pages(null, 1000))
+    for (const event of page) if (type === undefined || event.type === type) found.push(event);
+  return found;
+}

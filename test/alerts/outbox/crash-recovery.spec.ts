@@ -6,17 +6,8 @@ import { Webhook } from 'standardwebhooks';
 import { startAlertDelivery } from '@salesledger/alerts/outbox/alert-delivery';
 import { WebhookSubscriptionService } from '@salesledger/alerts/outbox/webhook-subscription.service';
 import { postgresServers } from '../../support/postgres-servers';
-import {
-  decision,
-  deliveryRows,
-  eventsOf,
-  FakeClock,
-  openOutbox,
-  raise,
-  register,
-  type Outbox,
-  until,
-} from './outbox-fixture';
+import { decision, deliveryRows, FakeClock, openOutbox, raise, register, type Outbox, until } from './outbox-fixture';
+import { logEvents } from '../../support/events';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 
 const [embedded] = postgresServers();
@@ -83,6 +74,6 @@ describe('an alert worker killed with SIGKILL in the middle of a delivery', () =
         data: { alertId: 'a-1' },
       });
     }
-    expect((await eventsOf(outbox.store, 'AlertDelivered')).map((e) => e.data.deliveryId)).toEqual([row!.delivery_id]);
+    expect((await logEvents(outbox.store, 'AlertDelivered')).map((e) => e.data.deliveryId)).toEqual([row!.delivery_id]);
   });
 });

@@ -12,7 +12,6 @@ import {
   decision,
   deliveryRows,
   escalate,
-  eventsOf,
   FakeClock,
   openOutbox,
   raise,
@@ -20,6 +19,7 @@ import {
   type Outbox,
   until,
 } from './outbox-fixture';
+import { logEvents } from '../../support/events';
 import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp-receiver';
 import { startWebhookReceiver } from './webhook-receiver';
 
@@ -94,7 +94,7 @@ describe('the alert delivery outbox, by email', () => {
       '[Salesledger] escalated critical: Ana Ruiz is behind pace for 2026-11',
     );
     expect(smtp.received).toHaveLength(3);
-    const recorded = await eventsOf(outbox.store, 'AlertDelivered');
+    const recorded = await logEvents(outbox.store, 'AlertDelivered');
     expect(recorded.map((e) => [e.data.channel, e.data.to]).sort()).toEqual([
       ['email', 'bea@example.com'],
       ['email', 'dora@example.com'],
@@ -162,7 +162,7 @@ describe('the alert delivery outbox, by email', () => {
     ]);
     const digests = (await deliveryRows(outbox.pool)).filter((row) => row.kind === 'digest');
     expect(digests.map((row) => row.status)).toEqual(Array(6).fill('delivered'));
-    expect(await eventsOf(outbox.store, 'AlertDelivered')).toEqual([]); // a digest has no alert stream to record on
+    expect(await logEvents(outbox.store, 'AlertDelivered')).toEqual([]); // a digest has no alert stream to record on
   });
 
   it('runs as two workers (startAlertDelivery) and still sends every alert once per recipient', async () => {
@@ -196,6 +196,6 @@ describe('the alert delivery outbox, by email', () => {
     expect(mailsTo('max@example.com')).toHaveLength(3);
     expect(hooks.received).toHaveLength(3);
     expect(new Set(hooks.received.map((hook) => hook.webhookId)).size).toBe(3);
-    expect(await eventsOf(outbox.store, 'AlertDelivered')).toHaveLength(9);
+    expect(await logEvents(outbox.store, 'AlertDelivered')).toHaveLength(9);
   });
 });

@@ -5,7 +5,7 @@ import { alertDecider, type AlertCommand } from '@salesledger/domain/alerts/aler
 import { Clock } from '@salesledger/domain/clock.port';
 import { handleCommand, type CommandContext } from '@salesledger/domain/command-handler';
 import type { Decider, DomainEvent } from '@salesledger/domain/decider';
-import type { JsonObject, RecordedEvent } from '@salesledger/domain/event';
+import type { JsonObject } from '@salesledger/domain/event';
 import { repDecider } from '@salesledger/domain/organisation/rep.decider';
 import {
   teamDecider,
@@ -127,12 +127,6 @@ export async function raise(store: PostgresEventStore, alertId: string, d: Alert
 export async function escalate(store: PostgresEventStore, stream: string, alertId: string, now: Date) {
   const command: AlertCommand = { kind: 'escalate', alertId, escalateAfterHours: 24, now: now.toISOString() };
   await run(store, stream, alertDecider, command as never, now);
-}
-
-export async function eventsOf(store: PostgresEventStore, type: string): Promise<RecordedEvent[]> {
-  const found: RecordedEvent[] = [];
-  for await (const page of store.pages(null, 1000)) found.push(...page.filter((event) => event.type === type));
-  return found;
 }
 
 export interface DeliveryRow {

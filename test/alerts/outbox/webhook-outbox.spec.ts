@@ -15,7 +15,6 @@ import {
   decision,
   deliveryRows,
   escalate,
-  eventsOf,
   FakeClock,
   nextDue,
   openOutbox,
@@ -24,6 +23,7 @@ import {
   type Outbox,
   until,
 } from './outbox-fixture';
+import { logEvents } from '../../support/events';
 import { startWebhookReceiver, type Reply, type WebhookReceiver } from './webhook-receiver';
 
 const [embedded] = postgresServers();
@@ -95,7 +95,7 @@ describe('the alert delivery outbox, over webhooks', () => {
   }
 
   const postsOf = (webhookId: string) => receiver.received.filter((hook) => hook.webhookId === webhookId);
-  const deliveredIds = async () => (await eventsOf(outbox.store, 'AlertDelivered')).map((e) => e.data.deliveryId);
+  const deliveredIds = async () => (await logEvents(outbox.store, 'AlertDelivered')).map((e) => e.data.deliveryId);
 
   it('delivers every alert exactly once through 500s, a timeout and a 429, each attempt signed and counted', async () => {
     const subscription = await subscriptions().create({ url: receiver.url('/flaky') });
@@ -125,7 +125,7 @@ describe('the alert delivery outbox, over webhooks', () => {
       rows.map((row) => ['delivered', row.attempt]),
     );
     expect((await deliveredIds()).sort()).toEqual(rows.map((row) => row.delivery_id).sort());
-    const recorded = await eventsOf(outbox.store, 'AlertDelivered');
+    const recorded = await logEvents(outbox.store, 'AlertDelivered');
     expect(recorded.every((e) => e.data.channel === 'webhook' && e.data.to === subscription.id)).toBe(true);
   });
 
