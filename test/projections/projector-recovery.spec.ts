@@ -70,7 +70,7 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
     const head = (await store.head())!.position;
     const named = PROJECTIONS.filter((p) => names.includes(p.name));
     const behind = async () => {
-      const positions = await Promise.all(names.map((name) => servedPosition(name)));
+      const positions = await Promise.all(named.map((p) => servedPosition(p.name)));
       const unsettled = await Promise.all(named.map((p) => p.unsettled?.(pool, READ_MODEL) ?? 0));
       return { lowest: Math.min(...positions), unsettled: unsettled.reduce((a, b) => a + b, 0) };
     };

@@ -7,7 +7,7 @@ import { schedule } from '@salesledger/platform/schedule';
 import type { Stop } from '@salesledger/platform/service';
 import { READ_MODEL } from '@salesledger/postgres/schemas';
 import { startAuditWatch } from './audit-watch';
-import { projectionStatuses } from '@salesledger/read-model/projection-status';
+import { projectionProgress } from '@salesledger/read-model/projection-status';
 
 /** How far (in recorded time) the read model may trail the log for an evaluation to go ahead. */
 const MAX_LAG_SECONDS = 30;
@@ -33,7 +33,7 @@ export async function startAlertWorker(runtime: Runtime, log: Logger, options: A
   const evaluate = async (repIds?: readonly string[]) => {
     // A read model far behind the log would raise alerts its missing events contradict; the next
     // evaluation after it catches up decides instead.
-    const statuses = await projectionStatuses(runtime.readModel, runtime.eventStore);
+    const statuses = await projectionProgress(runtime.readModel, runtime.eventStore);
     if (!statuses.every((s) => s.state === 'running' && s.lagSeconds <= MAX_LAG_SECONDS)) return;
     const now = clock.now();
     const { actions } = await evaluator.evaluate(now.toISOString(), { repIds });

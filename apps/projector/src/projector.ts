@@ -11,7 +11,7 @@ import {
 } from '@salesledger/read-model/projection-runner';
 import { consumeEvents } from '@salesledger/transport/event-consumer';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
-import { projectionStatuses } from '@salesledger/read-model/projection-status';
+import { projectionProgress } from '@salesledger/read-model/projection-status';
 import type { Runtime } from '@salesledger/platform/runtime';
 import { schedule } from '@salesledger/platform/schedule';
 import type { Stop } from '@salesledger/platform/service';
@@ -62,7 +62,7 @@ function lookForTimeDrivenFacts(runtime: Runtime, log: Logger): { stop(): Promis
     'time-driven facts',
     async () => {
       if (performance.now() - lookedAt < everyMs) return;
-      const statuses = await projectionStatuses(runtime.readModel, runtime.eventStore);
+      const statuses = await projectionProgress(runtime.readModel, runtime.eventStore);
       if (!statuses.every((status) => status.lagEvents === 0 && status.state === 'running')) return;
       lookedAt = performance.now();
       await facts.run();

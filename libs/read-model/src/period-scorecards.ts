@@ -7,6 +7,9 @@ import {
 } from '@salesledger/domain/scorecards/grains';
 import { DEFAULT_TEMPLATE, deriveScorecard, type ScorecardTemplate } from '@salesledger/domain/scorecards/kpis';
 
+/** A stored scorecard's rep and period. */
+export type ScorecardKey = { repId: string; range: PeriodRange };
+
 interface KeyFigures {
   rep_id: string;
   grain: string;
@@ -73,7 +76,7 @@ export type StoredScorecard = ReturnType<typeof storedRow>;
 export async function storedScorecards(
   client: ClientBase,
   s: string,
-  keys: readonly { repId: string; range: PeriodRange }[],
+  keys: readonly ScorecardKey[],
   { holidays, template }: Calendar,
 ): Promise<StoredScorecard[]> {
   const { rows } = await client.query<KeyFigures>(keyFiguresSql(s), [

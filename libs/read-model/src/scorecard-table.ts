@@ -2,9 +2,12 @@ import type { ClientBase } from 'pg';
 import { nextPeriod, periodsOf, yearLaterPeriod, type PeriodRange } from '@salesledger/domain/scorecards/grains';
 import type { RepDay } from './day-figures';
 import { isoDay } from './scorecard-figures';
-import { readCalendar, storedScorecards, type Calendar } from './period-scorecards';
+import { readCalendar, storedScorecards, type Calendar, type ScorecardKey } from './period-scorecards';
 
-export type ScorecardKeys = Map<string, { repId: string; range: PeriodRange }>;
+export type ScorecardKeys = Map<string, ScorecardKey>;
+
+/** A stored scorecard's key, as the table's columns name it. */
+type StoredKey = { rep_id: string; grain: string; period: string };
 
 /** The scorecards a changed (rep, day) can move: its periods, and those whose growth compares with them. */
 export function scorecardKeys(days: Iterable<RepDay>): ScorecardKeys {
@@ -49,14 +52,9 @@ export async function materializeScorecards(client: ClientBase, s: string, keys:
     await materializeChunk(client, s, all.slice(i, i + KEYS_PER_CHUNK), calendar);
 }
 
-async function materializeChunk(
-  client: ClientBase,
-  s: string,
-  keys: { repId: string; range: PeriodRange }[],
-  calendar: Calendar,
-) {
+async function materializeChunk(client: ClientBase, s: string, keys: ScorecardKey[], calendar: Calendar) {
   const cards = await storedScorecards(client, s, keys, calendar);
-  const { rows: removed } = await client.query<{ rep_id: string; grain: string; period: string }>(
+  const { rows: removed } = await client.query<StoredKey>(
     `DELETE FROM ${s}.scorecards c USING unnest($1::text[], $2::text[], $3::text[]) k(rep_id, grain, period)
      WHERE c.rep_id = k.rep_id AND c.grain = k.grain AND c.period = k.period
      RETURNING c.rep_id, c.grain, c.period`,
@@ -65,7 +63,7 @@ async function materializeChunk(
   // The scorecards feed publishes each key that had a row or has one (the row, or a tombstone for
   // one gone). A key with neither, such as a period a year on that has no figures yet, has nothing
   // to say: about a third of a live batch's keys.
-  const changed = new Map<string, { rep_id: string; grain: string; period: string }>();
+  const changed = new Map<string, StoredKey>();
   for (const row of [...removed, ...cards]) changed.set(`${row.rep_id}|${row.grain}|${row.period}`, row);
   const changes = [...changed.values()];
   if (changes.length > 0)
