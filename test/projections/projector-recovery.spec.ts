@@ -4,11 +4,13 @@ import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import pino from 'pino';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
+import { periodRange } from '@salesledger/domain/scorecards/grains';
 import { migrateReadModel } from '@salesledger/read-model/migrate';
+import { periodScorecard } from '@salesledger/read-model/period-queries';
 import { READ_MODEL, REBUILD } from '@salesledger/postgres/schemas';
 import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
@@ -118,6 +120,13 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
         new ProjectionRunner(store, pool, each, { pollIntervalMs: 10, retryMs: 100, log: pino({ level: 'silent' }) }),
     );
     for (const runner of live) runner.start();
+    // A connection that has run the scorecard statement before the swap (it keeps it prepared).
+    const before = new Client({ connectionString: database.url });
+    await before.connect();
+    const companyYear = (db: Pool | Client) =>
+      periodScorecard(db, READ_MODEL, 'company', periodRange('year', '2025'), new Date('2026-01-15T00:00:00Z'));
+    await companyYear(before);
+    expect((await before.query('SELECT count(*)::int AS n FROM pg_prepared_statements')).rows[0].n).toBe(1);
     try {
       const writing = appendHistory(store, organisationsLog(20, 2));
       const rebuilt = await runCli(['projections', 'rebuild', 'scorecards'], cliEnv({ EVENT_STORE_URL: database.url }));
@@ -131,6 +140,11 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
     expect(tableDifferences(await served(), await reference())).toEqual([]);
     const { rows } = await pool.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [REBUILD]);
     expect(rows).toHaveLength(0);
+    // It answers from the swapped-in tables, as a new connection does.
+    const after = await companyYear(before);
+    await before.end();
+    expect(after.orders).toBeGreaterThan(0);
+    expect(after).toEqual(await companyYear(pool));
   }, 180_000);
 
   it('resumes an interrupted rebuild from where it stopped', async () => {

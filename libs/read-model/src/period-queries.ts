@@ -107,6 +107,18 @@ const medianSql = (s: string, p: number, scope: Scope) =>
     AND a.received_on >= x.part_from AND a.received_on < x.part_to
   WHERE a.answered_recorded_at IS NOT NULL`;
 
+/**
+ * The statement of each scope kind (and schema) is prepared once per connection, under a name of
+ * its own: planning it took as long as running it, or longer (0.6–2.0 ms against 0.6–1.2 ms for a
+ * rep's month or year at 1,000,000 events).
+ */
+const preparedNames = new Map<string, string>();
+function preparedName(text: string): string {
+  let name = preparedNames.get(text);
+  if (name === undefined) preparedNames.set(text, (name = `read-model.period-scorecard.${preparedNames.size}`));
+  return name;
+}
+
 /** The current scorecard of a scope for a period, as of `now`, from the period sums. */
 export async function periodScorecard(
   db: Pool | ClientBase,
@@ -119,9 +131,16 @@ export async function periodScorecard(
   const yearAgo = yearAgoPeriod(range);
   const monthly = range.grain === 'month' || range.grain === 'quarter' || range.grain === 'year';
   const members = membersSql(schema, scope);
-  const { rows } = await db.query<Answer>(
-    periodScorecardSql(schema, members.sql, members.params.length, medianSql(schema, members.params.length, scope)),
-    [
+  const text = periodScorecardSql(
+    schema,
+    members.sql,
+    members.params.length,
+    medianSql(schema, members.params.length, scope),
+  );
+  const { rows } = await db.query<Answer>({
+    name: preparedName(text),
+    text,
+    values: [
       ...members.params,
       range.grain,
       ...[range, previous].flatMap((r) => [r.period, r.start, r.end]),
@@ -129,7 +148,7 @@ export async function periodScorecard(
       ...(yearAgo ? [yearAgo.period, yearAgo.start, yearAgo.end] : [null, range.start, range.start]),
       monthly,
     ],
-  );
+  });
   const answer = rows[0] as Answer;
   const holidays = new Set(answer.holidays ?? []);
   const today = isoDay(now);
