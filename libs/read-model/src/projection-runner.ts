@@ -272,14 +272,21 @@ export async function recordProjectionFailure(
     .catch(() => undefined); // the database itself may be what failed; the log still has it
 }
 
+/**
+ * Applies a page of the log and moves the projection's checkpoint past it, in the caller's
+ * transaction. `unapplied`: the caller knows the projection holds none of the page (a rebuild's
+ * replay with every projection at one checkpoint), so no stream's revision is looked up or noted;
+ * the caller then keeps `applied_streams` whole itself.
+ */
 export async function applyAndCheckpoint(
   client: ClientBase,
   schema: string,
   projection: Projection,
   page: readonly RecordedEvent[],
+  { unapplied = false } = {},
 ): Promise<void> {
   const last = page.at(-1) as RecordedEvent;
-  const fresh = await skipApplied(client, schema, projection.name, page);
+  const fresh = unapplied ? page : await skipApplied(client, schema, projection.name, page);
   if (fresh.length > 0) await projection.apply(client, schema, fresh);
   await client.query(
     `UPDATE ${schema}.projection_checkpoints SET checkpoint = $2, position = greatest(position, $3), recorded_at = $4,

@@ -37,6 +37,10 @@ export async function stageRebuild(pool: Pool, schema: string): Promise<void> {
   await pool.query(
     `CREATE TABLE IF NOT EXISTS ${schema}.staged_indexes (name text PRIMARY KEY, definition text NOT NULL)`,
   );
+  // Each replayed event's stream revision, while every projection is at one checkpoint (see rebuild.ts).
+  await pool.query(
+    `CREATE UNLOGGED TABLE IF NOT EXISTS ${schema}.applied_staging (stream_id text NOT NULL, revision int NOT NULL)`,
+  );
   await inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ name: string; definition: string }>(
       `SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2)`,
@@ -68,6 +72,7 @@ export async function indexRebuild(pool: Pool, schema: string): Promise<void> {
 
 /** Writes the staged tables to the WAL, so the schema survives a crash once it is swapped in. */
 export async function logRebuild(pool: Pool, schema: string): Promise<void> {
+  await pool.query(`DROP TABLE IF EXISTS ${schema}.applied_staging`);
   for (const table of await tables(pool, schema, 'u')) await pool.query(`ALTER TABLE ${schema}.${table} SET LOGGED`);
   await pool.query(`DROP TABLE IF EXISTS ${schema}.staged_indexes`);
 }
