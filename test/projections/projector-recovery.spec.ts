@@ -17,6 +17,7 @@ import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
 import { startEmbeddedPostgres } from '@salesledger/platform/embedded-postgres.server';
 import { cliEnv, runCli, tempDataDir } from '../support/cli';
+import { newEvent } from '../support/events';
 import { createDatabase, postgresServers } from '../support/postgres-servers';
 import { organisationsLog } from './history';
 import { appendHistory } from './store-history';
@@ -71,6 +72,7 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
   async function caughtUp(names = EVERY_PROJECTION): Promise<void> {
     const head = (await store.head())!.position;
     const named = PROJECTIONS.filter((p) => names.includes(p.name));
+    expect(named.map((p) => p.name)).toEqual(names);
     const behind = async () => {
       const positions = await Promise.all(named.map((p) => servedPosition(p.name)));
       const unsettled = await Promise.all(named.map((p) => p.unsettled?.(pool, READ_MODEL) ?? 0));
@@ -173,21 +175,31 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
     expect((await pool.query('SELECT 1 FROM reporting.scorecards LIMIT 1')).rows).toHaveLength(1);
   }, 180_000);
 
-  it('resumes an interrupted rebuild where one projection stands behind the others, applying nothing twice', async () => {
+  it('resumes an interrupted rebuild with a projection added meanwhile, applying each event once to each', async () => {
+    // Users for the directory projection, at the end of the log: the page the rebuild stops after.
+    for (const id of ['dir-1', 'dir-2'])
+      await store.append(
+        `user-${id}`,
+        [newEvent('UserRegistered', { id, name: id, email: `${id}@example.com`, role: 'analyst' })],
+        'no-stream',
+      );
     const stop = new AbortController();
     const first = await rebuildReadModel(store, pool, database.url, {
-      batchSize: 500,
+      batchSize: 100_000, // the whole log in one page
       signal: stop.signal,
-      onProgress: ({ applied }) => applied >= 1000 && stop.abort(),
+      onProgress: ({ applied }) => applied > 0 && stop.abort(),
     });
     expect(first).toBe(false);
-    // The directory's checkpoint back at the start, its rows kept: what it holds must be skipped by
-    // stream revision, including what the interrupted replay applied.
-    await pool.query(
-      `UPDATE ${REBUILD}.projection_checkpoints SET checkpoint = NULL, position = NULL WHERE name = 'directory'`,
-    );
+    // As if the directory came with an upgrade: no checkpoint, no rows. The others must skip what
+    // they hold, and the directory must not skip what only they applied.
+    await pool.query(`DELETE FROM ${REBUILD}.projection_checkpoints WHERE name = 'directory'`);
+    await pool.query(`DELETE FROM ${REBUILD}.applied_streams WHERE projection = 'directory'`);
+    await pool.query(`TRUNCATE ${REBUILD}.users, ${REBUILD}.tokens, ${REBUILD}.target_proposals`);
     expect(await rebuildReadModel(store, pool, database.url)).toBe(true);
     expect(tableDifferences(await served(), await reference())).toEqual([]);
+    expect((await pool.query(`SELECT user_id FROM ${READ_MODEL}.users WHERE user_id LIKE 'dir-%'`)).rows).toHaveLength(
+      2,
+    );
   }, 180_000);
 
   it('names the event it cannot apply, in its status, and gets past it once the cause is fixed', async () => {

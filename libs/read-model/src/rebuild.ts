@@ -69,6 +69,9 @@ async function replay(
   onProgress: RebuildOptions['onProgress'],
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
+  // What an interrupted replay noted is recorded first, for the projections that applied it (not
+  // one added since): a projection further on skips by it.
+  await recordAppliedStreams(pool);
   await pool.query(
     `INSERT INTO ${REBUILD}.projection_checkpoints (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`,
     [PROJECTIONS.map((p) => p.name)],
@@ -82,8 +85,6 @@ async function replay(
   const total = Math.max(0, (head?.position ?? 0) - Number(rows[0]?.position ?? 0));
   let applied = 0;
   onProgress?.({ applied, total });
-  // What an interrupted replay noted is recorded first: a projection ahead of the others skips by it.
-  await recordAppliedStreams(pool);
   const inStep = await projectionsInStep(pool);
   const pages = store.pages(rows[0]?.checkpoint ?? null, batchSize);
   let next = pages.next();
@@ -126,18 +127,20 @@ async function projectionsInStep(pool: Pool): Promise<boolean> {
   return rows[0]?.checkpoints === 1;
 }
 
-/** Moves the revisions noted in `applied_staging` into every projection's `applied_streams`. */
+/**
+ * Moves the revisions noted in `applied_staging` into `applied_streams`, for each projection that
+ * has applied pages: all of them were in step when the revisions were noted.
+ */
 async function recordAppliedStreams(pool: Pool): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO ${REBUILD}.applied_streams (projection, stream_id, revision)
        SELECT p.name, s.stream_id, s.revision
        FROM (SELECT stream_id, max(revision) AS revision FROM ${REBUILD}.applied_staging GROUP BY stream_id) s
-       CROSS JOIN unnest($1::text[]) AS p(name)
+       CROSS JOIN (SELECT name FROM ${REBUILD}.projection_checkpoints WHERE checkpoint IS NOT NULL) p
        -- In key order: 13 s instead of 21.5 s for 2,862,918 rows at 1,000,000 events.
        ORDER BY 1, 2
        ON CONFLICT (projection, stream_id) DO UPDATE SET revision = greatest(applied_streams.revision, excluded.revision)`,
-      [PROJECTIONS.map((p) => p.name)],
     );
     await client.query(`TRUNCATE ${REBUILD}.applied_staging`);
   });
