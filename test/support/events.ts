@@ -21,9 +21,9 @@ export const newEvents = (count: number): NewEvent[] => Array.from({ length: cou
 export const uniqueStream = (prefix = 'rep'): string => `${prefix}-${randomUUID()}`;
 
 /** The whole log as it stands, in read order; only the events of `type` when one is given. */
-export async function logEvents(store: EventStore, type?: string): Promise<RecordedEvent[]> {
+export async function logEvents(store: EventStore, type?: string, pageSize = 1000): Promise<RecordedEvent[]> {
   const found: RecordedEvent[] = [];
-  for await (const page of store.pages(null, 1000))
+  for await (const page of store.pages(null, pageSize))
     for (const event of page) if (type === undefined || event.type === type) found.push(event);
   return found;
 }
