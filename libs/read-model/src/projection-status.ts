@@ -21,8 +21,10 @@ export interface ProjectionStatus {
 
 /** Where each projection stands, with what it has yet to settle: for /health, /metrics and the admin route. */
 export async function projectionStatuses(pool: Pool, store: EventStore): Promise<ProjectionStatus[]> {
-  const progress = await projectionProgress(pool, store);
-  const unsettled = await Promise.all(PROJECTIONS.map((p) => p.unsettled?.(pool, READ_MODEL) ?? 0));
+  const [progress, unsettled] = await Promise.all([
+    projectionProgress(pool, store),
+    Promise.all(PROJECTIONS.map((p) => p.unsettled?.(pool, READ_MODEL) ?? 0)),
+  ]);
   return progress.map((each, i) => ({ ...each, unsettled: unsettled[i] ?? 0 }));
 }
 
