@@ -173,6 +173,41 @@ describe('the scorecard projection against the plain reference computation', () 
     60_000,
   );
 
+  // Generated histories place orders by the hour and rarely give one customer two at the same one.
+  it('counts a customer new once when two first orders share an instant: the lower order id, then the other once it is cancelled', async () => {
+    const line = { quantity: 1, cents: 10_000, discount: 0 as const, category: 'hardware' as const };
+    const order = (rep: number) => ({ kind: 'order' as const, rep, customer: 0, day: 10, hour: 9, lines: [line] });
+    const placed = [{ kind: 'customer' as const, rep: 0, prospect: false }, order(1), order(2)];
+    for (const [actions, newByRep] of [
+      [placed, [1, 0]],
+      [
+        [...placed, { kind: 'cancel' as const, order: 0 }],
+        [0, 1],
+      ],
+    ] as const) {
+      const events = buildHistory([...actions]);
+      const day = (events.find((e) => e.type === 'OrderPlaced')!.data as { placedAt: string }).placedAt.slice(0, 10);
+      const reps = events.filter((e) => e.type === 'RepHired').map((e) => (e.data as { id: string }).id);
+      const schema = await project(events, [events.length - 1]);
+      const last = events.at(-1)!.metadata.recordedAt;
+      for (const [i, repId] of [reps[1]!, reps[2]!].entries())
+        for (const range of periodsOf(day)) {
+          const card = await projected(schema, repId, range, null);
+          expect({ repId, range, card }).toEqual({
+            repId,
+            range,
+            card: referenceScorecard(events, repId, asReference(range), last, NOW.toISOString()),
+          });
+          expect({ repId, range, newCustomers: card.newCustomers }).toEqual({
+            repId,
+            range,
+            newCustomers: newByRep[i],
+          });
+        }
+      await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+    }
+  }, 60_000);
+
   it('stores the same tables whether the log arrives in one batch or many, derived each time or once', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -22,10 +22,13 @@ live_orders AS NOT MATERIALIZED (
 ),
 sales AS (
   SELECT o.rep_id, o.placed_on AS day, sum(o.net_amount) AS actual, count(*) AS orders,
+    -- "An earlier order" spelt with placed_at <= as a condition of its own, so the probe is one
+    -- index range stopped at its first live row; spelt as (earlier OR same instant and lower id),
+    -- PostgreSQL ORed two bitmap scans that collect all the customer's earlier orders (3× slower).
     count(*) FILTER (WHERE NOT EXISTS (
       SELECT 1 FROM live_orders e
-      WHERE e.customer_id = o.customer_id
-        AND (e.placed_at < o.placed_at OR (e.placed_at = o.placed_at AND e.order_id < o.order_id COLLATE "C"))
+      WHERE e.customer_id = o.customer_id AND e.placed_at <= o.placed_at
+        AND (e.placed_at < o.placed_at OR e.order_id < o.order_id COLLATE "C")
     )) AS new_customers
   FROM keys k JOIN live_orders o ON o.rep_id = k.rep_id AND o.placed_on = k.day
   GROUP BY 1, 2
