@@ -1,4 +1,4 @@
-import { Pool, type ClientBase } from 'pg';
+import { Pool, type ClientBase, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
 import './date-type';
 
 /** A connection pool whose idle clients may lose their server without crashing the process. */
@@ -30,4 +30,19 @@ export async function inTransaction<T>(pool: Pool, work: (client: ClientBase) =>
     client.off('error', lost);
     client.release(broken);
   }
+}
+
+/**
+ * Runs a named statement on its generic plan, planned once per connection and kept: for statements
+ * that took longer to plan than to run, which PostgreSQL would otherwise keep planning anew. Only
+ * this statement is affected (SET LOCAL, and back), so the caller must be in a transaction.
+ */
+export async function queryOnKeptPlan<R extends QueryResultRow>(
+  client: ClientBase,
+  statement: QueryConfig & { name: string },
+): Promise<QueryResult<R>> {
+  await client.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+  const result = await client.query<R>(statement);
+  await client.query(`SET LOCAL plan_cache_mode = DEFAULT`);
+  return result;
 }

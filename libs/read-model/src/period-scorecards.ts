@@ -6,6 +6,8 @@ import {
   type PeriodRange,
 } from '@salesledger/domain/scorecards/grains';
 import { DEFAULT_TEMPLATE, deriveScorecard, type ScorecardTemplate } from '@salesledger/domain/scorecards/kpis';
+import { queryOnKeptPlan } from '@salesledger/postgres/pool';
+import { KEPT_PLAN_KEYS } from './day-figures';
 
 /** A stored scorecard's rep and period. */
 export type ScorecardKey = { repId: string; range: PeriodRange };
@@ -79,15 +81,22 @@ export async function storedScorecards(
   keys: readonly ScorecardKey[],
   { holidays, template }: Calendar,
 ): Promise<StoredScorecard[]> {
-  const { rows } = await client.query<KeyFigures>(keyFiguresSql(s), [
-    keys.map((k) => k.repId),
-    keys.map((k) => k.range.grain),
-    keys.map((k) => k.range.period),
-    keys.map((k) => previousPeriod(k.range).period),
-    keys.map((k) => yearAgoPeriod(k.range)?.period ?? null),
-    keys.map((k) => k.range.start),
-    keys.map((k) => k.range.end),
-  ]);
+  const statement = {
+    text: keyFiguresSql(s),
+    values: [
+      keys.map((k) => k.repId),
+      keys.map((k) => k.range.grain),
+      keys.map((k) => k.range.period),
+      keys.map((k) => previousPeriod(k.range).period),
+      keys.map((k) => yearAgoPeriod(k.range)?.period ?? null),
+      keys.map((k) => k.range.start),
+      keys.map((k) => k.range.end),
+    ],
+  };
+  const { rows } =
+    keys.length <= KEPT_PLAN_KEYS
+      ? await queryOnKeptPlan<KeyFigures>(client, { ...statement, name: `read-model.key-figures.${s}` })
+      : await client.query<KeyFigures>(statement);
   const ranges = new Map(keys.map((k) => [`${k.repId}|${k.range.grain}|${k.range.period}`, k.range]));
   return rows
     .filter((row) => (row.days ?? 0) > 0 || row.review_count > 0)
