@@ -1,3 +1,5 @@
+import Big from 'big.js';
+import fc from 'fast-check';
 import { periodRange } from './grains';
 import {
   DEFAULT_TEMPLATE,
@@ -242,6 +244,80 @@ describe('a scorecard', () => {
     it('tells the template version it was weighed with', () => {
       expect(scorecard().templateVersion).toBe(0);
       expect(scorecard({ template: only('attainment', 7) }).templateVersion).toBe(7);
+    });
+  });
+
+  describe('its quotients', () => {
+    // Divided to 40 places, then rounded half up: what each ratio must be, however the code divides.
+    const Exact = Big();
+    Exact.DP = 40;
+    const rounded = (numerator: Big.BigSource, denominator: Big.BigSource, places: number) =>
+      Number(new Exact(numerator).div(denominator).round(places, Big.roundHalfUp));
+    // Small amounts make quotients that end on a 5 (ties) common; large ones cover the range.
+    const cents = fc.oneof(fc.integer({ min: -2_000, max: 2_000 }), fc.integer({ min: -1e12, max: 1e12 }));
+    const money = cents.map((c) => new Big(c).div(100).toFixed(2));
+
+    it('are the exact quotients rounded half up, whatever the amounts', () => {
+      fc.assert(
+        fc.property(
+          money,
+          money,
+          money,
+          fc.integer({ min: 1, max: 23 }),
+          fc.nat(23),
+          fc.nat(200),
+          fc.integer({ min: 1, max: 60 }),
+          fc.tuple(fc.nat(7), fc.nat(7), fc.nat(7), fc.nat(7)),
+          (actual, target, previousActual, total, elapsed, reviewScoreSum, reviewCount, weights) => {
+            const workingDays = { total, elapsed: Math.min(elapsed, total) };
+            const [a, d, p, r] = weights;
+            const template = {
+              version: 1,
+              weights: { attainment: a, discipline: d, planCompletionRate: p, requestResponseRate: r },
+            };
+            const card = scorecard({
+              previousActual,
+              workingDays,
+              template,
+              figures: {
+                actual,
+                target,
+                reviewScoreSum,
+                reviewCount,
+                papersDue: total,
+                papersOnTime: workingDays.elapsed,
+              },
+            });
+            const expected = new Exact(target).times(workingDays.elapsed).div(total).round(2, Big.roundHalfUp);
+            const attainment = new Big(target).eq(0) ? null : rounded(actual, target, 4);
+            const discipline = rounded(reviewScoreSum, reviewCount, 4);
+            const planCompletion = rounded(workingDays.elapsed, total, 4);
+            const parts = [
+              [attainment === null ? null : Math.min(attainment, 1), a],
+              [(discipline - 1) / 4, d],
+              [planCompletion, p],
+            ] as const;
+            const counted = parts.filter(([value, weight]) => value !== null && weight > 0);
+            const weight = counted.reduce((sum, [, w]) => sum + w, 0);
+            const weighted = counted.reduce(
+              (sum, [value, w]) => sum.plus(new Exact(value as number).times(w)),
+              new Exact(0),
+            );
+            expect(card).toMatchObject({
+              attainment,
+              growthRate: new Big(previousActual).eq(0)
+                ? null
+                : rounded(new Exact(actual).minus(previousActual), previousActual, 4),
+              expectedToDate: workingDays.elapsed === 0 ? 0 : Number(expected),
+              pace: workingDays.elapsed === 0 || expected.eq(0) ? null : rounded(actual, expected, 4),
+              discipline,
+              planCompletionRate: planCompletion,
+              compositeScore: weight === 0 ? null : rounded(weighted.times(100), weight, 1),
+            });
+          },
+        ),
+        { numRuns: 2_000 },
+      );
     });
   });
 });

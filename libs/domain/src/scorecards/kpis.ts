@@ -89,12 +89,12 @@ export function deriveScorecard({
   template,
 }: ScorecardInputs): Scorecard {
   const share = workingDays.total === 0 ? 0 : workingDays.elapsed / workingDays.total;
-  const expectedToDate = new Big(f.target)
+  const expectedToDate = new CentsDivision(f.target)
     .times(workingDays.elapsed)
     .div(workingDays.total || 1)
     .round(2, Big.roundHalfUp);
   const attainment = ratio(f.actual, f.target);
-  const discipline = f.reviewCount === 0 ? null : round(new Big(f.reviewScoreSum).div(f.reviewCount));
+  const discipline = f.reviewCount === 0 ? null : round(new RatioDivision(f.reviewScoreSum).div(f.reviewCount));
   const planCompletionRate = ratio(f.papersOnTime, f.papersDue);
   const requestResponseRate = ratio(f.requestsWithinSla, f.requestsClosed);
   return {
@@ -139,16 +139,31 @@ function composite(template: ScorecardTemplate, values: Record<CompositeComponen
     weighted = weighted.plus(new Big(value).times(weight));
     weights = weights.plus(weight);
   }
-  return weights.eq(0) ? null : Number(weighted.times(100).div(weights).round(1, Big.roundHalfUp));
+  return weights.eq(0) ? null : Number(new ScoreDivision(weighted.times(100)).div(weights).round(1, Big.roundHalfUp));
 }
 
-// Half up, as PostgreSQL's round() does: the reporting view computes expectedToDate and pace too.
+/**
+ * Each quotient is rounded right after it is divided (half up, as PostgreSQL's round() does: the
+ * reporting view computes expectedToDate and pace too), so it is divided to one place more than
+ * that rounding keeps, the rest cut off: rounding the cut quotient half up gives what rounding the
+ * exact one would. Dividing to big.js's default 20 places was a quarter of settling's JS.
+ */
+function divisionRoundedTo(places: number): Big.BigConstructor {
+  const Division = Big();
+  Division.DP = places + 1;
+  Division.RM = Big.roundDown;
+  return Division;
+}
+const CentsDivision = divisionRoundedTo(2);
+const RatioDivision = divisionRoundedTo(4);
+const ScoreDivision = divisionRoundedTo(1);
+
 const round = (value: Big) => Number(value.round(4, Big.roundHalfUp));
 
 function ratio(numerator: Big.BigSource, denominator: Big.BigSource): number | null {
-  return new Big(denominator).eq(0) ? null : round(new Big(numerator).div(denominator));
+  return new Big(denominator).eq(0) ? null : round(new RatioDivision(numerator).div(denominator));
 }
 
 function growth(actual: Money, base: Money): number | null {
-  return new Big(base).eq(0) ? null : round(new Big(actual).minus(base).div(base));
+  return new Big(base).eq(0) ? null : round(new RatioDivision(actual).minus(base).div(base));
 }
