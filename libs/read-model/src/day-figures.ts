@@ -98,12 +98,13 @@ const COLUMNS =
   'rep_id, day, target, actual, orders, new_customers, prospects_developed, sales_visits, existing_customer_visits, lost_customers, papers_due, papers_on_time, requests_closed, requests_within_sla';
 
 /**
- * Up to this many keys (a live batch's), the statements recomputing a batch's days and reading its
- * scorecards' figures are prepared once per connection and run on their generic plans: planning
- * took longer than running (3 ms against 1.6–2.8 ms for three days at 300,000 events; 3.5 ms against
- * 5 ms for the 67 scorecards of five days at 1,000,000), and PostgreSQL would keep planning them
- * anew, their generic plans costed for ten keys. More keys (a rebuild, a change of holidays) are
- * planned for their number.
+ * Up to this many keys, the statements recomputing a batch's days and reading its scorecards'
+ * figures are prepared once per connection and run on their generic plans: planning took longer
+ * than running (3 ms against 1.6–2.8 ms for three days at 300,000 events; 3.5 ms against 5 ms for
+ * the 67 scorecards of five days at 1,000,000), and PostgreSQL would keep planning them anew, their
+ * generic plans costed for ten keys. That covers a live batch's days, but only the scorecards of
+ * about four days (a day moves up to 15); more keys (a settling run that merges batches, a rebuild,
+ * a change of holidays) are planned for their number.
  */
 export const KEPT_PLAN_KEYS = 64;
 

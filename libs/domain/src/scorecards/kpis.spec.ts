@@ -263,20 +263,37 @@ describe('a scorecard', () => {
           money,
           money,
           money,
+          money,
           fc.integer({ min: 1, max: 23 }),
           fc.nat(23),
           fc.nat(200),
           fc.integer({ min: 1, max: 60 }),
           fc.tuple(fc.nat(7), fc.nat(7), fc.nat(7), fc.nat(7)),
-          (actual, target, previousActual, total, elapsed, reviewScoreSum, reviewCount, weights) => {
+          fc.nat(40),
+          fc.nat(40),
+          (
+            actual,
+            target,
+            previousActual,
+            yearAgoActual,
+            total,
+            elapsed,
+            reviewScoreSum,
+            reviewCount,
+            weights,
+            a1,
+            a2,
+          ) => {
             const workingDays = { total, elapsed: Math.min(elapsed, total) };
             const [a, d, p, r] = weights;
             const template = {
               version: 1,
               weights: { attainment: a, discipline: d, planCompletionRate: p, requestResponseRate: r },
             };
+            const [requestsWithinSla, requestsClosed] = [Math.min(a1, a2), Math.max(a1, a2)];
             const card = scorecard({
               previousActual,
+              yearAgoActual,
               workingDays,
               template,
               figures: {
@@ -286,16 +303,22 @@ describe('a scorecard', () => {
                 reviewCount,
                 papersDue: total,
                 papersOnTime: workingDays.elapsed,
+                requestsClosed,
+                requestsWithinSla,
               },
             });
             const expected = new Exact(target).times(workingDays.elapsed).div(total).round(2, Big.roundHalfUp);
             const attainment = new Big(target).eq(0) ? null : rounded(actual, target, 4);
             const discipline = rounded(reviewScoreSum, reviewCount, 4);
             const planCompletion = rounded(workingDays.elapsed, total, 4);
+            const requestResponse = requestsClosed === 0 ? null : rounded(requestsWithinSla, requestsClosed, 4);
+            const growth = (base: string) =>
+              new Big(base).eq(0) ? null : rounded(new Exact(actual).minus(base), base, 4);
             const parts = [
               [attainment === null ? null : Math.min(attainment, 1), a],
               [(discipline - 1) / 4, d],
               [planCompletion, p],
+              [requestResponse, r],
             ] as const;
             const counted = parts.filter(([value, weight]) => value !== null && weight > 0);
             const weight = counted.reduce((sum, [, w]) => sum + w, 0);
@@ -305,13 +328,13 @@ describe('a scorecard', () => {
             );
             expect(card).toMatchObject({
               attainment,
-              growthRate: new Big(previousActual).eq(0)
-                ? null
-                : rounded(new Exact(actual).minus(previousActual), previousActual, 4),
+              growthRate: growth(previousActual),
+              yoyGrowth: growth(yearAgoActual),
               expectedToDate: workingDays.elapsed === 0 ? 0 : Number(expected),
               pace: workingDays.elapsed === 0 || expected.eq(0) ? null : rounded(actual, expected, 4),
               discipline,
               planCompletionRate: planCompletion,
+              requestResponseRate: requestResponse,
               compositeScore: weight === 0 ? null : rounded(weighted.times(100), weight, 1),
             });
           },
