@@ -3,7 +3,7 @@ import type { RecordedEvent } from '@salesledger/domain/event';
 import { periodRange, type Grain } from '@salesledger/domain/scorecards/grains';
 import { evolveCustomers } from './customers.evolver';
 import { recomputeRepDays } from './day-figures';
-import { firstOrders, firstOrderShifts } from './first-orders';
+import { firstOrdersToWatch, firstOrderShifts } from './first-orders';
 import { evolveOrders } from './orders.evolver';
 import { evolveOrganisation } from './organisation.evolver';
 import { evolvePaperwork } from './paperwork.evolver';
@@ -96,7 +96,7 @@ export function evolveSales(batch: Batch, event: Recorded<SalesEvent>): void {
 async function applySegment(client: ClientBase, s: string, events: Recorded<SalesEvent>[]): Promise<void> {
   const batch = await loadBatch(client, s, events);
   for (const event of events) evolveSales(batch, event);
-  const firstOrdersBefore = await firstOrders(client, s, batch.orderCustomers);
+  const firstOrdersBefore = await firstOrdersToWatch(client, s, batch.orderCustomers);
   await writeBatch(client, s, batch);
   const months = batch.holidays ? 'all' : [...batch.targetMonths.values()];
   for (const key of await splitTargets(client, s, months)) touch(batch, key.repId, key.day);
