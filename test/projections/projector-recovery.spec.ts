@@ -202,6 +202,23 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
     );
   }, 180_000);
 
+  it('refuses a second rebuild while one runs, and lets the first finish', async () => {
+    let second: Promise<string> | undefined;
+    const first = await rebuildReadModel(store, pool, database.url, {
+      batchSize: 500,
+      onProgress: () =>
+        (second ??= rebuildReadModel(store, pool, database.url).then(
+          () => 'it ran',
+          (error: Error) => error.message,
+        )),
+    });
+    expect(await second).toMatch(/^another read-model rebuild is running against this database/);
+    expect(first).toBe(true);
+    expect(tableDifferences(await served(), await reference())).toEqual([]);
+    // Once the first has finished, a rebuild runs again.
+    expect(await rebuildReadModel(store, pool, database.url)).toBe(true);
+  }, 180_000);
+
   it('names the event it cannot apply, in its status, and gets past it once the cause is fixed', async () => {
     const bad = await store.append(
       'customer-ghost',

@@ -28,17 +28,39 @@ export function assertProjectionName(name?: string): void {
     throw new Error(`no projection named "${name}": choose one of ${PROJECTIONS.map((p) => p.name).join(', ')}`);
 }
 
+/** Held for the whole of a rebuild: a second one would replay into the same staging tables. */
+const REBUILD_LOCK = 7_390_413_520_103;
+
 /**
  * Replays the log into fresh tables (schema read_model_rebuild) while the serving ones stay live,
  * then swaps them in one transaction, catching up the last events under a lock on the serving
  * checkpoints so nothing applied in between is lost. Interrupted, it resumes from its own checkpoint.
- * Returns false when stopped by the signal before the swap.
+ * Returns false when stopped by the signal before the swap; refuses to start beside another rebuild.
  */
 export async function rebuildReadModel(
   store: EventStore,
   pool: Pool,
   url: string,
-  { batchSize = 5000, onProgress, signal }: RebuildOptions = {},
+  options: RebuildOptions = {},
+): Promise<boolean> {
+  const holder = await pool.connect();
+  try {
+    const { rows } = await holder.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [REBUILD_LOCK]);
+    if (!rows[0]?.held)
+      throw new Error(
+        'another read-model rebuild is running against this database: wait for it to finish, or stop it and run this one to resume it',
+      );
+    return await rebuildAlone(store, pool, url, options);
+  } finally {
+    holder.release(true); // closing the connection frees the lock
+  }
+}
+
+async function rebuildAlone(
+  store: EventStore,
+  pool: Pool,
+  url: string,
+  { batchSize = 5000, onProgress, signal }: RebuildOptions,
 ): Promise<boolean> {
   await migrateReadModel(url, REBUILD);
   await stageRebuild(pool, REBUILD);
