@@ -44,11 +44,13 @@ export async function rebuildReadModel(
   options: RebuildOptions = {},
 ): Promise<boolean> {
   const holder = await pool.connect();
+  // Idle for the whole rebuild: losing its connection only frees the lock, so it must not crash the process.
+  holder.on('error', () => undefined);
   try {
     const { rows } = await holder.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [REBUILD_LOCK]);
     if (!rows[0]?.held)
       throw new Error(
-        'another read-model rebuild is running against this database: wait for it to finish, or stop it and run this one to resume it',
+        'another read-model rebuild is running against this database: wait for it to finish, or stop it (Ctrl-C) and run this command again, which resumes where it stopped',
       );
     return await rebuildAlone(store, pool, url, options);
   } finally {

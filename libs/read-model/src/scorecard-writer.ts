@@ -15,8 +15,9 @@ export async function writeBatch(client: ClientBase, s: string, batch: Batch): P
   const superseded = batch.storedOrders.filter((row) => row.superseded_at !== null);
   await upsert(client, `${s}.order_versions`, ['order_id', 'version'], [...superseded, ...batch.orderVersions]);
   if (batch.orderLines.size > 0) {
-    // Only an order stored before the batch has lines to replace: one placed in it has none, as its
-    // first version would clash with a stored one. Most of a batch's orders are new.
+    // Only an order stored before the batch has lines to replace: one placed in it has none (an
+    // order is placed once, its stream's first event, and the lines' key refuses a second
+    // placement). Most of a batch's orders are new.
     const replaced = batch.storedOrders.map((row) => row.order_id).filter((id) => batch.orderLines.has(id));
     if (replaced.length > 0) await client.query(`DELETE FROM ${s}.order_lines WHERE order_id = ANY($1)`, [replaced]);
     await insert(client, `${s}.order_lines`, [...batch.orderLines.values()].flat());
