@@ -70,18 +70,26 @@ export async function indexRebuild(pool: Pool, schema: string): Promise<void> {
   if (staged.length > 0) await pool.query(`ANALYZE ${staged.map((t) => `${schema}.${t}`).join(', ')}`);
 }
 
-/** Writes the staged tables to the WAL, so the schema survives a crash once it is swapped in. */
+/**
+ * Writes the staged tables to the WAL, so the schema survives a crash once it is swapped in. All
+ * in one transaction: a crash midway would otherwise keep the tables already logged (checkpoints,
+ * facts) and empty the others (pending days, figures), and the next run would swap those in.
+ */
 export async function logRebuild(pool: Pool, schema: string): Promise<void> {
-  await pool.query(`DROP TABLE IF EXISTS ${schema}.applied_staging`);
-  for (const table of await tables(pool, schema, 'u')) await pool.query(`ALTER TABLE ${schema}.${table} SET LOGGED`);
-  await pool.query(`DROP TABLE IF EXISTS ${schema}.staged_indexes`);
+  await inTransaction(pool, async (client) => {
+    await client.query(`DROP TABLE IF EXISTS ${schema}.applied_staging`);
+    for (const table of await tables(client, schema, 'u'))
+      await client.query(`ALTER TABLE ${schema}.${table} SET LOGGED`);
+    await client.query(`DROP TABLE IF EXISTS ${schema}.staged_indexes`);
+  });
 }
 
 /** The schema's tables that are permanent ('p') or unlogged ('u'), other than the ones kept logged. */
 async function tables(client: Pool | ClientBase, schema: string, persistence: 'p' | 'u'): Promise<string[]> {
   const { rows } = await client.query<{ name: string }>(
     `SELECT relname AS name FROM pg_class
-     WHERE relnamespace = $1::regnamespace AND relkind = 'r' AND relpersistence = $2 AND NOT relname = ANY($3)`,
+     WHERE relnamespace = $1::regnamespace AND relkind = 'r' AND relpersistence = $2 AND NOT relname = ANY($3)
+     ORDER BY relname`,
     [schema, persistence, LOGGED],
   );
   return rows.map((row) => row.name);
