@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import { appendQuery, PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
+import { LOCKS } from '@salesledger/postgres/advisory-locks';
 import { createDatabase, postgresServers } from '../support/postgres-servers';
 import { newEvent, newEvents, uniqueStream } from '../support/events';
 import { eventStoreContract, type StoreFixture } from './event-store.contract';
@@ -97,6 +98,28 @@ describe.each(postgresServers())('PostgreSQL event store specifics on $name', (s
     ]);
     expect(stored.rowCount).toBe(streams.length);
     await expect(store.append(uniqueStream(), newEvents(1), 'any')).rejects.toThrow('the event store is closed');
+  });
+
+  it('seals while migrations, a rebuild or a relay hold their locks, and waits only for another sealer', async () => {
+    const seal = async () => {
+      const client = await pool.connect();
+      try {
+        await client.query(`SET statement_timeout = '2s'`);
+        return await client.query('SELECT event_store.seal_log(NULL)');
+      } finally {
+        client.release(true);
+      }
+    };
+    const holder = await pool.connect();
+    try {
+      const { sealer, ...others } = LOCKS;
+      for (const key of Object.values(others)) await holder.query('SELECT pg_advisory_lock($1)', [key]);
+      await expect(seal()).resolves.toBeDefined();
+      await holder.query('SELECT pg_advisory_lock($1)', [sealer]);
+      await expect(seal()).rejects.toThrow(/statement timeout/);
+    } finally {
+      holder.release(true);
+    }
   });
 
   it('migrates once when several processes start at the same time', async () => {

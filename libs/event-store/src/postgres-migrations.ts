@@ -1,9 +1,8 @@
+import { LOCKS } from '@salesledger/postgres/advisory-locks';
 import { migrateSchema } from '@salesledger/postgres/migrations';
 import { EVENT_STORE } from '@salesledger/postgres/schemas';
 import { EventStoreSchema1700000000000 } from './migrations/1700000000000-event-store.migration';
 import { SealedLog1764900000000 } from './migrations/1764900000000-sealed-log.migration';
-
-const MIGRATION_LOCK = 7_390_413_520_101;
 
 /**
  * Brings the event-store schema up to date; safe when several processes start at once. Then seals
@@ -13,7 +12,7 @@ const MIGRATION_LOCK = 7_390_413_520_101;
 export function migrateEventStore(url: string): Promise<void> {
   return migrateSchema(url, {
     schema: EVENT_STORE,
-    lock: MIGRATION_LOCK,
+    lock: LOCKS.eventStoreMigrations,
     migrations: [EventStoreSchema1700000000000, SealedLog1764900000000],
     after: async (client) => void (await client.query('SELECT event_store.seal_log(NULL)')),
   });

@@ -1,3 +1,4 @@
+import { LOCKS } from '@salesledger/postgres/advisory-locks';
 import { migrateSchema } from '@salesledger/postgres/migrations';
 import { OUTBOUND, READ_MODEL } from '@salesledger/postgres/schemas';
 import { ReadModelSchema1710000000000 } from './migrations/1710000000000-read-model.migration';
@@ -11,8 +12,6 @@ import { SettledScorecards1760000000000 } from './migrations/1760000000000-settl
 import { ResponseCounts1770000000000 } from './migrations/1770000000000-response-counts.migration';
 import { TokenUsage1751000000000 } from './migrations/1751000000000-token-usage.migration';
 import { createReportingViews } from './reporting';
-
-const MIGRATION_LOCK = 7_390_413_520_102;
 
 const READ_MODEL_MIGRATIONS = [
   ReadModelSchema1710000000000,
@@ -29,7 +28,7 @@ const OUTBOUND_MIGRATIONS = [Outbound1730000000000, AlertDeliveries1741000000000
 export function migrateReadModel(url: string, schema = READ_MODEL): Promise<void> {
   return migrateSchema(url, {
     schema,
-    lock: MIGRATION_LOCK,
+    lock: LOCKS.readModelMigrations,
     migrations: READ_MODEL_MIGRATIONS,
     after: schema === READ_MODEL ? (client) => createReportingViews(client) : undefined,
   });
@@ -37,5 +36,5 @@ export function migrateReadModel(url: string, schema = READ_MODEL): Promise<void
 
 /** Brings the outbound schema up to date. */
 export function migrateOutbound(url: string): Promise<void> {
-  return migrateSchema(url, { schema: OUTBOUND, lock: MIGRATION_LOCK, migrations: OUTBOUND_MIGRATIONS });
+  return migrateSchema(url, { schema: OUTBOUND, lock: LOCKS.readModelMigrations, migrations: OUTBOUND_MIGRATIONS });
 }

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { EventStore } from '@salesledger/domain/event-store.port';
 import { migrateReadModel } from './migrate';
 import { READ_MODEL, REBUILD } from '@salesledger/postgres/schemas';
+import { LOCKS, tryHoldLock } from '@salesledger/postgres/advisory-locks';
 import { inTransaction } from '@salesledger/postgres/pool';
 import { applyAndCheckpoint, deriveAll, ProjectionRunner } from './projection-runner';
 import { PROJECTIONS } from './projections';
@@ -28,9 +29,6 @@ export function assertProjectionName(name?: string): void {
     throw new Error(`no projection named "${name}": choose one of ${PROJECTIONS.map((p) => p.name).join(', ')}`);
 }
 
-/** Held for the whole of a rebuild: a second one would replay into the same staging tables. */
-const REBUILD_LOCK = 7_390_413_520_103;
-
 /**
  * Replays the log into fresh tables (schema read_model_rebuild) while the serving ones stay live,
  * then swaps them in one transaction, catching up the last events under a lock on the serving
@@ -43,15 +41,13 @@ export async function rebuildReadModel(
   url: string,
   options: RebuildOptions = {},
 ): Promise<boolean> {
-  const holder = await pool.connect();
-  // Idle for the whole rebuild: losing its connection only frees the lock, so it must not crash the process.
-  holder.on('error', () => undefined);
+  // Held for the whole rebuild: a second one would replay into the same staging tables.
+  const holder = await tryHoldLock(pool, LOCKS.rebuild);
+  if (!holder)
+    throw new Error(
+      'another read-model rebuild is running against this database: wait for it to finish, or stop it (Ctrl-C) and run this command again, which resumes where it stopped',
+    );
   try {
-    const { rows } = await holder.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [REBUILD_LOCK]);
-    if (!rows[0]?.held)
-      throw new Error(
-        'another read-model rebuild is running against this database: wait for it to finish, or stop it (Ctrl-C) and run this command again, which resumes where it stopped',
-      );
     return await rebuildAlone(store, pool, url, options);
   } finally {
     holder.release(true); // closing the connection frees the lock

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { integrationEventHeaders, toIntegrationEvent } from '@salesledger/contracts/integration-event';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import type { EventStore } from '@salesledger/domain/event-store.port';
+import { LOCKS, tryHoldLock } from '@salesledger/postgres/advisory-locks';
 import { OUTBOUND } from '@salesledger/postgres/schemas';
 import type { ScorecardFeed } from './scorecard-feed';
 import type { KafkaNames } from './topics';
@@ -11,7 +12,6 @@ import type { OutgoingMessage, Transport } from './transport.port';
 
 const RELAY = 'events';
 /** Held by the one relay that publishes; others wait, so the topic gets one copy in log order. */
-const LEADER_LOCK = 7_390_413_520_201;
 
 export interface RelayOptions {
   readonly batchSize?: number;
@@ -81,10 +81,9 @@ export class Relay {
     while (!signal.aborted) {
       let leader: PoolClient | undefined;
       try {
-        leader = await this.becomeLeader(signal);
-        if (!leader) return;
         let lost = false;
-        leader.on('error', () => (lost = true));
+        leader = await this.becomeLeader(signal, () => (lost = true));
+        if (!leader) return;
         this.log?.info('relay publishing the event log');
         // The leader alone moves the checkpoint, so it reads it once and keeps it from then on.
         const pages = this.pages(await this.checkpoint());
@@ -129,12 +128,10 @@ export class Relay {
     };
   }
 
-  private async becomeLeader(signal: AbortSignal): Promise<PoolClient | undefined> {
+  private async becomeLeader(signal: AbortSignal, onLost: () => void): Promise<PoolClient | undefined> {
     while (!signal.aborted) {
-      const client = await this.pool.connect();
-      const { rows } = await client.query('SELECT pg_try_advisory_lock($1) AS held', [LEADER_LOCK]);
-      if (rows[0].held) return client;
-      client.release();
+      const client = await tryHoldLock(this.pool, LOCKS.relayLeader, onLost);
+      if (client) return client;
       await sleep(this.retryMs, undefined, { signal }).catch(() => undefined);
     }
     return undefined;

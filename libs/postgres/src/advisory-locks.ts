@@ -1,0 +1,39 @@
+import type { Pool, PoolClient } from 'pg';
+
+/**
+ * Every advisory lock key the product takes, in one place: two uses sharing a key wait on each
+ * other for no reason (the read model's migrations once held up the sealer this way).
+ */
+export const LOCKS = {
+  eventStoreMigrations: 7_390_413_520_101,
+  /** Taken inside `event_store.seal_log` (SQL, sealed-log migration): one sealer at a time. */
+  sealer: 7_390_413_520_102,
+  readModelMigrations: 7_390_413_520_104,
+  rebuild: 7_390_413_520_103,
+  relayLeader: 7_390_413_520_201,
+} as const;
+
+/**
+ * Takes a session-level advisory lock on a pooled connection of its own, which holds it until
+ * `release(true)` closes the connection. Resolves to nothing when another session holds the lock.
+ * The connection then sits idle: losing it only frees the lock, so it must not crash the process,
+ * and `onLost` is how the holder hears of it.
+ */
+export async function tryHoldLock(
+  pool: Pool,
+  key: number,
+  onLost: () => void = () => undefined,
+): Promise<PoolClient | undefined> {
+  const client = await pool.connect();
+  client.on('error', onLost);
+  try {
+    const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [key]);
+    if (rows[0]?.held) return client;
+  } catch (error) {
+    client.release(true);
+    throw error;
+  }
+  client.off('error', onLost);
+  client.release();
+  return undefined;
+}
