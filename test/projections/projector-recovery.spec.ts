@@ -219,6 +219,36 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
     expect(await rebuildReadModel(store, pool, database.url)).toBe(true);
   }, 180_000);
 
+  it('stops within the statement in hand when interrupted after its replay, and the next run finishes', async () => {
+    const before = await served();
+    // A transaction holding the serving checkpoints keeps the swap waiting for as long as it stays open.
+    const blocker = await pool.connect();
+    await blocker.query('BEGIN');
+    await blocker.query(`LOCK TABLE ${READ_MODEL}.projection_checkpoints IN ROW EXCLUSIVE MODE`);
+    const stop = new AbortController();
+    const interrupted = rebuildReadModel(store, pool, database.url, { signal: stop.signal });
+    try {
+      const swapWaits = async () =>
+        (
+          await pool.query(
+            `SELECT 1 FROM pg_locks WHERE NOT granted AND relation = '${READ_MODEL}.projection_checkpoints'::regclass`,
+          )
+        ).rowCount;
+      for (let i = 0; i < 1200 && !(await swapWaits()); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await swapWaits()).toBe(1);
+      stop.abort();
+      const outcome = await Promise.race([interrupted, new Promise((r) => setTimeout(r, 10_000, 'still waiting'))]);
+      expect(outcome).toBe(false);
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+      await interrupted.catch(() => undefined);
+    }
+    expect(tableDifferences(await served(), before)).toEqual([]);
+    expect(await rebuildReadModel(store, pool, database.url)).toBe(true);
+    expect(tableDifferences(await served(), await reference())).toEqual([]);
+  }, 180_000);
+
   it('names the event it cannot apply, in its status, and gets past it once the cause is fixed', async () => {
     const bad = await store.append(
       'customer-ghost',

@@ -38,11 +38,16 @@ describe("a rebuild's staging tables", () => {
     const staged = await persistence();
     expect(staged.filter((t) => t.persistence === 'u').length).toBeGreaterThan(20);
 
-    await expect(logRebuild(pool, SCHEMA)).rejects.toThrow(/unlogged/);
-    expect(await persistence()).toEqual(staged);
+    const client = await pool.connect();
+    try {
+      await expect(logRebuild(client, SCHEMA)).rejects.toThrow(/unlogged/);
+      expect(await persistence()).toEqual(staged);
 
-    await pool.query(`DROP TABLE ${SCHEMA}.zz_blocker`);
-    await logRebuild(pool, SCHEMA);
+      await pool.query(`DROP TABLE ${SCHEMA}.zz_blocker`);
+      await logRebuild(client, SCHEMA);
+    } finally {
+      client.release();
+    }
     const logged = await persistence();
     expect(logged.filter((t) => t.persistence !== 'p')).toEqual([]);
     expect(logged.map((t) => t.name)).not.toContain('applied_staging');

@@ -9,7 +9,7 @@ export async function rebuildProjections(name?: string): Promise<void> {
   const stop = new AbortController();
   const interrupt = () => {
     // The command's own answer to Ctrl-C, so it shows whatever LOG_LEVEL says.
-    console.error('stopping after the batch in hand; run the command again to resume');
+    console.error('stopping; run the command again to resume');
     stop.abort();
   };
   process.once('SIGINT', interrupt);

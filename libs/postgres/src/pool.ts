@@ -18,17 +18,31 @@ export async function inTransaction<T>(pool: Pool, work: (client: ClientBase) =>
   const lost = () => (broken = true);
   client.on('error', lost);
   try {
+    return await transaction(client, work, lost);
+  } finally {
+    // A connection that cannot even roll back is dropped, not handed to the next batch.
+    client.off('error', lost);
+    client.release(broken);
+  }
+}
+
+/**
+ * Runs `work` in one transaction on a client the caller holds: committed if it resolves, rolled
+ * back if it throws. `unusable` hears of a connection that could not even roll back.
+ */
+export async function transaction<T>(
+  client: ClientBase,
+  work: (client: ClientBase) => Promise<T>,
+  unusable: () => void = () => undefined,
+): Promise<T> {
+  try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => (broken = true));
+    await client.query('ROLLBACK').catch(unusable);
     throw error;
-  } finally {
-    // A connection that cannot even roll back is dropped, not handed to the next batch.
-    client.off('error', lost);
-    client.release(broken);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ClientBase, Pool } from 'pg';
-import { inTransaction } from '@salesledger/postgres/pool';
+import { inTransaction, transaction } from '@salesledger/postgres/pool';
 
 /** Indexes no batch of a replay reads through: built once the facts are in, not kept up row by row. */
 const DEFERRED_INDEXES = [
@@ -59,15 +59,15 @@ export async function stageRebuild(pool: Pool, schema: string): Promise<void> {
 }
 
 /** Builds the deferred indexes and gathers statistics: before deriving, which reads through them. */
-export async function indexRebuild(pool: Pool, schema: string): Promise<void> {
-  const { rows } = await pool.query<{ name: string; definition: string }>(`SELECT * FROM ${schema}.staged_indexes`);
+export async function indexRebuild(client: ClientBase, schema: string): Promise<void> {
+  const { rows } = await client.query<{ name: string; definition: string }>(`SELECT * FROM ${schema}.staged_indexes`);
   for (const { name, definition } of rows)
-    await inTransaction(pool, async (client) => {
+    await transaction(client, async () => {
       await client.query(definition.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS '));
       await client.query(`DELETE FROM ${schema}.staged_indexes WHERE name = $1`, [name]);
     });
-  const staged = await tables(pool, schema, 'u');
-  if (staged.length > 0) await pool.query(`ANALYZE ${staged.map((t) => `${schema}.${t}`).join(', ')}`);
+  const staged = await tables(client, schema, 'u');
+  if (staged.length > 0) await client.query(`ANALYZE ${staged.map((t) => `${schema}.${t}`).join(', ')}`);
 }
 
 /**
@@ -75,8 +75,8 @@ export async function indexRebuild(pool: Pool, schema: string): Promise<void> {
  * in one transaction: a crash midway would otherwise keep the tables already logged (checkpoints,
  * facts) and empty the others (pending days, figures), and the next run would swap those in.
  */
-export async function logRebuild(pool: Pool, schema: string): Promise<void> {
-  await inTransaction(pool, async (client) => {
+export async function logRebuild(client: ClientBase, schema: string): Promise<void> {
+  await transaction(client, async () => {
     await client.query(`DROP TABLE IF EXISTS ${schema}.applied_staging`);
     for (const table of await tables(client, schema, 'u'))
       await client.query(`ALTER TABLE ${schema}.${table} SET LOGGED`);

@@ -1,10 +1,10 @@
-import type { Pool } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 
 import type { EventStore } from '@salesledger/domain/event-store.port';
 import { migrateReadModel } from './migrate';
 import { READ_MODEL, REBUILD } from '@salesledger/postgres/schemas';
 import { LOCKS, tryHoldLock } from '@salesledger/postgres/advisory-locks';
-import { inTransaction } from '@salesledger/postgres/pool';
+import { inTransaction, transaction } from '@salesledger/postgres/pool';
 import { applyAndCheckpoint, deriveAll, ProjectionRunner } from './projection-runner';
 import { PROJECTIONS } from './projections';
 import { indexRebuild, logRebuild, stageRebuild } from './rebuild-staging';
@@ -63,17 +63,52 @@ async function rebuildAlone(
   await migrateReadModel(url, REBUILD);
   await stageRebuild(pool, REBUILD);
   if (!(await replay(store, pool, batchSize, onProgress, signal))) return false;
-  await indexRebuild(pool, REBUILD);
-  await inTransaction(pool, async (client) => {
-    await client.query('SET LOCAL synchronous_commit = off');
-    for (const projection of PROJECTIONS) await deriveAll(client, REBUILD, projection);
-  });
-  await logRebuild(pool, REBUILD);
-  await swap(store, pool);
+  if (!(await finish(store, pool, signal))) return false;
   // Marks the new tables' pages all-visible (SET LOGGED rewrote them), so queries answer from
-  // covering indexes without visiting the heap; autovacuum would get there, but later.
-  await pool.query(`VACUUM (ANALYZE) ${(await serving(pool)).join(', ')}`);
+  // covering indexes without visiting the heap; autovacuum would get there, but later, so an
+  // interrupted rebuild leaves it to autovacuum.
+  if (!signal?.aborted) await pool.query(`VACUUM (ANALYZE) ${(await serving(pool)).join(', ')}`);
   return true;
+}
+
+/**
+ * Indexes, derives, logs and swaps in the rebuilt schema on one connection, whose statement in hand
+ * the signal cancels: deriving alone takes tens of seconds at a million events, too long to wait
+ * for after a Ctrl-C. Each step is one transaction or safe to do again, so the next run takes up
+ * from the first step not done. Returns false when stopped.
+ */
+async function finish(store: EventStore, pool: Pool, signal: AbortSignal | undefined): Promise<boolean> {
+  const client = await pool.connect();
+  // A lost connection fails the step in hand; the event itself must not crash the process.
+  client.on('error', () => undefined);
+  let pid: number | undefined;
+  const cancel = () => void pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+    const steps = [
+      () => indexRebuild(client, REBUILD),
+      () =>
+        transaction(client, async () => {
+          await client.query('SET LOCAL synchronous_commit = off');
+          for (const projection of PROJECTIONS) await deriveAll(client, REBUILD, projection);
+        }),
+      () => logRebuild(client, REBUILD),
+      () => swap(store, client),
+    ];
+    for (const step of steps) {
+      // A cancel that lands between two statements misses; this catches it before the next step.
+      if (signal?.aborted) return false;
+      await step();
+    }
+    return true;
+  } catch (error) {
+    if (signal?.aborted) return false;
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+    client.release(true); // one connection per rebuild: closing it beats checking what a failure left
+  }
 }
 
 /**
@@ -159,8 +194,8 @@ async function recordAppliedStreams(pool: Pool): Promise<void> {
 }
 
 /** Swaps the rebuilt schema in, with what the log gained since the replay applied first. */
-async function swap(store: EventStore, pool: Pool): Promise<void> {
-  await inTransaction(pool, async (client) => {
+async function swap(store: EventStore, client: ClientBase): Promise<void> {
+  await transaction(client, async () => {
     // Serving runners wait here (their checkpoint update needs these rows) until the swap is done.
     await client.query(`LOCK TABLE ${READ_MODEL}.projection_checkpoints IN EXCLUSIVE MODE`);
     for (const projection of PROJECTIONS) await ProjectionRunner.applyRemaining(store, client, projection, REBUILD);
