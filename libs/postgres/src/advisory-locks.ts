@@ -1,13 +1,15 @@
 import type { Pool, PoolClient } from 'pg';
 
 /**
- * Every advisory lock key the product takes, in one place: two uses sharing a key wait on each
- * other for no reason (the read model's migrations once held up the sealer this way).
+ * The product's fixed advisory lock keys, in one place: two uses sharing a key wait on each other
+ * for no reason (the read model's migrations once held up the sealer this way). Keys hashed from a
+ * name (a stream's, the settler's) are taken where they are used.
  */
 export const LOCKS = {
   eventStoreMigrations: 7_390_413_520_101,
   /** Taken inside `event_store.seal_log` (SQL, sealed-log migration): one sealer at a time. */
   sealer: 7_390_413_520_102,
+  /** The read model's and the outbound schema's: a process migrates them one after the other anyway. */
   readModelMigrations: 7_390_413_520_104,
   rebuild: 7_390_413_520_103,
   relayLeader: 7_390_413_520_201,

@@ -72,17 +72,23 @@ async function rebuildAlone(
 }
 
 /**
- * Indexes, derives, logs and swaps in the rebuilt schema on one connection, whose statement in hand
- * the signal cancels: deriving alone takes tens of seconds at a million events, too long to wait
- * for after a Ctrl-C. Each step is one transaction or safe to do again, so the next run takes up
- * from the first step not done. Returns false when stopped.
+ * Indexes, derives, logs and swaps in the rebuilt schema on one connection, whose statements the
+ * signal cancels: deriving alone takes tens of seconds at a million events, too long to wait for
+ * after a Ctrl-C. Each step is one transaction or safe to do again, and the next run does them
+ * again. Returns false when stopped.
  */
 async function finish(store: EventStore, pool: Pool, signal: AbortSignal | undefined): Promise<boolean> {
   const client = await pool.connect();
   // A lost connection fails the step in hand; the event itself must not crash the process.
   client.on('error', () => undefined);
   let pid: number | undefined;
-  const cancel = () => void pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+  const cancels: Promise<unknown>[] = [];
+  let repeat: NodeJS.Timeout | undefined;
+  // Sent again and again: a cancel that lands between two statements of a step does nothing.
+  const cancel = () => {
+    cancels.push(pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined));
+    repeat ??= setInterval(cancel, 100);
+  };
   signal?.addEventListener('abort', cancel, { once: true });
   try {
     pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
@@ -97,19 +103,23 @@ async function finish(store: EventStore, pool: Pool, signal: AbortSignal | undef
       () => swap(store, client),
     ];
     for (const step of steps) {
-      // A cancel that lands between two statements misses; this catches it before the next step.
       if (signal?.aborted) return false;
       await step();
     }
     return true;
   } catch (error) {
-    if (signal?.aborted) return false;
+    if (signal?.aborted && (error as { code?: string }).code === QUERY_CANCELED) return false;
     throw error;
   } finally {
     signal?.removeEventListener('abort', cancel);
-    client.release(true); // one connection per rebuild: closing it beats checking what a failure left
+    clearInterval(repeat);
+    // Closed only once no cancel is on its way, so none can reach a backend that took its pid.
+    await Promise.all(cancels);
+    client.release(true);
   }
 }
+
+const QUERY_CANCELED = '57014';
 
 /**
  * Reads the log once for every projection, each page applied to all of them in one transaction,
