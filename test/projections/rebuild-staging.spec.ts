@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { migrateReadModel } from '@salesledger/read-model/migrate';
-import { logRebuild, stageRebuild } from '@salesledger/read-model/rebuild-staging';
+import { indexRebuild, logRebuild, stageRebuild } from '@salesledger/read-model/rebuild-staging';
 import { createDatabase, postgresServers } from '../support/postgres-servers';
 
 const [embedded] = postgresServers();
@@ -51,5 +51,34 @@ describe("a rebuild's staging tables", () => {
     const logged = await persistence();
     expect(logged.filter((t) => t.persistence !== 'p')).toEqual([]);
     expect(logged.map((t) => t.name)).not.toContain('applied_staging');
+  }, 60_000);
+
+  it('are analysed as empty when all they hold is rows rolled back, as after an interrupted derivation', async () => {
+    await stageRebuild(pool, SCHEMA);
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO ${SCHEMA}.scorecard_changes (rep_id, grain, period)
+         SELECT 'rep-' || n, 'day', '2026-01-01' FROM generate_series(1, 20000) n`,
+      );
+      await client.query('ROLLBACK');
+      await client.query(`INSERT INTO ${SCHEMA}.pending_days VALUES ('rep-1', '2026-01-01')`);
+
+      await indexRebuild(client, SCHEMA);
+    } finally {
+      client.release();
+    }
+    // ANALYZE of a table with pages and no row records a density of nothing per page, whatever the
+    // table holds by the time a statement is planned; with no pages the planner estimates from its size.
+    const { rows } = await pool.query(
+      `SELECT relname, relpages, reltuples FROM pg_class
+       WHERE relnamespace = $1::regnamespace AND relname IN ('scorecard_changes', 'pending_days') ORDER BY relname`,
+      [SCHEMA],
+    );
+    expect(rows).toEqual([
+      { relname: 'pending_days', relpages: 1, reltuples: 1 },
+      { relname: 'scorecard_changes', relpages: 0, reltuples: 0 },
+    ]);
   }, 60_000);
 });
