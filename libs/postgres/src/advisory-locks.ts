@@ -11,7 +11,9 @@ export const LOCKS = {
   sealer: 7_390_413_520_102,
   /** The read model's and the outbound schema's: a process migrates them one after the other anyway. */
   readModelMigrations: 7_390_413_520_104,
+  /** Held for the whole of a rebuild: a second one would replay into the same staging tables. */
   rebuild: 7_390_413_520_103,
+  /** Held by the one relay that publishes; others wait, so the topic gets one copy in log order. */
   relayLeader: 7_390_413_520_201,
 } as const;
 

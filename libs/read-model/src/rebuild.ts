@@ -41,7 +41,6 @@ export async function rebuildReadModel(
   url: string,
   options: RebuildOptions = {},
 ): Promise<boolean> {
-  // Held for the whole rebuild: a second one would replay into the same staging tables.
   const holder = await tryHoldLock(pool, LOCKS.rebuild);
   if (!holder)
     throw new Error(

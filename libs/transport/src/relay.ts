@@ -11,7 +11,6 @@ import type { KafkaNames } from './topics';
 import type { OutgoingMessage, Transport } from './transport.port';
 
 const RELAY = 'events';
-/** Held by the one relay that publishes; others wait, so the topic gets one copy in log order. */
 
 export interface RelayOptions {
   readonly batchSize?: number;
