@@ -1,4 +1,4 @@
-import type { ClientBase, Pool } from 'pg';
+import { DatabaseError, type ClientBase, type Pool } from 'pg';
 
 import type { EventStore } from '@salesledger/domain/event-store.port';
 import { migrateReadModel } from './migrate';
@@ -74,7 +74,7 @@ async function rebuildAlone(
  * Indexes, derives, logs and swaps in the rebuilt schema on one connection, whose statements the
  * signal cancels: deriving alone takes tens of seconds at a million events, too long to wait for
  * after a Ctrl-C. Each step is one transaction or safe to do again, and the next run does them
- * again. Returns false when stopped.
+ * again, finding done what they finished (see stageRebuild). Returns false when stopped.
  */
 async function finish(store: EventStore, pool: Pool, signal: AbortSignal | undefined): Promise<boolean> {
   const client = await pool.connect();
@@ -107,7 +107,7 @@ async function finish(store: EventStore, pool: Pool, signal: AbortSignal | undef
     }
     return true;
   } catch (error) {
-    if (signal?.aborted && (error as { code?: string }).code === QUERY_CANCELED) return false;
+    if (signal?.aborted && error instanceof DatabaseError && error.code === QUERY_CANCELED) return false;
     throw error;
   } finally {
     signal?.removeEventListener('abort', cancel);
