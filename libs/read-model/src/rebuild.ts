@@ -188,15 +188,23 @@ async function replay(
  * has applied pages: all of them were in step when the revisions were noted.
  */
 async function recordAppliedStreams(pool: Pool): Promise<void> {
+  const noted = `SELECT p.name, s.stream_id, s.revision
+    FROM (SELECT stream_id, max(revision) AS revision FROM ${REBUILD}.applied_staging GROUP BY stream_id) s
+    CROSS JOIN (SELECT name FROM ${REBUILD}.projection_checkpoints WHERE checkpoint IS NOT NULL) p`;
+  // An update of the streams already recorded, then a plain insert of the others, rather than one
+  // INSERT … ON CONFLICT: a replay's end records every stream anew, and a plain insert in key order
+  // took 9.2 s for 2,714,118 rows at 1,000,000 events, against 14.7 s. The rebuild's lock keeps
+  // other writers out between the two.
   await inTransaction(pool, async (client) => {
     await client.query(
+      `UPDATE ${REBUILD}.applied_streams a SET revision = n.revision FROM (${noted}) n
+       WHERE a.projection = n.name AND a.stream_id = n.stream_id AND a.revision < n.revision`,
+    );
+    await client.query(
       `INSERT INTO ${REBUILD}.applied_streams (projection, stream_id, revision)
-       SELECT p.name, s.stream_id, s.revision
-       FROM (SELECT stream_id, max(revision) AS revision FROM ${REBUILD}.applied_staging GROUP BY stream_id) s
-       CROSS JOIN (SELECT name FROM ${REBUILD}.projection_checkpoints WHERE checkpoint IS NOT NULL) p
-       -- In key order: 13 s instead of 21.5 s for 2,862,918 rows at 1,000,000 events.
-       ORDER BY 1, 2
-       ON CONFLICT (projection, stream_id) DO UPDATE SET revision = greatest(applied_streams.revision, excluded.revision)`,
+       SELECT * FROM (${noted}) n
+       WHERE NOT EXISTS (SELECT FROM ${REBUILD}.applied_streams a WHERE a.projection = n.name AND a.stream_id = n.stream_id)
+       ORDER BY 1, 2`,
     );
     await client.query(`TRUNCATE ${REBUILD}.applied_staging`);
   });
