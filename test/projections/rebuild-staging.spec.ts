@@ -20,14 +20,20 @@ describe("a rebuild's staging tables", () => {
     await database.drop();
   });
 
-  const persistence = async () =>
+  const persistence = async (schema = SCHEMA) =>
     (
       await pool.query<{ name: string; persistence: string }>(
         `SELECT relname AS name, relpersistence AS persistence FROM pg_class
          WHERE relnamespace = $1::regnamespace AND relkind = 'r' ORDER BY relname`,
-        [SCHEMA],
+        [schema],
       )
     ).rows;
+
+  /** A replay under way: a projection's checkpoint set. */
+  const replayed = (schema: string) =>
+    pool.query(
+      `INSERT INTO ${schema}.projection_checkpoints (name, checkpoint, position) VALUES ('scorecards', '10', 10)`,
+    );
 
   it('are all logged at once or none is: a failure midway leaves every one unlogged, to start over', async () => {
     await stageRebuild(pool, SCHEMA);
@@ -51,6 +57,51 @@ describe("a rebuild's staging tables", () => {
     const logged = await persistence();
     expect(logged.filter((t) => t.persistence !== 'p')).toEqual([]);
     expect(logged.map((t) => t.name)).not.toContain('applied_staging');
+  }, 60_000);
+
+  it('stay logged and indexed once the replay is done and they are set logged, the revisions a rerun notes logged with them', async () => {
+    const schema = 'rm_staging_logged';
+    await migrateReadModel(database.url, schema);
+    await stageRebuild(pool, schema);
+    await replayed(schema);
+    const client = await pool.connect();
+    try {
+      await indexRebuild(client, schema);
+      await logRebuild(client, schema);
+    } finally {
+      client.release();
+    }
+    // Setting a table unlogged or dropping and building an index gives it new files. The two
+    // bookkeeping tables the steps after the replay dropped come back.
+    const files = async () =>
+      (
+        await pool.query(
+          `SELECT relname, relfilenode FROM pg_class WHERE relnamespace = $1::regnamespace AND relkind IN ('r', 'i')
+           AND relname NOT IN ('applied_staging', 'staged_indexes', 'staged_indexes_pkey') ORDER BY relname`,
+          [schema],
+        )
+      ).rows;
+    const built = await files();
+
+    await stageRebuild(pool, schema);
+    expect(await files()).toEqual(built);
+    // A crash must keep the revisions noted after the checkpoints they go with, or lose both.
+    expect((await persistence(schema)).filter((t) => t.persistence !== 'p')).toEqual([]);
+    expect((await persistence(schema)).map((t) => t.name)).toContain('applied_staging');
+  }, 60_000);
+
+  it('take in, unlogged, a table a migration adds to them while the replay is under way', async () => {
+    const schema = 'rm_staging_added';
+    await migrateReadModel(database.url, schema);
+    await stageRebuild(pool, schema);
+    await replayed(schema);
+    await pool.query(`CREATE TABLE ${schema}.added_later (id int PRIMARY KEY)`);
+
+    await stageRebuild(pool, schema);
+    expect((await persistence(schema)).filter((t) => t.persistence !== 'u').map((t) => t.name)).toEqual([
+      'migrations',
+      'staged_indexes',
+    ]);
   }, 60_000);
 
   it('are analysed as empty when all they hold is rows rolled back, as after an interrupted derivation', async () => {

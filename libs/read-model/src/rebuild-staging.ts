@@ -31,22 +31,23 @@ const LOGGED = ['migrations', 'staged_indexes'];
  * Makes a rebuild's schema a staging area: tables unlogged (no WAL; a server crash empties them,
  * checkpoints included, so the rebuild starts over rather than resumes wrongly) and the deferred
  * indexes dropped, their definitions kept in a logged table so an interrupted rebuild still
- * restores them. Only before the replay's first page: a rerun finds the schema staged already, or
- * indexed and logged by the steps after the replay, which it does not undo for the few events the
- * log gained meanwhile.
+ * restores them. Not once the steps after the replay have set the tables logged: a rerun then
+ * applies the few events the log gained meanwhile to them as they are, and a crash keeps them.
  */
 export async function stageRebuild(pool: Pool, schema: string): Promise<void> {
   await pool.query(
     `CREATE TABLE IF NOT EXISTS ${schema}.staged_indexes (name text PRIMARY KEY, definition text NOT NULL)`,
   );
-  // Each replayed event's stream revision, while every projection is at one checkpoint (see rebuild.ts).
+  // Each replayed event's stream revision, while every projection is at one checkpoint (see
+  // rebuild.ts). Logged or not with the checkpoints, so that a crash keeps both or neither.
   await pool.query(
-    `CREATE UNLOGGED TABLE IF NOT EXISTS ${schema}.applied_staging (stream_id text NOT NULL, revision int NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${schema}.applied_staging (stream_id text NOT NULL, revision int NOT NULL)`,
   );
-  const { rows: started } = await pool.query(
-    `SELECT FROM ${schema}.projection_checkpoints WHERE checkpoint IS NOT NULL LIMIT 1`,
+  const { rows: logged } = await pool.query(
+    `SELECT FROM pg_class WHERE oid = '${schema}.projection_checkpoints'::regclass AND relpersistence = 'p'
+       AND EXISTS (SELECT FROM ${schema}.projection_checkpoints WHERE checkpoint IS NOT NULL)`,
   );
-  if (started.length > 0) return;
+  if (logged.length > 0) return;
   await inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ name: string; definition: string }>(
       `SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2)`,
