@@ -29,11 +29,14 @@ describe("a rebuild's staging tables", () => {
       )
     ).rows;
 
-  /** A replay under way: a projection's checkpoint set. */
-  const replayed = (schema: string) =>
-    pool.query(
+  /** A schema of its own, staged, with a replay under way: a projection's checkpoint set. */
+  async function replaying(schema: string): Promise<void> {
+    await migrateReadModel(database.url, schema);
+    await stageRebuild(pool, schema);
+    await pool.query(
       `INSERT INTO ${schema}.projection_checkpoints (name, checkpoint, position) VALUES ('scorecards', '10', 10)`,
     );
+  }
 
   it('are all logged at once or none is: a failure midway leaves every one unlogged, to start over', async () => {
     await stageRebuild(pool, SCHEMA);
@@ -61,9 +64,7 @@ describe("a rebuild's staging tables", () => {
 
   it('stay logged and indexed once the replay is done and they are set logged, the revisions a rerun notes logged with them', async () => {
     const schema = 'rm_staging_logged';
-    await migrateReadModel(database.url, schema);
-    await stageRebuild(pool, schema);
-    await replayed(schema);
+    await replaying(schema);
     const client = await pool.connect();
     try {
       await indexRebuild(client, schema);
@@ -92,9 +93,7 @@ describe("a rebuild's staging tables", () => {
 
   it('take in, unlogged, a table a migration adds to them while the replay is under way', async () => {
     const schema = 'rm_staging_added';
-    await migrateReadModel(database.url, schema);
-    await stageRebuild(pool, schema);
-    await replayed(schema);
+    await replaying(schema);
     await pool.query(`CREATE TABLE ${schema}.added_later (id int PRIMARY KEY)`);
 
     await stageRebuild(pool, schema);
