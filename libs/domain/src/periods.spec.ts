@@ -2,7 +2,7 @@ import Big from 'big.js';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { InvalidInputError } from './errors';
-import { monthBreakdown, weekStart } from './periods';
+import { mondayAfter, monthBreakdown, weekStart } from './periods';
 
 describe('a month target split by working days', () => {
   it('gives March 2026 its 22 working days, in ISO weeks cut at the month boundary', () => {
@@ -119,4 +119,15 @@ describe('a month target split by working days', () => {
   });
 
   it('refuses a week that does not exist', () => expect(() => weekStart('2026-W54')).toThrow(InvalidInputError));
+});
+
+describe('the week after a day', () => {
+  it.each([
+    ['a Monday', '2026-12-07', '2026-12-14'],
+    ['a Wednesday', '2026-12-09', '2026-12-14'],
+    ['a Sunday', '2026-12-13', '2026-12-14'],
+    ['across a year', '2026-12-31', '2027-01-04'],
+  ])('starts on the Monday after the week of %s', (_, day, monday) =>
+    expect(mondayAfter(day).toISODate()).toBe(monday),
+  );
 });

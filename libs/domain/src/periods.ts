@@ -15,6 +15,10 @@ export function weekStart(week: string, zone = 'utc'): DateTime {
 
 export const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Monday 00:00 (UTC) of the week after the one `day` (`YYYY-MM-DD`) falls in. */
+export const mondayAfter = (day: string): DateTime =>
+  DateTime.fromISO(day, { zone: 'utc' }).startOf('week').plus({ weeks: 1 });
+
 /** Monday to Friday, minus the company's holidays. */
 export const isWorkingDay = (day: DateTime, holidays: ReadonlySet<string>): boolean =>
   day.weekday <= 5 && !holidays.has(day.toISODate() as string);

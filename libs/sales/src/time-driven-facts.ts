@@ -6,6 +6,7 @@ import { customerDecider } from '@salesledger/domain/customers/customer.decider'
 import type { EventStore } from '@salesledger/domain/event-store.port';
 import { weeklyPapersDecider, type Paper, type PapersDue } from '@salesledger/domain/plans/weekly-plan.decider';
 import { customerRequestDecider } from '@salesledger/domain/requests/customer-request.decider';
+import { mondayAfter } from '@salesledger/domain/periods';
 import { periodsOf } from '@salesledger/domain/scorecards/grains';
 import { streams } from '@salesledger/domain/streams';
 import { READ_MODEL } from '@salesledger/postgres/schemas';
@@ -72,9 +73,7 @@ export class TimeDrivenFacts {
     for (const rep of reps) {
       const last =
         rep.left_on && rep.left_on < now.toISOString().slice(0, 10) ? Date.parse(rep.left_on) : now.getTime();
-      const hired = Date.parse(rep.hired_on);
-      const firstMonday = hired + ((8 - new Date(hired).getUTCDay()) % 7) * DAY;
-      for (let day = firstMonday; day <= last; day += 7 * DAY) {
+      for (let day = mondayAfter(rep.hired_on).toMillis(); day <= last; day += 7 * DAY) {
         const week = (
           periodsOf(new Date(day).toISOString().slice(0, 10)).find((p) => p.grain === 'week') as { period: string }
         ).period;
