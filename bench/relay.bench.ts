@@ -13,10 +13,11 @@
  *     records of the relay's average message size (key + value + headers), acks=all, idempotence on;
  *   - end-to-end latency: the read model is rebuilt from the log, the projector's consumer groups
  *     (apps/projector's consumeProjection for every projection, settlers included) start at
- *     the end of the events topic and the relay runs (Relay.start, with the scorecard feed, as
- *     apps/relay); OrderPlaced events are appended at a steady rate, and each is timed from its
- *     append's completion until its order row is in read_model.order_versions (written in the same
- *     transaction as its scorecards). A plain kafkajs consumer on the topic times the Kafka leg.
+ *     the end of the events topic and the relay runs (Relay.start, with the scorecard feed, woken
+ *     by the store's NOTIFY, as apps/relay); OrderPlaced events are appended at a steady rate, and
+ *     each is timed from its append's completion until its order row is in
+ *     read_model.order_versions (written in the same transaction as its scorecards). A plain
+ *     kafkajs consumer on the topic times the Kafka leg.
  *
  *   npm run bench:relay
  *
@@ -60,6 +61,8 @@ import { migrateEventStore } from '@salesledger/event-store/postgres-migrations'
 import { withPgClient } from '@salesledger/postgres/client';
 import { migrateOutbound, migrateReadModel } from '@salesledger/read-model/migrate';
 import { openPool } from '@salesledger/postgres/pool';
+import { listenForAppends } from '@salesledger/read-model/append-listener';
+import { AppendWakeup } from '@salesledger/read-model/append-wakeup';
 import type { Projection } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
@@ -726,7 +729,11 @@ async function liveLatency(
   });
   await joined;
 
-  const relay = new Relay(store, readModel, timedRelayTransport, names, { log }, feed);
+  // As in apps/relay: woken by the store's NOTIFY after each append, polling only as the fallback.
+  const wakeup = new AppendWakeup();
+  const notifications = listenForAppends(url, wakeup, log);
+  await notifications.listening;
+  const relay = new Relay(store, readModel, timedRelayTransport, names, { log, wakeup }, feed);
   relay.start();
 
   // Polls the read model for the orders awaiting it, on a connection of its own.
@@ -812,6 +819,7 @@ async function liveLatency(
   watching = false;
   await watch;
   await relay.stop();
+  await notifications.stop();
   await Promise.all(consumptions.map((c) => c.stop()));
   await observer.disconnect();
   await watcher.end();

@@ -12,7 +12,14 @@ export async function startRelay(runtime: Runtime, log: Logger): Promise<Stop> {
   const kafka = runtime.kafka;
   if (!kafka) throw new Error('the relay publishes to Kafka: set KAFKA_BROKERS=host:port,...');
   const feed = new ScorecardFeed(runtime.readModel, kafka.transport, kafka.names.scorecards);
-  const relay = new Relay(runtime.eventStore, runtime.readModel, kafka.transport, kafka.names, { log }, feed);
+  const relay = new Relay(
+    runtime.eventStore,
+    runtime.readModel,
+    kafka.transport,
+    kafka.names,
+    { log, wakeup: runtime.appendWakeup },
+    feed,
+  );
   relay.start();
   log.info(`relay running: ${kafka.names.events}, ${kafka.names.alerts}, ${kafka.names.scorecards}`);
   return () => relay.stop();

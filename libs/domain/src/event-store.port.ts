@@ -14,10 +14,24 @@ export interface AppendResult {
   readonly positions: readonly number[];
 }
 
+/**
+ * Word that the log has grown (an append of this process committed, or another process's was
+ * announced), so a subscription waiting at the head reads at once instead of at its next poll.
+ */
+export interface LogWakeup {
+  /** Appends heard so far: noted before a read, so one heard during the read is not missed. */
+  readonly generation: number;
+  /** Resolves at the first append heard after `generation`, after `ms` at the latest, or when the signal aborts. */
+  wait(ms: number, signal: AbortSignal, generation: number): Promise<void>;
+}
+
 export interface SubscribeOptions {
   readonly from: Checkpoint | null;
   readonly signal: AbortSignal;
   readonly pageSize?: number;
+  /** For adapters that poll: how long to wait at the head before reading again, unless `wakeup` says sooner. */
+  readonly pollIntervalMs?: number;
+  readonly wakeup?: LogWakeup;
 }
 
 /**
@@ -43,13 +57,29 @@ export abstract class EventStore {
   /** The last event of the log (its position and when it was recorded), or null when the log is empty. */
   abstract head(): Promise<{ position: number; recordedAt: string } | null>;
 
-  /** The log after `from` as it stands now, page by page; a short page is the last. */
+  /**
+   * The log after `from` as it stands now, page by page (a short page is the last), each page read
+   * while the caller handles the one before.
+   */
   async *pages(from: Checkpoint | null, pageSize: number): AsyncGenerator<RecordedEvent[]> {
-    for (let checkpoint = from; ;) {
-      const page = await this.readAll(checkpoint, pageSize);
-      if (page.length > 0) yield page;
-      if (page.length < pageSize) return;
-      checkpoint = (page.at(-1) as RecordedEvent).checkpoint;
+    const read = (after: Checkpoint | null) => {
+      const page = this.readAll(after, pageSize);
+      page.catch(() => undefined); // a failed read surfaces when its page is asked for
+      return page;
+    };
+    let ahead = read(from);
+    try {
+      for (;;) {
+        const page = await ahead;
+        const last = page.at(-1);
+        if (!last) return;
+        if (page.length === pageSize) ahead = read(last.checkpoint);
+        yield page;
+        if (page.length < pageSize) return;
+      }
+    } finally {
+      // A caller that stops early leaves a read under way: let it end before the store may close.
+      await ahead.catch(() => undefined);
     }
   }
 

@@ -185,15 +185,25 @@ export class PostgresEventStore extends EventStore {
     return row ? { position: Number(row.position), recordedAt: row.recorded_at.toISOString() } : null;
   }
 
-  async *subscribe({ from, signal, pageSize = 1000 }: SubscribeOptions): AsyncIterable<RecordedEvent> {
+  async *subscribe({
+    from,
+    signal,
+    pageSize = 1000,
+    pollIntervalMs = this.pollIntervalMs,
+    wakeup,
+  }: SubscribeOptions): AsyncIterable<RecordedEvent> {
     let checkpoint = from;
     while (!signal.aborted) {
+      const heard = wakeup?.generation ?? 0;
       const page = await this.readAll(checkpoint, pageSize);
       for (const event of page) {
         yield event;
         checkpoint = event.checkpoint;
       }
-      if (page.length < pageSize) await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => undefined);
+      if (page.length < pageSize)
+        await (wakeup
+          ? wakeup.wait(pollIntervalMs, signal, heard)
+          : sleep(pollIntervalMs, undefined, { signal }).catch(() => undefined));
     }
   }
 

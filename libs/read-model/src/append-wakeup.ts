@@ -1,11 +1,11 @@
-import type { EventStore } from '@salesledger/domain/event-store.port';
+import type { EventStore, LogWakeup } from '@salesledger/domain/event-store.port';
 
 /**
  * Wakes the log's followers when an append of this process commits, so a follower waiting for
  * new events starts reading at once instead of at its next poll. Polling stays the fallback, for
  * appends made by other processes.
  */
-export class AppendWakeup {
+export class AppendWakeup implements LogWakeup {
   private waiters = new Set<() => void>();
   private appends = 0;
 

@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientBase, Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { RecordedEvent } from '@salesledger/domain/event';
-import type { EventStore } from '@salesledger/domain/event-store.port';
-import type { AppendWakeup } from './append-wakeup';
+import type { EventStore, LogWakeup } from '@salesledger/domain/event-store.port';
+import { CheckpointMoved, followLog } from '@salesledger/event-store/log-follower';
 import { READ_MODEL } from '@salesledger/postgres/schemas';
 import { inTransaction } from '@salesledger/postgres/pool';
 
@@ -35,12 +34,9 @@ export interface RunnerOptions {
   /** How long to wait before trying a failed event (or an unreachable database) again. */
   readonly retryMs?: number;
   /** Woken by this process's appends, the runner reads at once instead of at its next poll. */
-  readonly wakeup?: AppendWakeup;
+  readonly wakeup?: LogWakeup;
   readonly log?: Logger;
 }
-
-/** Someone else (another replica, or a rebuild's swap) moved the checkpoint: re-read it and go on. */
-class CheckpointMoved extends Error {}
 
 /**
  * Feeds a projection from the log: a page of events, applied and checkpointed in one read-model
@@ -52,7 +48,6 @@ class CheckpointMoved extends Error {}
 export class ProjectionRunner {
   private readonly schema: string;
   private readonly batchSize: number;
-  private readonly pollIntervalMs: number;
   private readonly retryMs: number;
   private readonly stopping = new AbortController();
   private readonly settler: Settler;
@@ -62,20 +57,13 @@ export class ProjectionRunner {
     private readonly store: EventStore,
     private readonly pool: Pool,
     private readonly projection: Projection,
-    options: RunnerOptions = {},
+    private readonly options: RunnerOptions = {},
   ) {
     this.schema = options.schema ?? READ_MODEL;
     this.batchSize = options.batchSize ?? 1000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 20;
     this.retryMs = options.retryMs ?? 2000;
-    this.log = options.log;
-    this.wakeup = options.wakeup;
-    this.settler = new Settler(pool, projection, this.schema, { retryMs: this.retryMs, log: this.log });
+    this.settler = new Settler(pool, projection, this.schema, { retryMs: this.retryMs, log: options.log });
   }
-
-  private readonly wakeup?: AppendWakeup;
-
-  private readonly log?: Logger;
 
   start(): void {
     // Settles what a stopped or killed runner left pending, then after every batch.
@@ -124,27 +112,23 @@ export class ProjectionRunner {
     }
   }
 
-  private async run(): Promise<void> {
-    const signal = this.stopping.signal;
-    let checkpoint: string | null | undefined;
-    while (!signal.aborted) {
-      try {
-        if (checkpoint === undefined) checkpoint = await this.checkpoint();
-        const heard = this.wakeup?.generation;
-        const page = await this.store.readAll(checkpoint, this.batchSize);
-        if (page.length === 0) {
-          if (this.wakeup) await this.wakeup.wait(this.pollIntervalMs, signal, heard);
-          else await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => undefined);
-          continue;
-        }
-        checkpoint = await this.applyPage(page, checkpoint);
-      } catch (error) {
-        checkpoint = undefined;
-        if (error instanceof CheckpointMoved) continue;
-        this.log?.error({ err: error, projection: this.projection.name }, 'projection stopped; retrying');
-        await sleep(this.retryMs, undefined, { signal }).catch(() => undefined);
-      }
-    }
+  private run(): Promise<void> {
+    return followLog(
+      this.store,
+      {
+        checkpoint: () => this.checkpoint(),
+        handle: async (page, from) => void (await this.applyPage(page, from)),
+      },
+      this.stopping.signal,
+      {
+        name: `projection ${this.projection.name}`,
+        pageSize: this.batchSize,
+        pollIntervalMs: this.options.pollIntervalMs ?? 20,
+        retryMs: this.retryMs,
+        wakeup: this.options.wakeup,
+        log: this.options.log,
+      },
+    );
   }
 
   private async checkpoint(): Promise<string | null> {
@@ -157,7 +141,7 @@ export class ProjectionRunner {
   }
 
   /** One transaction for the page; if it fails, event by event, to commit what applies and name what does not. */
-  private async applyPage(page: RecordedEvent[], from: string | null): Promise<string> {
+  private async applyPage(page: readonly RecordedEvent[], from: string | null): Promise<string> {
     try {
       return await this.commit(page, from);
     } catch (error) {
@@ -172,7 +156,7 @@ export class ProjectionRunner {
     return checkpoint as string;
   }
 
-  private async commit(page: RecordedEvent[], from: string | null): Promise<string> {
+  private async commit(page: readonly RecordedEvent[], from: string | null): Promise<string> {
     await inTransaction(this.pool, async (client) => {
       const { rows } = await client.query(
         `SELECT checkpoint FROM ${this.schema}.projection_checkpoints WHERE name = $1 FOR UPDATE`,

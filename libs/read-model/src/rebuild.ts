@@ -154,33 +154,24 @@ async function replay(
   const total = Math.max(0, (head?.position ?? 0) - Number(rows[0]?.position ?? 0));
   let applied = 0;
   onProgress?.({ applied, total });
-  const pages = store.pages(rows[0]?.checkpoint ?? null, batchSize);
-  let next = pages.next();
-  try {
-    for (let page = await next; !page.done; page = await next) {
-      next = pages.next();
-      const events = page.value;
-      await inTransaction(pool, async (client) => {
-        await client.query('SET LOCAL synchronous_commit = off');
-        for (const projection of PROJECTIONS)
-          await applyAndCheckpoint(client, REBUILD, projection, events, { unapplied: inStep });
-        if (inStep)
-          await client.query(`INSERT INTO ${REBUILD}.applied_staging SELECT * FROM unnest($1::text[], $2::int[])`, [
-            events.map((e) => e.streamId),
-            events.map((e) => e.revision),
-          ]);
-      });
-      applied += events.length;
-      onProgress?.({ applied, total: Math.max(total, applied) });
-      if (signal?.aborted) return false;
-    }
-    await recordAppliedStreams(pool);
-    return true;
-  } finally {
+  for await (const events of store.pages(rows[0]?.checkpoint ?? null, batchSize)) {
+    await inTransaction(pool, async (client) => {
+      await client.query('SET LOCAL synchronous_commit = off');
+      for (const projection of PROJECTIONS)
+        await applyAndCheckpoint(client, REBUILD, projection, events, { unapplied: inStep });
+      if (inStep)
+        await client.query(`INSERT INTO ${REBUILD}.applied_staging SELECT * FROM unnest($1::text[], $2::int[])`, [
+          events.map((e) => e.streamId),
+          events.map((e) => e.revision),
+        ]);
+    });
+    applied += events.length;
+    onProgress?.({ applied, total: Math.max(total, applied) });
     // The page read ahead is dropped: the checkpoint already says where to resume.
-    await next.catch(() => undefined);
-    await pages.return(undefined);
+    if (signal?.aborted) return false;
   }
+  await recordAppliedStreams(pool);
+  return true;
 }
 
 /**

@@ -3,7 +3,8 @@ import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { integrationEventHeaders, toIntegrationEvent } from '@salesledger/contracts/integration-event';
 import type { RecordedEvent } from '@salesledger/domain/event';
-import type { EventStore } from '@salesledger/domain/event-store.port';
+import type { EventStore, LogWakeup } from '@salesledger/domain/event-store.port';
+import { followLog } from '@salesledger/event-store/log-follower';
 import { LOCKS, tryHoldLock } from '@salesledger/postgres/advisory-locks';
 import { OUTBOUND } from '@salesledger/postgres/schemas';
 import type { ScorecardFeed } from './scorecard-feed';
@@ -16,6 +17,8 @@ export interface RelayOptions {
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
   readonly retryMs?: number;
+  /** Woken by appends, the relay reads at once instead of at its next poll. */
+  readonly wakeup?: LogWakeup;
   readonly log?: Logger;
 }
 
@@ -36,7 +39,6 @@ export class Relay {
   private readonly stopping = new AbortController();
   private loop?: Promise<void>;
   private readonly batchSize: number;
-  private readonly pollIntervalMs: number;
   private readonly retryMs: number;
   private readonly log?: Logger;
 
@@ -45,12 +47,11 @@ export class Relay {
     private readonly pool: Pool,
     private readonly transport: Transport,
     private readonly names: KafkaNames,
-    options: RelayOptions = {},
+    private readonly options: RelayOptions = {},
     /** The changed scorecards, published when the log is: between pages, by the same leader. */
     private readonly scorecards?: ScorecardFeed,
   ) {
     this.batchSize = options.batchSize ?? 1000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 20;
     this.retryMs = options.retryMs ?? 1000;
     this.log = options.log;
   }
@@ -67,8 +68,7 @@ export class Relay {
   /** Publishes what the log holds now (tests and benchmarks); returns how many events it published. */
   async publishPending(): Promise<number> {
     let published = 0;
-    const pages = this.pages(await this.checkpoint());
-    for (let page = await pages.next(); page.length > 0; page = await pages.next()) {
+    for await (const page of this.store.pages(await this.checkpoint(), this.batchSize)) {
       await this.publish(page);
       published += page.length;
     }
@@ -79,52 +79,39 @@ export class Relay {
     const signal = this.stopping.signal;
     while (!signal.aborted) {
       let leader: PoolClient | undefined;
+      const term = new AbortController();
+      const stop = () => term.abort();
+      signal.addEventListener('abort', stop, { once: true });
       try {
-        let lost = false;
-        leader = await this.becomeLeader(signal, () => (lost = true));
+        leader = await this.becomeLeader(signal, stop);
         if (!leader) return;
         this.log?.info('relay publishing the event log');
-        // The leader alone moves the checkpoint, so it reads it once and keeps it from then on.
-        const pages = this.pages(await this.checkpoint());
-        while (!signal.aborted && !lost) {
-          const page = await pages.next();
-          if (page.length > 0) await this.publish(page);
-          else if (((await this.scorecards?.publishChanges()) ?? 0) === 0)
-            await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => undefined);
-        }
+        // Until the lock is lost (or the relay stops): then after the page in hand.
+        await followLog(
+          this.store,
+          {
+            checkpoint: () => this.checkpoint(),
+            handle: (page) => this.publish(page),
+            idle: async () => (await this.scorecards?.publishChanges()) ?? 0,
+          },
+          term.signal,
+          {
+            name: 'relay',
+            pageSize: this.batchSize,
+            pollIntervalMs: this.options.pollIntervalMs ?? 20,
+            retryMs: this.retryMs,
+            wakeup: this.options.wakeup,
+            log: this.log,
+          },
+        );
       } catch (error) {
         this.log?.error({ err: error }, 'relay stopped; retrying');
         await sleep(this.retryMs, undefined, { signal }).catch(() => undefined);
       } finally {
+        signal.removeEventListener('abort', stop);
         leader?.release(true); // closing the connection frees the lock for a standby relay
       }
     }
-  }
-
-  /**
-   * The log's pages from a checkpoint on, each read while the one before is being sent: a page
-   * handed out is taken as published (the caller publishes it before asking for the next).
-   */
-  private pages(from: string | null): { next(): Promise<RecordedEvent[]> } {
-    let ahead: Promise<RecordedEvent[]> | undefined;
-    let checkpoint = from;
-    const read = () => {
-      const page = this.store.readAll(checkpoint, this.batchSize);
-      // A failed read-ahead surfaces when its page is asked for, not as an unhandled rejection.
-      page.catch(() => undefined);
-      return page;
-    };
-    return {
-      next: async () => {
-        const page = await (ahead ?? read());
-        ahead = undefined;
-        if (page.length > 0) {
-          checkpoint = (page.at(-1) as RecordedEvent).checkpoint;
-          ahead = read();
-        }
-        return page;
-      },
-    };
   }
 
   private async becomeLeader(signal: AbortSignal, onLost: () => void): Promise<PoolClient | undefined> {
@@ -145,7 +132,7 @@ export class Relay {
     return rows[0].checkpoint;
   }
 
-  private async publish(page: RecordedEvent[]): Promise<void> {
+  private async publish(page: readonly RecordedEvent[]): Promise<void> {
     const messages = page.map(eventMessage);
     // Keyed by the alert's stream too, so each alert's lifecycle stays in order for its consumers.
     const alerts = messages.filter((_, i) => isAlertEvent(page[i] as RecordedEvent));

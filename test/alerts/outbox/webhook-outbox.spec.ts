@@ -245,7 +245,7 @@ describe('the alert delivery outbox, over webhooks', () => {
       },
     }) as EventStore;
 
-    await expect(dispatcher(flakyStore).dispatchPage()).rejects.toThrow('connection lost');
+    await expect(dispatcher(flakyStore).dispatchPending()).rejects.toThrow('connection lost');
     expect(await deliveryRows(outbox.pool)).toEqual([]);
 
     await dispatcher(flakyStore).dispatchPending();

@@ -30,7 +30,7 @@ export interface AlertDeliveryOptions {
  * digest. Any number of processes may run it. Throws a ConfigError for bad delivery settings.
  */
 export function startAlertDelivery(
-  runtime: Pick<Runtime, 'eventStore' | 'readModel'>,
+  runtime: Pick<Runtime, 'eventStore' | 'readModel'> & Partial<Pick<Runtime, 'appendWakeup'>>,
   log: Logger,
   options: AlertDeliveryOptions = {},
 ): Stop {
@@ -47,8 +47,12 @@ export function startAlertDelivery(
   const dispatcher = new AlertOutboxDispatcher(runtime.eventStore, pool, { email: !!email, clock, log: component });
   const sender = new DeliverySender(pool, runtime.eventStore, channels, { leaseMs, clock, log: component });
   const digest = new DailyDigest(pool, { hourUtc: digestHour, clock, log: component });
+  const dispatching = new AbortController();
+  const dispatch = dispatcher.follow(dispatching.signal, {
+    pollIntervalMs: options.dispatchIntervalMs ?? 200,
+    wakeup: runtime.appendWakeup,
+  });
   const loops = [
-    schedule('alert dispatch', () => dispatcher.dispatchPage(), options.dispatchIntervalMs ?? 200, component),
     schedule(
       'alert send',
       async () => (await sender.sendDue()) + (await sender.recordDelivered()),
@@ -64,7 +68,8 @@ export function startAlertDelivery(
     'alert delivery started',
   );
   return async () => {
-    await Promise.all(loops.map((loop) => loop.stop()));
+    dispatching.abort();
+    await Promise.all([dispatch, ...loops.map((loop) => loop.stop())]);
     email?.close();
   };
 }

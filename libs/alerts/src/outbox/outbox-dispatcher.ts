@@ -2,8 +2,9 @@ import type { ClientBase, Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { AlertRaised } from '@salesledger/domain/alerts/alert.decider';
 import { SystemClock, type Clock } from '@salesledger/domain/clock.port';
-import type { RecordedEvent } from '@salesledger/domain/event';
-import type { EventStore } from '@salesledger/domain/event-store.port';
+import type { Checkpoint, RecordedEvent } from '@salesledger/domain/event';
+import type { EventStore, LogWakeup } from '@salesledger/domain/event-store.port';
+import { CheckpointMoved, followLog } from '@salesledger/event-store/log-follower';
 import { OUTBOUND } from '@salesledger/postgres/schemas';
 import { inTransaction } from '@salesledger/postgres/pool';
 import { alertAt, messageOf, raisedFacts, type AlertFacts } from './alert-message';
@@ -29,7 +30,8 @@ export interface DispatcherOptions {
  * transaction per page it keeps the recipients, inserts the page's deliveries (a delivery id already
  * there is left alone) and moves the checkpoint. So a crash re-reads at most the page in hand and
  * inserts nothing twice, and whatever was dispatched stays until a sender settles it. The checkpoint
- * row is locked for the page: a second replica skips the turn instead of dispatching the same page.
+ * is compared and set in that transaction, so a second replica never dispatches the same page twice:
+ * the one that finds the checkpoint moved resumes from where it stands.
  */
 export class AlertOutboxDispatcher {
   private readonly batchSize: number;
@@ -44,20 +46,45 @@ export class AlertOutboxDispatcher {
     this.clock = options.clock ?? new SystemClock();
   }
 
-  /** Dispatches one page; how many events it read (0 when caught up or another replica is at it). */
-  async dispatchPage(): Promise<number> {
-    await this.pool.query(
-      `INSERT INTO ${OUTBOUND}.relay_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`,
+  /** Follows the log until the signal aborts, dispatching page by page. */
+  follow(signal: AbortSignal, options: { readonly pollIntervalMs?: number; readonly wakeup?: LogWakeup } = {}) {
+    return followLog(
+      this.store,
+      { checkpoint: () => this.checkpoint(), handle: (page, from) => this.dispatch(page, from) },
+      signal,
+      { name: 'alert dispatch', pageSize: this.batchSize, log: this.options.log, ...options },
+    );
+  }
+
+  /** Everything the log holds now (tests, and catching up before a first send); returns how many events it read. */
+  async dispatchPending(): Promise<number> {
+    let read = 0;
+    let from = await this.checkpoint();
+    for await (const page of this.store.pages(from, this.batchSize)) {
+      await this.dispatch(page, from);
+      from = (page.at(-1) as RecordedEvent).checkpoint;
+      read += page.length;
+    }
+    return read;
+  }
+
+  private async checkpoint(): Promise<Checkpoint | null> {
+    const { rows } = await this.pool.query(
+      `INSERT INTO ${OUTBOUND}.relay_checkpoints (name) VALUES ($1)
+       ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING checkpoint`,
       [DISPATCHER],
     );
+    return rows[0].checkpoint;
+  }
+
+  /** The page that follows `from`, dispatched and checkpointed in one transaction. */
+  private dispatch(page: readonly RecordedEvent[], from: Checkpoint | null): Promise<void> {
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query(
-        `SELECT checkpoint FROM ${OUTBOUND}.relay_checkpoints WHERE name = $1 FOR UPDATE SKIP LOCKED`,
+        `SELECT checkpoint FROM ${OUTBOUND}.relay_checkpoints WHERE name = $1 FOR UPDATE`,
         [DISPATCHER],
       );
-      if (!rows[0]) return 0;
-      const page = await this.store.readAll(rows[0].checkpoint, this.batchSize);
-      if (page.length === 0) return 0;
+      if ((rows[0]?.checkpoint ?? null) !== from) throw new CheckpointMoved();
       const dispatched = await this.apply(client, page);
       if (dispatched > 0) this.options.log?.debug({ deliveries: dispatched }, 'alert deliveries dispatched');
       const last = page.at(-1) as RecordedEvent;
@@ -66,15 +93,7 @@ export class AlertOutboxDispatcher {
            events_published = events_published + $4, updated_at = now() WHERE name = $1`,
         [DISPATCHER, last.checkpoint, Math.max(...page.map((event) => event.position)), page.length],
       );
-      return page.length;
     });
-  }
-
-  /** Everything the log holds now (tests, and catching up before a first send). */
-  async dispatchPending(): Promise<number> {
-    let read = 0;
-    for (let page = await this.dispatchPage(); page > 0; page = await this.dispatchPage()) read += page;
-    return read;
   }
 
   /** Returns how many deliveries the page made. */
