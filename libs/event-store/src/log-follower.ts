@@ -13,8 +13,9 @@ export interface LogReader {
    */
   handle(page: readonly RecordedEvent[], from: Checkpoint | null): Promise<void>;
   /**
-   * Work for the quiet moments: run when no event is in hand, and every poll interval while none
-   * comes. A positive count says there is more: it runs again as soon as the log has been looked at.
+   * Work for the gaps between pages: run whenever no event is in hand after a page (and at the
+   * start), then every poll interval while none comes. A positive count says there is more: it runs
+   * again at once unless an event has come meanwhile.
    */
   idle?(): Promise<number>;
 }
@@ -64,7 +65,10 @@ export async function followLog(
         wakeup: options.wakeup,
       });
       pages = new PageBuffer(events, pageSize);
-      let quietMs = reader.idle ? 0 : undefined;
+      // How long to wait for an event before the idle work runs: not at all after a page, so a
+      // steady trickle of events cannot keep it from running.
+      const busy = reader.idle ? 0 : undefined;
+      let quietMs = busy;
       while (!signal.aborted) {
         const page = await pages.take(quietMs, signal);
         if (page.length === 0) {
@@ -73,6 +77,7 @@ export async function followLog(
         }
         await reader.handle(page, from);
         from = (page.at(-1) as RecordedEvent).checkpoint;
+        quietMs = busy;
       }
     } catch (error) {
       if (error instanceof CheckpointMoved) continue;

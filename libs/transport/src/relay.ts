@@ -48,7 +48,7 @@ export class Relay {
     private readonly transport: Transport,
     private readonly names: KafkaNames,
     private readonly options: RelayOptions = {},
-    /** The changed scorecards, published when the log is: between pages, by the same leader. */
+    /** The changed scorecards, published by the same leader whenever no page of the log is in hand. */
     private readonly scorecards?: ScorecardFeed,
   ) {
     this.batchSize = options.batchSize ?? 1000;

@@ -56,7 +56,7 @@ export class AlertOutboxDispatcher {
     );
   }
 
-  /** Everything the log holds now (tests, and catching up before a first send); returns how many events it read. */
+  /** Everything the log holds now (tests); returns how many events it read. */
   async dispatchPending(): Promise<number> {
     let read = 0;
     let from = await this.checkpoint();
