@@ -6,7 +6,7 @@ import type { RecordedEvent } from '@salesledger/domain/event';
 import type { EventStore, LogWakeup } from '@salesledger/domain/event-store.port';
 import { followLog } from '@salesledger/event-store/log-follower';
 import { LOCKS, tryHoldLock } from '@salesledger/postgres/advisory-locks';
-import { OUTBOUND } from '@salesledger/postgres/schemas';
+import { outboundCheckpoint, passOutboundPage } from '@salesledger/read-model/outbound-checkpoints';
 import type { ScorecardFeed } from './scorecard-feed';
 import type { KafkaNames } from './topics';
 import type { OutgoingMessage, Transport } from './transport.port';
@@ -68,7 +68,7 @@ export class Relay {
   /** Publishes what the log holds now (tests and benchmarks); returns how many events it published. */
   async publishPending(): Promise<number> {
     let published = 0;
-    for await (const page of this.store.pages(await this.checkpoint(), this.batchSize)) {
+    for await (const page of this.store.pages(await outboundCheckpoint(this.pool, RELAY), this.batchSize)) {
       await this.publish(page);
       published += page.length;
     }
@@ -90,7 +90,7 @@ export class Relay {
         await followLog(
           this.store,
           {
-            checkpoint: () => this.checkpoint(),
+            checkpoint: () => outboundCheckpoint(this.pool, RELAY),
             handle: (page) => this.publish(page),
             idle: async () => (await this.scorecards?.publishChanges()) ?? 0,
           },
@@ -123,15 +123,6 @@ export class Relay {
     return undefined;
   }
 
-  private async checkpoint(): Promise<string | null> {
-    const { rows } = await this.pool.query(
-      `INSERT INTO ${OUTBOUND}.relay_checkpoints (name) VALUES ($1)
-       ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING checkpoint`,
-      [RELAY],
-    );
-    return rows[0].checkpoint;
-  }
-
   private async publish(page: readonly RecordedEvent[]): Promise<void> {
     const messages = page.map(eventMessage);
     // Keyed by the alert's stream too, so each alert's lifecycle stays in order for its consumers.
@@ -140,11 +131,6 @@ export class Relay {
       { topic: this.names.events, messages },
       { topic: this.names.alerts, messages: alerts },
     ]);
-    const last = page.at(-1) as RecordedEvent;
-    await this.pool.query(
-      `UPDATE ${OUTBOUND}.relay_checkpoints SET checkpoint = $2, position = greatest(position, $3),
-         events_published = events_published + $4, updated_at = now() WHERE name = $1`,
-      [RELAY, last.checkpoint, Math.max(...page.map((e) => e.position)), page.length],
-    );
+    await passOutboundPage(this.pool, RELAY, page);
   }
 }

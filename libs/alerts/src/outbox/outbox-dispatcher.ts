@@ -7,6 +7,7 @@ import type { EventStore, LogWakeup } from '@salesledger/domain/event-store.port
 import { CheckpointMoved, followLog } from '@salesledger/event-store/log-follower';
 import { OUTBOUND } from '@salesledger/postgres/schemas';
 import { inTransaction } from '@salesledger/postgres/pool';
+import { outboundCheckpoint, passOutboundPage } from '@salesledger/read-model/outbound-checkpoints';
 import { alertAt, messageOf, raisedFacts, type AlertFacts } from './alert-message';
 import { deliveriesFor, deliveryKindOf } from './dispatch.policy';
 import { insertDeliveries } from './delivery-queue';
@@ -50,7 +51,10 @@ export class AlertOutboxDispatcher {
   follow(signal: AbortSignal, options: { readonly pollIntervalMs?: number; readonly wakeup?: LogWakeup } = {}) {
     return followLog(
       this.store,
-      { checkpoint: () => this.checkpoint(), handle: (page, from) => this.dispatch(page, from) },
+      {
+        checkpoint: () => outboundCheckpoint(this.pool, DISPATCHER),
+        handle: (page, from) => this.dispatch(page, from),
+      },
       signal,
       { name: 'alert dispatch', pageSize: this.batchSize, log: this.options.log, ...options },
     );
@@ -59,22 +63,13 @@ export class AlertOutboxDispatcher {
   /** Everything the log holds now (tests); returns how many events it read. */
   async dispatchPending(): Promise<number> {
     let read = 0;
-    let from = await this.checkpoint();
+    let from = await outboundCheckpoint(this.pool, DISPATCHER);
     for await (const page of this.store.pages(from, this.batchSize)) {
       await this.dispatch(page, from);
       from = (page.at(-1) as RecordedEvent).checkpoint;
       read += page.length;
     }
     return read;
-  }
-
-  private async checkpoint(): Promise<Checkpoint | null> {
-    const { rows } = await this.pool.query(
-      `INSERT INTO ${OUTBOUND}.relay_checkpoints (name) VALUES ($1)
-       ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING checkpoint`,
-      [DISPATCHER],
-    );
-    return rows[0].checkpoint;
   }
 
   /** The page that follows `from`, dispatched and checkpointed in one transaction. */
@@ -87,12 +82,7 @@ export class AlertOutboxDispatcher {
       if ((rows[0]?.checkpoint ?? null) !== from) throw new CheckpointMoved();
       const dispatched = await this.apply(client, page);
       if (dispatched > 0) this.options.log?.debug({ deliveries: dispatched }, 'alert deliveries dispatched');
-      const last = page.at(-1) as RecordedEvent;
-      await client.query(
-        `UPDATE ${OUTBOUND}.relay_checkpoints SET checkpoint = $2, position = greatest(position, $3),
-           events_published = events_published + $4, updated_at = now() WHERE name = $1`,
-        [DISPATCHER, last.checkpoint, Math.max(...page.map((event) => event.position)), page.length],
-      );
+      await passOutboundPage(client, DISPATCHER, page);
     });
   }
 
