@@ -14,7 +14,7 @@
  *    EXPLAIN (ANALYZE, BUFFERS) for the server's own time and plan.
  */
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'pg';
+import { Pool, type QueryArrayConfig } from 'pg';
 import { AlertEvaluator } from '@salesledger/alerts/alert-evaluator';
 import { loadSituations } from '@salesledger/read-model/rep-situations';
 import { reconcile } from '@salesledger/domain/alerts/alert-reconcile.policy';
@@ -112,17 +112,24 @@ const labelOf = (sql: string) => LABELS.find(([pattern]) => pattern.test(sql))?.
 interface Captured {
   readonly sql: string;
   readonly params: unknown[];
+  /** 'array' where the query asked for its rows as arrays: the baseline asks the same. */
+  readonly rowMode?: 'array';
   readonly ms: number;
   readonly rows: number;
 }
 
+/** A query as loadSituations asked it: rows as objects, or as arrays. */
+const ask = (pool: Pool, q: Pick<Captured, 'sql' | 'params' | 'rowMode'>) =>
+  q.rowMode ? pool.query({ text: q.sql, values: q.params, rowMode: q.rowMode }) : pool.query(q.sql, q.params);
+
 /** A stand-in for the pool that times every query; loadSituations and AlertEvaluator only call `query`. */
 function timingPool(pool: Pool, log: Captured[]): Pool {
   return {
-    query: async (sql: string, params: unknown[] = []) => {
+    query: async (query: string | QueryArrayConfig, values: unknown[] = []) => {
+      const { text: sql, values: params = values, rowMode } = typeof query === 'string' ? { text: query } : query;
       const started = performance.now();
-      const result = await pool.query(sql, params);
-      log.push({ sql, params, ms: performance.now() - started, rows: result.rowCount ?? result.rows.length });
+      const result = await ask(pool, { sql, params, rowMode });
+      log.push({ sql, params, rowMode, ms: performance.now() - started, rows: result.rowCount ?? result.rows.length });
       return result;
     },
   } as unknown as Pool;
@@ -221,7 +228,10 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
 
     // 2. The same evaluation taken apart, as AlertEvaluator.evaluate does it.
     const parts: Record<string, number[]> = {};
-    const perQuery = new Map<string, { ms: number[]; rows: number; sql: string; params: unknown[] }>();
+    const perQuery = new Map<
+      string,
+      { ms: number[]; rows: number; sql: string; params: unknown[]; rowMode?: 'array' }
+    >();
     for (let i = 0; i < job.runs; i++) {
       collect();
       const captured: Captured[] = [];
@@ -252,7 +262,13 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
       }))
         (parts[name] ??= []).push(value);
       for (const q of captured) {
-        const known = perQuery.get(labelOf(q.sql)) ?? { ms: [], rows: q.rows, sql: q.sql, params: q.params };
+        const known = perQuery.get(labelOf(q.sql)) ?? {
+          ms: [],
+          rows: q.rows,
+          sql: q.sql,
+          params: q.params,
+          rowMode: q.rowMode,
+        };
         known.ms.push(q.ms);
         perQuery.set(labelOf(q.sql), known);
       }
@@ -268,7 +284,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
       let total = 0;
       for (const [label, q] of perQuery) {
         const started = performance.now();
-        await pool.query(q.sql, q.params);
+        await ask(pool, q);
         const ms = performance.now() - started;
         total += ms;
         alone.set(label, [...(alone.get(label) ?? []), ms]);

@@ -60,7 +60,12 @@ export type AlertDecision = {
 export type AlertRule = (situation: RepSituation, settings: AlertSettings, now: string) => AlertDecision[];
 
 /** The company's calendar day of an instant (UTC, as the scorecards). */
-export const dayOf = (instant: string): string => new Date(instant).toISOString().slice(0, 10);
+export function dayOf(instant: string): string {
+  if (instant !== lastDayOf.instant) lastDayOf = { instant, day: new Date(instant).toISOString().slice(0, 10) };
+  return lastDayOf.day;
+}
+// One evaluation asks for the day of the same instant for every rule of every rep.
+let lastDayOf = { instant: '', day: '' };
 const hoursSince = (instant: string, now: string) => (Date.parse(now) - Date.parse(instant)) / 3_600_000;
 
 const decided = (

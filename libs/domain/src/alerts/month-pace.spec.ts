@@ -70,6 +70,14 @@ describe('a month pace in integer cents', () => {
       expect(moneyOf(centsOf(money))).toBe(money);
     expect(centsOf('7')).toBe(700);
     expect(centsOf('7.5')).toBe(750);
+    expect(centsOf('-7.5')).toBe(-750);
+    expect(centsOf('-0.05')).toBe(-5);
+    // Every amount a numeric(16, 2) column holds, to the cent.
+    fc.assert(
+      fc.property(fc.integer({ min: -(10 ** 16) + 1, max: 10 ** 16 - 1 }), (cents) => {
+        expect(centsOf(moneyOf(cents))).toBe(cents);
+      }),
+    );
   });
 
   it('decides the severity as the exact decimal comparison would, whatever the thresholds', () =>

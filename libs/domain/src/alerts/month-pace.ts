@@ -36,12 +36,17 @@ export interface MonthPace {
   readonly positions: number[];
 }
 
-export const nextDay = (day: string): string => periodRange('day', day).end;
+const DAY_MS = 86_400_000;
+
+/** The day after a day (both 'YYYY-MM-DD'), by arithmetic: the rules step through days of thousands of reps. */
+export const nextDay = (day: string): string => new Date(Date.parse(day) + DAY_MS).toISOString().slice(0, 10);
 
 /** The month around a day, as every rep of one evaluation shares it. */
 interface MonthCalendar {
   readonly month: string;
   readonly start: string;
+  /** Every day from `start` until `today`, today excluded, in order. */
+  readonly days: readonly string[];
   /** Working days before `today` (today's is not over yet), in order. */
   readonly completed: readonly string[];
   readonly total: number;
@@ -57,24 +62,29 @@ function monthCalendar(today: string, holidays: readonly string[]): MonthCalenda
   if (cached) return cached;
   const range = periodRange('month', today.slice(0, 7));
   const off = new Set(holidays);
+  const days = daysOf({ start: range.start, end: today });
   const calendar = {
     month: range.period,
     start: range.start,
-    completed: daysOf({ start: range.start, end: today }).filter(
-      (day) => workingDaysBetween(day, nextDay(day), off) === 1,
-    ),
+    days,
+    completed: days.filter((day) => workingDaysBetween(day, nextDay(day), off) === 1),
     total: workingDaysBetween(range.start, range.end, off),
   };
   known.set(today, calendar);
   return calendar;
 }
 
-/** Money as whole cents: amounts here are decimal strings with at most 2 places. */
+/**
+ * Money as whole cents: amounts here are decimal strings with at most 2 places. The digits are
+ * read as one integer, so no binary fraction is involved (an evaluation reads every sale of the
+ * month of every rep through this).
+ */
 export function centsOf(money: Money): number {
-  const negative = money.startsWith('-');
-  const [units = '0', fraction = ''] = (negative ? money.slice(1) : money).split('.');
-  const cents = Number(units) * 100 + Number(fraction.padEnd(2, '0').slice(0, 2));
-  return negative ? -cents : cents;
+  const dot = money.indexOf('.');
+  if (dot === -1) return Number(money) * 100;
+  const places = Math.min(2, money.length - dot - 1);
+  const digits = Number(money.slice(0, dot) + money.slice(dot + 1, dot + 1 + places));
+  return places === 2 ? digits : digits * (places === 1 ? 10 : 100);
 }
 
 export function moneyOf(cents: number): Money {
@@ -111,15 +121,16 @@ export function monthStanding(month: MonthSales, today: string, holidays: readon
 export function monthPace(month: MonthSales, today: string, holidays: readonly string[]): MonthPace | null {
   const standing = monthStanding(month, today, holidays);
   if (!standing) return null;
-  const { completed, start, total } = monthCalendar(today, holidays);
+  const { completed, days, start, total } = monthCalendar(today, holidays);
   const sales = month.sales.filter((sale) => sale.day >= start && sale.day <= today);
   const soldOn = new Map<string, number>();
   for (const sale of sales) soldOn.set(sale.day, (soldOn.get(sale.day) ?? 0) + centsOf(sale.amount));
-  // Completed working days are in order, so the running sum walks the month once.
+  // Completed working days are in order, so the running sum walks the month's days once.
   let sold = 0;
-  let day = start;
+  let next = 0;
   const curve = completed.map((workingDay, i) => {
-    for (; day <= workingDay; day = nextDay(day)) sold += soldOn.get(day) ?? 0;
+    for (; next < days.length && (days[next] as string) <= workingDay; next++)
+      sold += soldOn.get(days[next] as string) ?? 0;
     return {
       day: workingDay,
       actual: moneyOf(sold),
