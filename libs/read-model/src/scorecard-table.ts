@@ -38,28 +38,46 @@ const KEYS_PER_CHUNK = 2000;
  * Large sets go in chunks, so a process serving requests beside the settler gets turns between them.
  */
 export async function materializeScorecards(client: ClientBase, s: string, keys: ScorecardKeys | 'all'): Promise<void> {
+  const everything = keys === 'all';
   if (keys === 'all') {
     const { rows } = await client.query<{ rep_id: string; day: string }>(
       `SELECT rep_id, day FROM ${s}.rep_days UNION SELECT rep_id, to_date(month, 'YYYY-MM') FROM ${s}.reviews`,
     );
     await client.query(`DELETE FROM ${s}.scorecards`);
-    keys = scorecardKeys(rows.map((row) => ({ repId: row.rep_id, day: isoDay(row.day) })));
+    // Only the periods with figures or a review: the ones after them, which scorecardKeys adds for
+    // a change to compare with, have a row only if they have figures of their own, so they are
+    // here already. At 10,000 reps that is 311,000 keys rather than 722,000.
+    keys = new Map();
+    for (const row of rows)
+      for (const range of periodsOf(isoDay(row.day)))
+        keys.set(`${row.rep_id}|${range.grain}|${range.period}`, { repId: row.rep_id, range });
   }
   const all = [...keys.values()];
   if (all.length === 0) return;
   const calendar = await readCalendar(client, s);
   for (let i = 0; i < all.length; i += KEYS_PER_CHUNK)
-    await materializeChunk(client, s, all.slice(i, i + KEYS_PER_CHUNK), calendar);
+    await materializeChunk(client, s, all.slice(i, i + KEYS_PER_CHUNK), calendar, everything);
 }
 
-async function materializeChunk(client: ClientBase, s: string, keys: ScorecardKey[], calendar: Calendar) {
+/** `emptied`: the table holds none of the keys (everything is being recomputed), so none is looked up to remove. */
+async function materializeChunk(
+  client: ClientBase,
+  s: string,
+  keys: ScorecardKey[],
+  calendar: Calendar,
+  emptied: boolean,
+) {
   const cards = await storedScorecards(client, s, keys, calendar);
-  const { rows: removed } = await client.query<StoredKey>(
-    `DELETE FROM ${s}.scorecards c USING unnest($1::text[], $2::text[], $3::text[]) k(rep_id, grain, period)
-     WHERE c.rep_id = k.rep_id AND c.grain = k.grain AND c.period = k.period
-     RETURNING c.rep_id, c.grain, c.period`,
-    [keys.map((k) => k.repId), keys.map((k) => k.range.grain), keys.map((k) => k.range.period)],
-  );
+  // Looked up for nothing, this took 38 s of a rebuild at 10,000 reps (106 ms a chunk, on the
+  // statistics of a table still empty when the rebuild analysed it).
+  const { rows: removed } = emptied
+    ? { rows: [] }
+    : await client.query<StoredKey>(
+        `DELETE FROM ${s}.scorecards c USING unnest($1::text[], $2::text[], $3::text[]) k(rep_id, grain, period)
+         WHERE c.rep_id = k.rep_id AND c.grain = k.grain AND c.period = k.period
+         RETURNING c.rep_id, c.grain, c.period`,
+        [keys.map((k) => k.repId), keys.map((k) => k.range.grain), keys.map((k) => k.range.period)],
+      );
   // The scorecards feed publishes each key that had a row or has one (the row, or a tombstone for
   // one gone). A key with neither, such as a period a year on that has no figures yet, has nothing
   // to say: about a third of a live batch's keys.
