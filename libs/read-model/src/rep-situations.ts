@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { ActiveAlert } from '@salesledger/domain/alerts/alert-reconcile.policy';
 import type { RepSituation } from '@salesledger/domain/alerts/alert-rules.policy';
 import type { MonthSales } from '@salesledger/domain/alerts/month-pace';
-import { periodRange } from '@salesledger/domain/scorecards/grains';
+import { periodRange, type PeriodRange } from '@salesledger/domain/scorecards/grains';
 import { READ_MODEL } from '@salesledger/postgres/schemas';
 
 type Row = Record<string, unknown>;
@@ -23,7 +23,12 @@ export async function loadSituations(pool: Pool, at: string, repIds?: readonly s
   const queryWithoutInstant = async (sql: string, ...more: unknown[]) =>
     (await pool.query(sql, [repIds ?? null, ...more])).rows as Row[];
   const mine = (column = 'rep_id') => `($1::text[] IS NULL OR ${column} = ANY($1))`;
-  // One after another: the caller may hold most of the pool's connections.
+  // Two at a time, the month's sales (the most rows) on a connection of their own, so that the
+  // server reads them while this process parses the other facts; no more, since the caller may
+  // hold most of the pool's connections. Awaited below; until then a failure of the other queries
+  // must not leave its rejection unhandled.
+  const sales = monthSales(pool, at, month, repIds);
+  sales.catch(() => undefined);
   const reps = await queryWithoutInstant(
     `SELECT r.rep_id, r.hired_on, r.left_on, m.team_id
      FROM ${s}.reps r
@@ -42,30 +47,6 @@ export async function loadSituations(pool: Pool, at: string, repIds?: readonly s
      FROM ${s}.target_changes WHERE month = $3 AND recorded_at <= $2 AND ${mine()} GROUP BY rep_id`,
     month.period,
   );
-  // The version in force at the instant; the events of earlier versions only for the few amended
-  // orders. Rows as arrays and an order's id only where it was amended: the pg client's parsing of
-  // these rows (86,367 at 10,000 reps) was the largest part of reading the situations.
-  const { rows: sales } = await pool.query<[string, string, string, string, string | null]>({
-    text: `SELECT rep_id, placed_on, net_amount::text, position, CASE WHEN version > 1 THEN order_id END
-     FROM ${s}.order_versions
-     WHERE placed_on BETWEEN $3 AND $4 AND recorded_at <= $2 AND (superseded_at IS NULL OR superseded_at > $2)
-       AND NOT cancelled AND ${mine()}`,
-    values: [repIds ?? null, at, month.start, month.end],
-    rowMode: 'array',
-  });
-  const { rows: histories } = await pool.query(
-    `SELECT order_id, array_agg(position ORDER BY version) AS positions FROM ${s}.order_versions
-     WHERE order_id = ANY($1) AND recorded_at <= $2 GROUP BY order_id`,
-    [sales.flatMap((row) => (row[4] === null ? [] : [row[4]])), at],
-  );
-  const historyOf = new Map(histories.map((row) => [row.order_id as string, (row.positions as string[]).map(Number)]));
-  const salesOf = new Map<string, Sale[]>();
-  for (const [repId, day, amount, position, amended] of sales) {
-    const sale = { day, amount, positions: (amended !== null && historyOf.get(amended)) || [Number(position)] };
-    const list = salesOf.get(repId);
-    if (list) list.push(sale);
-    else salesOf.set(repId, [sale]);
-  }
   // Each rep's latest visit through the (rep, day) index, rather than sorting every visit ever made.
   const visits = await query(
     `SELECT r.rep_id, v.occurred_on, v.position FROM ${s}.reps r
@@ -101,6 +82,7 @@ export async function loadSituations(pool: Pool, at: string, repIds?: readonly s
     }
     return grouped;
   };
+  const salesOf = await sales;
   const targetOf = new Map(targets.map((row) => [row.rep_id as string, row]));
   const visitOf = new Map(visits.map((row) => [row.rep_id as string, row]));
   const papersOf = byRep(papers);
@@ -144,6 +126,43 @@ export async function loadSituations(pool: Pool, at: string, repIds?: readonly s
       })),
     };
   });
+}
+
+/**
+ * Each rep's sales of the month at instant `at`: the version of each order in force then, with the
+ * events behind it.
+ */
+async function monthSales(
+  pool: Pool,
+  at: string,
+  month: PeriodRange,
+  repIds?: readonly string[],
+): Promise<Map<string, Sale[]>> {
+  // The version in force at the instant; the events of earlier versions only for the few amended
+  // orders. Rows as arrays and an order's id only where it was amended: the pg client's parsing of
+  // these rows (86,367 at 10,000 reps) was the largest part of reading the situations.
+  const { rows: sales } = await pool.query<[string, string, string, string, string | null]>({
+    text: `SELECT rep_id, placed_on, net_amount::text, position, CASE WHEN version > 1 THEN order_id END
+     FROM ${READ_MODEL}.order_versions
+     WHERE placed_on BETWEEN $3 AND $4 AND recorded_at <= $2 AND (superseded_at IS NULL OR superseded_at > $2)
+       AND NOT cancelled AND ($1::text[] IS NULL OR rep_id = ANY($1))`,
+    values: [repIds ?? null, at, month.start, month.end],
+    rowMode: 'array',
+  });
+  const { rows: histories } = await pool.query(
+    `SELECT order_id, array_agg(position ORDER BY version) AS positions FROM ${READ_MODEL}.order_versions
+     WHERE order_id = ANY($1) AND recorded_at <= $2 GROUP BY order_id`,
+    [sales.flatMap((row) => (row[4] === null ? [] : [row[4]])), at],
+  );
+  const historyOf = new Map(histories.map((row) => [row.order_id as string, (row.positions as string[]).map(Number)]));
+  const salesOf = new Map<string, Sale[]>();
+  for (const [repId, day, amount, position, amended] of sales) {
+    const sale = { day, amount, positions: (amended !== null && historyOf.get(amended)) || [Number(position)] };
+    const list = salesOf.get(repId);
+    if (list) list.push(sale);
+    else salesOf.set(repId, [sale]);
+  }
+  return salesOf;
 }
 
 /** The alerts not resolved, of the reps asked for (all by default): what an evaluation reconciles with. */
