@@ -71,7 +71,6 @@ export interface WorkerResult {
     readonly settingsMs: number;
     readonly loadSituationsMs: number;
     readonly queriesMs: number;
-    readonly groupingMs: number;
     readonly rulesMs: number;
     readonly activeAlertsMs: number;
     readonly reconcileMs: number;
@@ -254,7 +253,6 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
         settingsMs: t1 - t0,
         loadSituationsMs: t2 - t1,
         queriesMs,
-        groupingMs: t2 - t1 - queriesMs,
         rulesMs: t3 - t2,
         activeAlertsMs: t4 - t3,
         reconcileMs: t5 - t4,
