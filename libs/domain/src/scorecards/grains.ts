@@ -130,8 +130,25 @@ function parseStart(grain: Grain, period: string): number {
   }
 }
 
+// Rebuilds and settling ask for the periods of the same few hundred days again and again (a
+// third of a rebuild's own work was formatting these dates): each is worked out once. Bounded, for
+// a long-running process that meets many days.
+const KNOWN_PERIODS = new Map<Grain, Map<number, PeriodRange>>(GRAINS.map((grain) => [grain, new Map()]));
+const KNOWN_PERIODS_PER_GRAIN = 50_000;
+
 /** The period of a grain that contains the instant `ms` (a UTC midnight). */
 function periodContaining(grain: Grain, ms: number): PeriodRange {
+  const known = KNOWN_PERIODS.get(grain) as Map<number, PeriodRange>;
+  let range = known.get(ms);
+  if (!range) {
+    if (known.size >= KNOWN_PERIODS_PER_GRAIN) known.clear();
+    range = workOutPeriod(grain, ms);
+    known.set(ms, range);
+  }
+  return range;
+}
+
+function workOutPeriod(grain: Grain, ms: number): PeriodRange {
   const date = new Date(ms);
   const year = date.getUTCFullYear();
   const month = date.getUTCMonth();
