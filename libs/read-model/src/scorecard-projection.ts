@@ -144,7 +144,12 @@ export async function settleScorecards(client: ClientBase, s: string): Promise<v
   const { rows } = await client.query<{ rep_id: string; grain: Grain; period: string }>(
     `DELETE FROM ${s}.pending_scorecards RETURNING rep_id, grain, period`,
   );
-  const { rowCount: everything } = await client.query(`DELETE FROM ${s}.pending_everything`);
+  const { rowCount: changedEverything } = await client.query(`DELETE FROM ${s}.pending_everything`);
+  // None stored yet (a rebuild's schema, a new read model): every scorecard is new, and computing
+  // all of them takes only the periods that have figures, where the pending keys also hold the
+  // periods after each, which a change compares with.
+  const everything =
+    (changedEverything ?? 0) > 0 || (await client.query(`SELECT FROM ${s}.scorecards LIMIT 1`)).rowCount === 0;
   const keys: ScorecardKeys = new Map();
   for (const row of rows)
     keys.set(`${row.rep_id}|${row.grain}|${row.period}`, {
