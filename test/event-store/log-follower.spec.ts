@@ -191,4 +191,34 @@ describe('following the log', () => {
     );
     expect(reader.pages.map((page) => page.length)).toEqual([2]);
   });
+
+  it('finds an append heard while an older transaction held its sealing back, once that transaction ends', async () => {
+    const wakeup = new AppendWakeup();
+    const appending = notifyingAppends(store, wakeup);
+    const reader = recordingReader();
+    const older = new Pool({ connectionString: database.url, max: 1 });
+    const holder = await older.connect();
+    try {
+      await following(
+        reader,
+        async () => {
+          await until(() => wakeup.waiting > 0);
+          // A transaction with an id, older than the append's: the log cannot seal past it.
+          await holder.query('BEGIN');
+          await holder.query('SELECT pg_current_xact_id()');
+          await appending.append(uniqueStream(), newEvents(1), 'no-stream');
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          expect(reader.pages).toEqual([]);
+          // Its end is announced to no one, and no append follows: only looking again finds the event.
+          await holder.query('COMMIT');
+          await until(() => reader.pages.length === 1);
+        },
+        { pollIntervalMs: LONG_MS, wakeup },
+      );
+    } finally {
+      holder.release();
+      await older.end();
+    }
+    expect(reader.pages.map((page) => page.length)).toEqual([1]);
+  });
 });

@@ -48,6 +48,8 @@ export interface PostgresEventStoreOptions {
 /** The channel told after appends commit (no payload), for followers in other processes (LISTEN). */
 export const APPENDED_CHANNEL = 'salesledger_appended';
 
+const FIRST_RECHECK_MS = 5;
+
 export class PostgresEventStore extends EventStore {
   private readonly pollIntervalMs: number;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -193,6 +195,8 @@ export class PostgresEventStore extends EventStore {
     wakeup,
   }: SubscribeOptions): AsyncIterable<RecordedEvent> {
     let checkpoint = from;
+    let woken = false;
+    let recheckMs = 0;
     while (!signal.aborted) {
       const heard = wakeup?.generation ?? 0;
       const page = await this.readAll(checkpoint, pageSize);
@@ -200,10 +204,23 @@ export class PostgresEventStore extends EventStore {
         yield event;
         checkpoint = event.checkpoint;
       }
-      if (page.length < pageSize)
-        await (wakeup
-          ? wakeup.wait(pollIntervalMs, signal, heard)
-          : sleep(pollIntervalMs, undefined, { signal }).catch(() => undefined));
+      if (page.length === pageSize) continue;
+      // After an append is heard, a read may not find its event yet: it waits to be sealed behind
+      // an older transaction still open (the log keeps commit order), often the follower's own,
+      // and no one announces that transaction's end. So while events come, the log is read again
+      // soon, then at doubling intervals up to the poll's, rather than at the next append or poll.
+      recheckMs =
+        woken || page.length > 0
+          ? FIRST_RECHECK_MS
+          : recheckMs > 0 && recheckMs * 2 < pollIntervalMs
+            ? recheckMs * 2
+            : 0;
+      if (!wakeup) {
+        await sleep(pollIntervalMs, undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      await wakeup.wait(recheckMs || pollIntervalMs, signal, heard);
+      woken = wakeup.generation !== heard;
     }
   }
 
