@@ -211,7 +211,7 @@ export class PostgresEventStore extends EventStore {
       // soon, then at doubling intervals up to the poll's, rather than at the next append or poll.
       recheckMs =
         woken || page.length > 0
-          ? FIRST_RECHECK_MS
+          ? Math.min(FIRST_RECHECK_MS, pollIntervalMs)
           : recheckMs > 0 && recheckMs * 2 < pollIntervalMs
             ? recheckMs * 2
             : 0;

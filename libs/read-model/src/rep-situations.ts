@@ -24,9 +24,9 @@ export async function loadSituations(pool: Pool, at: string, repIds?: readonly s
     (await pool.query(sql, [repIds ?? null, ...more])).rows as Row[];
   const mine = (column = 'rep_id') => `($1::text[] IS NULL OR ${column} = ANY($1))`;
   // Two at a time, the month's sales (the most rows) on a connection of their own, so that the
-  // server reads them while this process parses the other facts; no more, since the caller may
-  // hold most of the pool's connections. Awaited below; until then a failure of the other queries
-  // must not leave its rejection unhandled.
+  // server reads them while this process parses the other facts; no more, to leave the pool to
+  // its other users (the projection runners and the API in embedded mode, another evaluation).
+  // Awaited below; until then a failure of the other queries must not leave its rejection unhandled.
   const sales = monthSales(pool, at, month, repIds);
   sales.catch(() => undefined);
   const reps = await queryWithoutInstant(
