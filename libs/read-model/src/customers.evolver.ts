@@ -1,5 +1,6 @@
 import type { CustomerEvent } from '@salesledger/domain/customers/customer.decider';
-import { dayOf, idOf, type Recorded } from './scorecard-events';
+import { dayOf } from '@salesledger/domain/scorecards/grains';
+import { idOf, type Recorded } from './scorecard-events';
 import { touch, type Batch, type CustomerRow } from './scorecard-rows';
 
 /** Customers (who owns them, who registered them as what) and the ones lost. */

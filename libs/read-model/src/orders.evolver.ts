@@ -1,5 +1,6 @@
 import type { OrderEvent, PricedLine } from '@salesledger/domain/orders/order.decider';
-import { dayOf, idOf, type Recorded } from './scorecard-events';
+import { dayOf } from '@salesledger/domain/scorecards/grains';
+import { idOf, type Recorded } from './scorecard-events';
 import { touch, type Batch, type OrderLineRow, type OrderVersionRow } from './scorecard-rows';
 
 /**

@@ -1,4 +1,5 @@
-import { dayOf, idOf, type OrganisationEvent, type Recorded } from './scorecard-events';
+import { dayOf } from '@salesledger/domain/scorecards/grains';
+import { idOf, type OrganisationEvent, type Recorded } from './scorecard-events';
 import { touch, type Batch } from './scorecard-rows';
 
 /** Teams, reps and which team each rep was in on which days. */

@@ -1,5 +1,6 @@
 import type { WeeklyPaperEvent } from '@salesledger/domain/plans/weekly-plan.decider';
-import { dayOf, idOf, type PaperworkEvent, type Recorded } from './scorecard-events';
+import { dayOf } from '@salesledger/domain/scorecards/grains';
+import { idOf, type PaperworkEvent, type Recorded } from './scorecard-events';
 import { touch, type Batch, type PaperRow, type RequestRow } from './scorecard-rows';
 
 /** Weekly plans and reports, customer requests and manager reviews: the discipline figures. */

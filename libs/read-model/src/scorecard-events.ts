@@ -66,4 +66,3 @@ export const isSalesEvent = (event: RecordedEvent): event is Recorded<SalesEvent
   Object.hasOwn(SALES_TYPES, event.type);
 
 export const idOf = (event: RecordedEvent, prefix: string): string => event.streamId.slice(prefix.length);
-export const dayOf = (instant: string): string => new Date(instant).toISOString().slice(0, 10);

@@ -1,5 +1,6 @@
 import type { VisitEvent } from '@salesledger/domain/visits/visit.decider';
-import { dayOf, type Recorded } from './scorecard-events';
+import { dayOf } from '@salesledger/domain/scorecards/grains';
+import type { Recorded } from './scorecard-events';
 import { touch, type Batch } from './scorecard-rows';
 
 /** Visits; follow-ups feed alerts, not scorecards. */

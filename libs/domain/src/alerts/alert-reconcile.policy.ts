@@ -1,6 +1,6 @@
 import { streams } from '../streams';
-import { periodRange } from '../scorecards/grains';
-import { dayOf, PAPER_ALERT_WINDOW_DAYS, type AlertDecision, type AlertSeverity } from './alert-rules.policy';
+import { dayOf, periodRange } from '../scorecards/grains';
+import { PAPER_ALERT_WINDOW_DAYS, type AlertDecision, type AlertSeverity } from './alert-rules.policy';
 import type { AlertRuleId, AlertSettings } from './alert-settings';
 import { SEVERITY_RANK, type AlertCommand, type ResolveReason } from './alert.decider';
 

@@ -1,8 +1,8 @@
 import Big from 'big.js';
 import type { Paper } from '../plans/weekly-plan.decider';
-import { workingDaysBetween } from '../scorecards/grains';
+import { dayOf, nextDay, workingDaysBetween } from '../scorecards/grains';
 import { ALERT_RULE_IDS, type AlertRuleId, type AlertSettings } from './alert-settings';
-import { monthPace, monthStanding, nextDay, type MonthPace, type MonthSales, type PacePoint } from './month-pace';
+import { monthPace, monthStanding, type MonthPace, type MonthSales, type PacePoint } from './month-pace';
 
 /** One rep as the read model knows them at `now`: the facts every rule needs, and the events behind them. */
 export interface RepSituation {
@@ -59,13 +59,6 @@ export type AlertDecision = {
 
 export type AlertRule = (situation: RepSituation, settings: AlertSettings, now: string) => AlertDecision[];
 
-/** The company's calendar day of an instant (UTC, as the scorecards). */
-export function dayOf(instant: string): string {
-  if (instant !== lastDayOf.instant) lastDayOf = { instant, day: new Date(instant).toISOString().slice(0, 10) };
-  return lastDayOf.day;
-}
-// One evaluation asks for the day of the same instant for every rule of every rep.
-let lastDayOf = { instant: '', day: '' };
 const hoursSince = (instant: string, now: string) => (Date.parse(now) - Date.parse(instant)) / 3_600_000;
 
 const decided = (

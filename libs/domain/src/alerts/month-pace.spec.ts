@@ -1,10 +1,10 @@
 import Big from 'big.js';
 import fc from 'fast-check';
 import { sumMoney } from '../money';
-import { daysOf, periodRange, workingDaysBetween } from '../scorecards/grains';
+import { daysOf, nextDay, periodRange, workingDaysBetween } from '../scorecards/grains';
 import { ALERT_RULES, type RepSituation } from './alert-rules.policy';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from './alert-settings';
-import { centsOf, moneyOf, monthPace, nextDay, type MonthSales } from './month-pace';
+import { centsOf, moneyOf, monthPace, type MonthSales } from './month-pace';
 
 /**
  * The definitions of docs/kpis.md written the slow, obvious way (decimals, day by day): what the

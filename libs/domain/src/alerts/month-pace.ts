@@ -1,5 +1,5 @@
 import { type Money } from '../money';
-import { daysOf, periodRange, workingDaysBetween } from '../scorecards/grains';
+import { daysOf, nextDay, periodRange, workingDaysBetween } from '../scorecards/grains';
 
 /** Sold by the end of `day` against expected by then, for one completed working day. */
 export type PacePoint = { day: string; actual: Money; expected: Money };
@@ -35,11 +35,6 @@ export interface MonthPace {
   readonly curve: PacePoint[];
   readonly positions: number[];
 }
-
-const DAY_MS = 86_400_000;
-
-/** The day after a day (both 'YYYY-MM-DD'), by arithmetic: the rules step through days of thousands of reps. */
-export const nextDay = (day: string): string => new Date(Date.parse(day) + DAY_MS).toISOString().slice(0, 10);
 
 /** The month around a day, as every rep of one evaluation shares it. */
 interface MonthCalendar {

@@ -102,6 +102,17 @@ export function daysOf(range: Pick<PeriodRange, 'start' | 'end'>): string[] {
   return days;
 }
 
+/** The day after a day (both 'YYYY-MM-DD'). */
+export const nextDay = (day: string): string => iso(Date.parse(day) + DAY_MS);
+
+/** The company's calendar day of an instant: UTC, for the scorecards and the alerts alike. */
+export function dayOf(instant: string): string {
+  if (instant !== lastDayOf.instant) lastDayOf = { instant, day: iso(Date.parse(instant)) };
+  return lastDayOf.day;
+}
+// An alert evaluation asks for the day of one instant, its `now`, for every rule of every rep.
+let lastDayOf = { instant: '', day: '' };
+
 // Plain UTC arithmetic rather than a date library: projections place thousands of days in periods.
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const pad = (n: number) => String(n).padStart(2, '0');
