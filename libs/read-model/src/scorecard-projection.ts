@@ -144,19 +144,22 @@ export async function settleScorecards(client: ClientBase, s: string): Promise<v
   const { rows } = await client.query<{ rep_id: string; grain: Grain; period: string }>(
     `DELETE FROM ${s}.pending_scorecards RETURNING rep_id, grain, period`,
   );
-  const { rowCount: changedEverything } = await client.query(`DELETE FROM ${s}.pending_everything`);
-  // None stored yet (a rebuild's schema, a new read model): every scorecard is new, and computing
+  // With none stored yet (a rebuild's schema, a new read model) every scorecard is new, and computing
   // all of them takes only the periods that have figures, where the pending keys also hold the
   // periods after each, which a change compares with.
-  const everything =
-    (changedEverything ?? 0) > 0 || (await client.query(`SELECT FROM ${s}.scorecards LIMIT 1`)).rowCount === 0;
+  const {
+    rows: [answer],
+  } = await client.query<{ everything: boolean }>(
+    `WITH changed AS (DELETE FROM ${s}.pending_everything RETURNING 1)
+     SELECT EXISTS (SELECT FROM changed) OR NOT EXISTS (SELECT FROM ${s}.scorecards) AS everything`,
+  );
   const keys: ScorecardKeys = new Map();
   for (const row of rows)
     keys.set(`${row.rep_id}|${row.grain}|${row.period}`, {
       repId: row.rep_id,
       range: periodRange(row.grain, row.period),
     });
-  await materializeScorecards(client, s, everything ? 'all' : keys);
+  await materializeScorecards(client, s, answer?.everything ? 'all' : keys);
 }
 
 /**
