@@ -221,4 +221,33 @@ describe('following the log', () => {
     }
     expect(reader.pages.map((page) => page.length)).toEqual([1]);
   });
+
+  it('finds an unannounced append soon after the events it read, once the older transaction holding its sealing back ends', async () => {
+    const reader = recordingReader();
+    const older = new Pool({ connectionString: database.url, max: 1 });
+    const holder = await older.connect();
+    await store.append(uniqueStream(), newEvents(1), 'no-stream');
+    try {
+      await following(
+        reader,
+        async () => {
+          // Found by the first read, not by a wake-up.
+          await until(() => reader.pages.length === 1);
+          await holder.query('BEGIN');
+          await holder.query('SELECT pg_current_xact_id()');
+          // Appended by a writer that wakes no one here, as one in another process whose NOTIFY was lost.
+          await store.append(uniqueStream(), newEvents(2), 'no-stream');
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          expect(reader.pages).toHaveLength(1);
+          await holder.query('COMMIT');
+          await until(() => reader.pages.length === 2);
+        },
+        { pollIntervalMs: LONG_MS, wakeup: new AppendWakeup() },
+      );
+    } finally {
+      holder.release();
+      await older.end();
+    }
+    expect(reader.pages.map((page) => page.length)).toEqual([1, 2]);
+  });
 });
