@@ -43,7 +43,13 @@ export async function materializeScorecards(client: ClientBase, s: string, keys:
     const { rows } = await client.query<{ rep_id: string; day: string }>(
       `SELECT rep_id, day FROM ${s}.rep_days UNION SELECT rep_id, to_date(month, 'YYYY-MM') FROM ${s}.reviews`,
     );
-    await client.query(`DELETE FROM ${s}.scorecards`);
+    // Every stored scorecard goes, so the feed hears of each (one stored again is published with its
+    // new figures, one that is not as a tombstone).
+    await client.query(
+      `WITH gone AS (DELETE FROM ${s}.scorecards RETURNING rep_id, grain, period)
+       INSERT INTO ${s}.scorecard_changes (rep_id, grain, period) SELECT * FROM gone
+       ON CONFLICT (rep_id, grain, period) DO UPDATE SET seq = nextval('${s}.scorecard_change_seq')`,
+    );
     // Only the periods with figures or a review: the ones after them, which scorecardKeys adds for
     // a change to compare with, have a row only if they have figures of their own, so they are
     // here already. At 10,000 reps that is 311,000 keys rather than 722,000.
