@@ -17,6 +17,11 @@ export interface RelayOptions {
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
   readonly retryMs?: number;
+  /**
+   * How long the leader may keep failing to publish before it lets a standby relay lead (one that
+   * can reach the broker, say), and how long it then stands aside before competing again.
+   */
+  readonly stepDownAfterMs?: number;
   /** Woken by appends, the relay reads at once instead of at its next poll. */
   readonly wakeup?: LogWakeup;
   readonly log?: Logger;
@@ -40,6 +45,7 @@ export class Relay {
   private loop?: Promise<void>;
   private readonly batchSize: number;
   private readonly retryMs: number;
+  private readonly stepDownAfterMs: number;
   private readonly log?: Logger;
 
   constructor(
@@ -53,6 +59,7 @@ export class Relay {
   ) {
     this.batchSize = options.batchSize ?? 1000;
     this.retryMs = options.retryMs ?? 1000;
+    this.stepDownAfterMs = options.stepDownAfterMs ?? 30_000;
     this.log = options.log;
   }
 
@@ -82,17 +89,35 @@ export class Relay {
       const term = new AbortController();
       const stop = () => term.abort();
       signal.addEventListener('abort', stop, { once: true });
+      // Since when every attempt to publish has failed. Only one that sent something ends it: with
+      // nothing to send, the broker was not asked.
+      let failingSince: number | undefined;
+      let steppingDown = false;
+      const publishing = async (work: () => Promise<number>): Promise<number> => {
+        try {
+          const sent = await work();
+          if (sent > 0) failingSince = undefined;
+          return sent;
+        } catch (error) {
+          failingSince ??= Date.now();
+          steppingDown = Date.now() - failingSince >= this.stepDownAfterMs;
+          if (steppingDown) term.abort();
+          throw error;
+        }
+      };
       try {
         leader = await this.becomeLeader(signal, stop);
         if (!leader) return;
         this.log?.info('relay publishing the event log');
-        // Until the lock is lost (or the relay stops): then after the page in hand.
+        // Until the lock is lost, publishing has failed for too long, or the relay stops: then after the page in hand.
         await followLog(
           this.store,
           {
             checkpoint: () => outboundCheckpoint(this.pool, RELAY),
-            handle: (page) => this.publish(page),
-            idle: async () => (await this.scorecards?.publishChanges()) ?? 0,
+            handle: async (page) => {
+              await publishing(async () => (await this.publish(page), page.length));
+            },
+            idle: () => publishing(async () => (await this.scorecards?.publishChanges()) ?? 0),
           },
           term.signal,
           {
@@ -110,6 +135,10 @@ export class Relay {
       } finally {
         signal.removeEventListener('abort', stop);
         leader?.release(true); // closing the connection frees the lock for a standby relay
+      }
+      if (steppingDown && !signal.aborted) {
+        this.log?.warn(`relay stepping down: publishing has failed for ${this.stepDownAfterMs} ms`);
+        await sleep(this.stepDownAfterMs, undefined, { signal }).catch(() => undefined);
       }
     }
   }
