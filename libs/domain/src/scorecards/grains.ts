@@ -111,7 +111,7 @@ export function dayOf(instant: string): string {
   return lastDayOf.day;
 }
 // An alert evaluation asks for the day of one instant, its `now`, for every rule of every rep.
-let lastDayOf = { instant: '', day: '' };
+let lastDayOf: { instant: string | undefined; day: string } = { instant: undefined, day: '' };
 
 // Plain UTC arithmetic rather than a date library: projections place thousands of days in periods.
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
