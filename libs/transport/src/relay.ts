@@ -94,12 +94,14 @@ export class Relay {
       let failingSince: number | undefined;
       let steppingDown = false;
       const publishing = async (work: () => Promise<number>): Promise<number> => {
+        // A send that fails may have taken the client's retries, tens of seconds, to say so.
+        const started = Date.now();
         try {
           const sent = await work();
           if (sent > 0) failingSince = undefined;
           return sent;
         } catch (error) {
-          failingSince ??= Date.now();
+          failingSince ??= started;
           steppingDown = Date.now() - failingSince >= this.stepDownAfterMs;
           if (steppingDown) term.abort();
           throw error;
