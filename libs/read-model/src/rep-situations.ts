@@ -8,6 +8,9 @@ import { READ_MODEL } from '@salesledger/postgres/schemas';
 type Row = Record<string, unknown>;
 type Sale = MonthSales['sales'][number];
 
+/** The rows of the reps asked for: every query's $1 holds them (null: all). */
+const mine = (column = 'rep_id') => `($1::text[] IS NULL OR ${column} = ANY($1))`;
+
 /**
  * Every rep's situation at instant `at`, from the read model's facts as they were recorded by then
  * (so a back-test at a past instant sees what the rules would have seen): one query per kind of
@@ -22,7 +25,6 @@ export async function loadSituations(pool: Pool, at: string, repIds?: readonly s
     (await pool.query(sql, [repIds ?? null, at, ...more])).rows as Row[];
   const queryWithoutInstant = async (sql: string, ...more: unknown[]) =>
     (await pool.query(sql, [repIds ?? null, ...more])).rows as Row[];
-  const mine = (column = 'rep_id') => `($1::text[] IS NULL OR ${column} = ANY($1))`;
   // Two at a time, the month's sales (the most rows) on a connection of their own, so that the
   // server reads them while this process parses the other facts; no more, to leave the pool to
   // its other users (the projection runners and the API in embedded mode, another evaluation).
@@ -145,7 +147,7 @@ async function monthSales(
     text: `SELECT rep_id, placed_on, net_amount::text, position, CASE WHEN version > 1 THEN order_id END
      FROM ${READ_MODEL}.order_versions
      WHERE placed_on BETWEEN $3 AND $4 AND recorded_at <= $2 AND (superseded_at IS NULL OR superseded_at > $2)
-       AND NOT cancelled AND ($1::text[] IS NULL OR rep_id = ANY($1))`,
+       AND NOT cancelled AND ${mine()}`,
     values: [repIds ?? null, at, month.start, month.end],
     rowMode: 'array',
   });

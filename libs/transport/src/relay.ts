@@ -76,8 +76,7 @@ export class Relay {
   async publishPending(): Promise<number> {
     let published = 0;
     for await (const page of this.store.pages(await outboundCheckpoint(this.pool, RELAY), this.batchSize)) {
-      await this.publish(page);
-      published += page.length;
+      published += await this.publish(page);
     }
     return published;
   }
@@ -116,9 +115,7 @@ export class Relay {
           this.store,
           {
             checkpoint: () => outboundCheckpoint(this.pool, RELAY),
-            handle: async (page) => {
-              await publishing(async () => (await this.publish(page), page.length));
-            },
+            handle: async (page) => void (await publishing(() => this.publish(page))),
             idle: () => publishing(async () => (await this.scorecards?.publishChanges()) ?? 0),
           },
           term.signal,
@@ -154,7 +151,8 @@ export class Relay {
     return undefined;
   }
 
-  private async publish(page: readonly RecordedEvent[]): Promise<void> {
+  /** Returns how many events it published. */
+  private async publish(page: readonly RecordedEvent[]): Promise<number> {
     const messages = page.map(eventMessage);
     // Keyed by the alert's stream too, so each alert's lifecycle stays in order for its consumers.
     const alerts = messages.filter((_, i) => isAlertEvent(page[i] as RecordedEvent));
@@ -163,5 +161,6 @@ export class Relay {
       { topic: this.names.alerts, messages: alerts },
     ]);
     await passOutboundPage(this.pool, RELAY, page);
+    return page.length;
   }
 }
