@@ -2,8 +2,10 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
-import { migrateOutbound } from '@salesledger/read-model/migrate';
+import { READ_MODEL } from '@salesledger/postgres/schemas';
+import { migrateOutbound, migrateReadModel } from '@salesledger/read-model/migrate';
 import { Relay } from '@salesledger/transport/relay';
+import { ScorecardFeed } from '@salesledger/transport/scorecard-feed';
 import { kafkaNames } from '@salesledger/transport/topics';
 import { Transport, type Consumption, type TopicMessages } from '@salesledger/transport/transport.port';
 import { logEvents } from '../support/events';
@@ -12,16 +14,26 @@ import { organisationsLog } from '../projections/history';
 import { appendHistory } from '../projections/store-history';
 import { eventually } from './kafka-fixture';
 
-/** A broker as a relay sees it: it keeps what it is sent, or refuses the next `refusing` sends. */
+/**
+ * A broker as a relay sees it: it keeps the log's positions it is sent, or refuses the next
+ * `refusing` sends, and any send to a topic it is cut off from.
+ */
 class RecordingBroker extends Transport {
   readonly positions: number[] = [];
   refused = 0;
 
-  constructor(public refusing = 0) {
+  constructor(
+    public refusing = 0,
+    private readonly cutOffFrom?: string,
+  ) {
     super();
   }
 
   async send(batches: readonly TopicMessages[]): Promise<void> {
+    if (batches.some((batch) => batch.topic === this.cutOffFrom)) {
+      this.refused++;
+      throw new Error(`${this.cutOffFrom} unreachable`);
+    }
     if (this.refusing > 0) {
       this.refusing--;
       this.refused++;
@@ -51,6 +63,7 @@ describe('relays standing by for one another', () => {
     database = await createDatabase(server!);
     await migrateEventStore(database.url);
     await migrateOutbound(database.url);
+    await migrateReadModel(database.url);
     pool = new Pool({ connectionString: database.url, max: 8 });
     store = new PostgresEventStore(pool, { pollIntervalMs: 10 });
     await appendHistory(store, organisationsLog(3, 11, 60));
@@ -128,6 +141,56 @@ describe('relays standing by for one another', () => {
         refused: 2,
         published: logged,
       });
+    } finally {
+      await Promise.all([leader.stop(), standby.stop()]);
+    }
+  }, 60_000);
+  it('keep the lead where it is when only the scorecards feed cannot be published', async () => {
+    // given a leader whose broker refuses the scorecards topic, with a scorecard change waiting
+    await pool.query(
+      `INSERT INTO ${READ_MODEL}.scorecard_changes (rep_id, grain, period) VALUES ('rep-1', 'month', '2025-03')`,
+    );
+    const feedless = new RecordingBroker(0, names.scorecards);
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const leader = new Relay(
+      store,
+      pool,
+      feedless,
+      names,
+      { ...options, log },
+      new ScorecardFeed(pool, feedless, names.scorecards),
+    );
+    leader.start();
+    const standby = new Relay(store, pool, new RecordingBroker(), names, options);
+    try {
+      await eventually(
+        'the first relay leading',
+        async () => lines.some((line) => line.includes('relay publishing the event log')),
+        (leading) => leading,
+        { everyMs: 20 },
+      );
+      standby.start();
+      // when the feed has failed for longer than a step-down waits, and then the log grows
+      await eventually(
+        'the feed failing for a while',
+        async () => feedless.refused,
+        (refused) => refused > 1,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2 * options.stepDownAfterMs));
+      const published = feedless.positions.length;
+      const before = (await logEvents(store)).length;
+      const appended = organisationsLog(1, 13, 20);
+      await appendHistory(store, appended);
+      // then the leader publishes the log itself
+      await eventually(
+        'the leader publishing',
+        async () => feedless.positions.length - published,
+        (count) => count >= appended.length,
+        { timeoutMs: 30_000, everyMs: 50 },
+      );
+      const logged = (await logEvents(store)).map((e) => e.position).slice(before);
+      expect(feedless.positions.slice(published)).toEqual(logged);
     } finally {
       await Promise.all([leader.stop(), standby.stop()]);
     }

@@ -81,7 +81,9 @@ export async function followLog(
       }
     } catch (error) {
       if (error instanceof CheckpointMoved) continue;
-      options.log?.error({ err: error, follower: options.name }, `${options.name} stopped; retrying`);
+      // Aborted, it is not retrying: whoever aborted it says why.
+      const next = signal.aborted ? '' : '; retrying';
+      options.log?.error({ err: error, follower: options.name }, `${options.name} stopped${next}`);
       await sleep(options.retryMs ?? 1000, undefined, { signal }).catch(() => undefined);
     } finally {
       signal.removeEventListener('abort', stop);

@@ -9,7 +9,7 @@ import { LOCKS, tryHoldLock } from '@salesledger/postgres/advisory-locks';
 import { outboundCheckpoint, passOutboundPage } from '@salesledger/read-model/outbound-checkpoints';
 import type { ScorecardFeed } from './scorecard-feed';
 import type { KafkaNames } from './topics';
-import type { OutgoingMessage, Transport } from './transport.port';
+import type { OutgoingMessage, TopicMessages, Transport } from './transport.port';
 
 const RELAY = 'events';
 
@@ -18,7 +18,7 @@ export interface RelayOptions {
   readonly pollIntervalMs?: number;
   readonly retryMs?: number;
   /**
-   * How long the leader may keep failing to publish before it lets a standby relay lead (one that
+   * How long the leader's sends of the log may keep failing before it lets a standby relay lead (one that
    * can reach the broker, say), and how long it then stands aside before competing again.
    */
   readonly stepDownAfterMs?: number;
@@ -88,17 +88,16 @@ export class Relay {
       const term = new AbortController();
       const stop = () => term.abort();
       signal.addEventListener('abort', stop, { once: true });
-      // Since when every attempt to publish has failed. Only one that sent something ends it: with
-      // nothing to send, the broker was not asked.
+      // Since when every send of the log has failed. Only the log's sends count: the scorecards feed
+      // or the checkpoint's database failing is no reason to hand the log to another relay.
       let failingSince: number | undefined;
       let steppingDown = false;
-      const publishing = async (work: () => Promise<number>): Promise<number> => {
+      const send = async (batches: readonly TopicMessages[]): Promise<void> => {
         // A send that fails may have taken the client's retries, tens of seconds, to say so.
         const started = Date.now();
         try {
-          const sent = await work();
-          if (sent > 0) failingSince = undefined;
-          return sent;
+          await this.transport.send(batches);
+          failingSince = undefined;
         } catch (error) {
           failingSince ??= started;
           steppingDown = Date.now() - failingSince >= this.stepDownAfterMs;
@@ -115,8 +114,8 @@ export class Relay {
           this.store,
           {
             checkpoint: () => outboundCheckpoint(this.pool, RELAY),
-            handle: async (page) => void (await publishing(() => this.publish(page))),
-            idle: () => publishing(async () => (await this.scorecards?.publishChanges()) ?? 0),
+            handle: async (page) => void (await this.publish(page, send)),
+            idle: async () => (await this.scorecards?.publishChanges()) ?? 0,
           },
           term.signal,
           {
@@ -152,11 +151,14 @@ export class Relay {
   }
 
   /** Returns how many events it published. */
-  private async publish(page: readonly RecordedEvent[]): Promise<number> {
+  private async publish(
+    page: readonly RecordedEvent[],
+    send = (batches: readonly TopicMessages[]) => this.transport.send(batches),
+  ): Promise<number> {
     const messages = page.map(eventMessage);
     // Keyed by the alert's stream too, so each alert's lifecycle stays in order for its consumers.
     const alerts = messages.filter((_, i) => isAlertEvent(page[i] as RecordedEvent));
-    await this.transport.send([
+    await send([
       { topic: this.names.events, messages },
       { topic: this.names.alerts, messages: alerts },
     ]);
