@@ -38,13 +38,16 @@ const KEYS_PER_CHUNK = 2000;
  * Large sets go in chunks, so a process serving requests beside the settler gets turns between them.
  */
 export async function materializeScorecards(client: ClientBase, s: string, keys: ScorecardKeys | 'all'): Promise<void> {
-  const everything = keys === 'all';
+  // Everything recomputed: where the feed already heard of a key from this call (see below).
+  let toldFrom: string | undefined;
   if (keys === 'all') {
     const { rows } = await client.query<{ rep_id: string; day: string }>(
       `SELECT rep_id, day FROM ${s}.rep_days UNION SELECT rep_id, to_date(month, 'YYYY-MM') FROM ${s}.reviews`,
     );
     // Every stored scorecard goes, so the feed hears of each (one stored again is published with its
-    // new figures, one that is not as a tombstone).
+    // new figures, one that is not as a tombstone). Changes from `toldFrom` on are this call's: a
+    // key among them is not told again when its new figures are stored.
+    toldFrom = (await client.query<{ seq: string }>(`SELECT nextval('${s}.scorecard_change_seq') AS seq`)).rows[0]?.seq;
     await client.query(
       `WITH gone AS (DELETE FROM ${s}.scorecards RETURNING rep_id, grain, period)
        INSERT INTO ${s}.scorecard_changes (rep_id, grain, period) SELECT * FROM gone
@@ -62,21 +65,24 @@ export async function materializeScorecards(client: ClientBase, s: string, keys:
   if (all.length === 0) return;
   const calendar = await readCalendar(client, s);
   for (let i = 0; i < all.length; i += KEYS_PER_CHUNK)
-    await materializeChunk(client, s, all.slice(i, i + KEYS_PER_CHUNK), calendar, everything);
+    await materializeChunk(client, s, all.slice(i, i + KEYS_PER_CHUNK), calendar, toldFrom);
 }
 
-/** `emptied`: the table holds none of the keys (everything is being recomputed), so none is looked up to remove. */
+/**
+ * `toldFrom` set: the table holds none of the keys (everything is being recomputed), so none is
+ * looked up to remove, and the feed's changes from that seq on need no second telling.
+ */
 async function materializeChunk(
   client: ClientBase,
   s: string,
   keys: ScorecardKey[],
   calendar: Calendar,
-  emptied: boolean,
+  toldFrom: string | undefined,
 ) {
   const cards = await storedScorecards(client, s, keys, calendar);
   // Looked up for nothing, this took 38 s of a rebuild at 10,000 reps (106 ms a chunk, on the
   // statistics of a table still empty when the rebuild analysed it).
-  const { rows: removed } = emptied
+  const { rows: removed } = toldFrom
     ? { rows: [] }
     : await client.query<StoredKey>(
         `DELETE FROM ${s}.scorecards c USING unnest($1::text[], $2::text[], $3::text[]) k(rep_id, grain, period)
@@ -90,11 +96,14 @@ async function materializeChunk(
   const changed = new Map<string, StoredKey>();
   for (const row of [...removed, ...cards]) changed.set(`${row.rep_id}|${row.grain}|${row.period}`, row);
   const changes = [...changed.values()];
+  // A change from before this transaction gets a new seq, or the feed, publishing it right now with
+  // the old figures, would then forget it.
   if (changes.length > 0)
     await client.query(
       `INSERT INTO ${s}.scorecard_changes (rep_id, grain, period) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-       ON CONFLICT (rep_id, grain, period) DO UPDATE SET seq = nextval('${s}.scorecard_change_seq')`,
-      [changes.map((c) => c.rep_id), changes.map((c) => c.grain), changes.map((c) => c.period)],
+       ON CONFLICT (rep_id, grain, period) DO UPDATE SET seq = nextval('${s}.scorecard_change_seq')
+       WHERE $4::bigint IS NULL OR scorecard_changes.seq < $4`,
+      [changes.map((c) => c.rep_id), changes.map((c) => c.grain), changes.map((c) => c.period), toldFrom ?? null],
     );
   if (cards.length > 0)
     await client.query(`INSERT INTO ${s}.scorecards SELECT * FROM json_populate_recordset(null::${s}.scorecards, $1)`, [
