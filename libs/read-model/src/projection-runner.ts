@@ -78,13 +78,11 @@ export class ProjectionRunner {
     await this.settler.stop();
   }
 
-  /** Applies what the log holds now, up to `maxPages` pages, and settles it; returns how many events it applied. */
-  async catchUp(maxPages = Infinity): Promise<number> {
+  /** Applies what the log holds now and settles it; returns how many events it applied. */
+  async catchUp(): Promise<number> {
     let applied = 0;
     let checkpoint = await this.checkpoint();
-    for (let pages = 0; pages < maxPages; pages++) {
-      const page = await this.store.readAll(checkpoint, this.batchSize);
-      if (page.length === 0) break;
+    for await (const page of this.store.pages(checkpoint, this.batchSize)) {
       checkpoint = await this.applyPage(page, checkpoint);
       applied += page.length;
     }
@@ -103,13 +101,9 @@ export class ProjectionRunner {
       `SELECT checkpoint FROM ${schema}.projection_checkpoints WHERE name = $1 FOR UPDATE`,
       [projection.name],
     );
-    let checkpoint: string | null = rows[0]?.checkpoint ?? null;
-    for (;;) {
-      const page = await store.readAll(checkpoint, 1000);
-      if (page.length === 0) return deriveAll(client, schema, projection);
+    for await (const page of store.pages(rows[0]?.checkpoint ?? null, 1000))
       await applyAndCheckpoint(client, schema, projection, page);
-      checkpoint = (page.at(-1) as RecordedEvent).checkpoint;
-    }
+    await deriveAll(client, schema, projection);
   }
 
   private run(): Promise<void> {
