@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { AlertEvaluator } from '@salesledger/alerts/alert-evaluator';
-import { startAlertDelivery } from '@salesledger/alerts/outbox/alert-delivery';
+import { startAlertDelivery } from './alert-delivery';
 import { SystemClock, type Clock } from '@salesledger/domain/clock.port';
 import type { Runtime } from '@salesledger/platform/runtime';
 import { schedule } from '@salesledger/platform/schedule';

@@ -45,3 +45,10 @@ export class WrongExpectedRevisionError extends DomainError {
     super(`stream ${streamId} is at revision ${actual}, expected ${expected}`);
   }
 }
+
+/** Settings a process was started with (environment, files) that it cannot run on: every problem found, not just the first. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError } from '@salesledger/domain/errors';
+import { loadConfig } from './config';
 
 describe('configuration from the environment', () => {
   it('runs embedded with the documented defaults when nothing is set', () => {

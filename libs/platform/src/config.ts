@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { ConfigError } from '@salesledger/domain/errors';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
 const EVENT_STORE_URL = /^(postgres(ql)?|esdb(\+discover)?|kurrentdb(\+discover)?):\/\/\S+$/;
@@ -112,12 +113,6 @@ export interface Config {
   readonly databaseWaitSeconds: number;
   /** How often the projector looks for facts time alone makes true (overdue papers...); 0: never. */
   readonly timeFactsSeconds: number;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

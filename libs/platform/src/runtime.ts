@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { listenForAppends } from '@salesledger/read-model/append-listener';
 import { AppendWakeup, notifyingAppends } from '@salesledger/read-model/append-wakeup';
 import { migrateOutbound, migrateReadModel } from '@salesledger/read-model/migrate';
+import { migrateAlertOutbox } from '@salesledger/alerts/outbox/migrate';
 import { openPool } from '@salesledger/postgres/pool';
 import type { Logger } from 'pino';
 import type { StreamHead } from '@salesledger/domain/audit-verification';
@@ -54,6 +55,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     const databaseUrl = embedded?.url ?? (config.databaseUrl as string);
     await migrateReadModel(databaseUrl);
     await migrateOutbound(databaseUrl);
+    await migrateAlertOutbox(databaseUrl);
     const readModel = openPool(databaseUrl, (error) => log.warn({ err: error }, 'read-model connection lost'));
     const kafka = await openKafka(config, log);
     const bootstrap = await resolveBootstrapToken(config.bootstrapToken, config.dataDir, embedded !== undefined);

@@ -1,5 +1,5 @@
 import { loadDeliveryConfig } from '@salesledger/alerts/delivery/delivery.config';
-import { ConfigError } from '@salesledger/platform/config';
+import { ConfigError } from '@salesledger/domain/errors';
 
 describe('delivery configuration', () => {
   it('has safe defaults: no email, private networks refused', () => {

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import pino from 'pino';
-import { startAlertDelivery } from '@salesledger/alerts/outbox/alert-delivery';
+import { startAlertDelivery } from '@salesledger/alert-worker/alert-delivery';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 
 /** The alert delivery of one worker process, on OUTBOX_DATABASE_URL, configured from the environment. */

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
-import { startAlertDelivery } from '@salesledger/alerts/outbox/alert-delivery';
+import { startAlertDelivery } from '@salesledger/alert-worker/alert-delivery';
 import { WebhookSubscriptionService } from '@salesledger/alerts/outbox/webhook-subscription.service';
 import { postgresServers } from '../../support/postgres-servers';
 import { decision, deliveryRows, FakeClock, openOutbox, raise, register, type Outbox, until } from './outbox-fixture';

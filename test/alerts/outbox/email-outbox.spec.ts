@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { DEFAULT_SMTP_FROM } from '@salesledger/alerts/delivery/delivery.config';
 import { EmailChannel } from '@salesledger/alerts/delivery/email.channel';
-import { startAlertDelivery } from '@salesledger/alerts/outbox/alert-delivery';
+import { startAlertDelivery } from '@salesledger/alert-worker/alert-delivery';
 import { DailyDigest } from '@salesledger/alerts/outbox/daily-digest';
 import { DeliverySender } from '@salesledger/alerts/outbox/delivery-sender';
 import { AlertOutboxDispatcher } from '@salesledger/alerts/outbox/outbox-dispatcher';

@@ -17,6 +17,7 @@ import {
 import { streams } from '@salesledger/domain/streams';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
+import { migrateAlertOutbox } from '@salesledger/alerts/outbox/migrate';
 import { migrateOutbound, migrateReadModel } from '@salesledger/read-model/migrate';
 import { OUTBOUND } from '@salesledger/postgres/schemas';
 import { createDatabase, type PostgresServer } from '../../support/postgres-servers';
@@ -53,6 +54,7 @@ export async function openOutbox(server: PostgresServer): Promise<Outbox> {
   const database = await createDatabase(server);
   await migrateEventStore(database.url);
   await migrateOutbound(database.url);
+  await migrateAlertOutbox(database.url);
   await migrateReadModel(database.url);
   const pool = new Pool({ connectionString: database.url, max: 10 });
   const storePool = new Pool({ connectionString: database.url, max: 10 });

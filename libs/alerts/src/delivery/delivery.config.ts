@@ -1,4 +1,4 @@
-import { ConfigError } from '@salesledger/platform/config';
+import { ConfigError } from '@salesledger/domain/errors';
 import { DEFAULT_MAX_ATTEMPTS } from './retry.policy';
 
 export interface UrlGuardConfig {

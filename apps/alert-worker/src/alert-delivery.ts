@@ -1,17 +1,17 @@
 import type { Logger } from 'pino';
 import { SystemClock, type Clock } from '@salesledger/domain/clock.port';
-import { ConfigError } from '@salesledger/platform/config';
+import { ConfigError } from '@salesledger/domain/errors';
 import type { Runtime } from '@salesledger/platform/runtime';
 import { schedule } from '@salesledger/platform/schedule';
 import type { Stop } from '@salesledger/platform/service';
-import { loadDeliveryConfig, type DeliveryConfig } from '../delivery/delivery.config';
-import type { DeliveryChannel } from '../delivery/delivery.port';
-import { EmailChannel } from '../delivery/email.channel';
-import { WebhookChannel } from '../delivery/webhook.channel';
-import { DailyDigest, DEFAULT_DIGEST_HOUR } from './daily-digest';
-import { DeliverySender } from './delivery-sender';
-import { AlertOutboxDispatcher } from './outbox-dispatcher';
-import { PostgresWebhookSubscriptions } from './webhook-subscriptions.adapter';
+import { loadDeliveryConfig, type DeliveryConfig } from '@salesledger/alerts/delivery/delivery.config';
+import type { DeliveryChannel } from '@salesledger/alerts/delivery/delivery.port';
+import { EmailChannel } from '@salesledger/alerts/delivery/email.channel';
+import { WebhookChannel } from '@salesledger/alerts/delivery/webhook.channel';
+import { DailyDigest, DEFAULT_DIGEST_HOUR } from '@salesledger/alerts/outbox/daily-digest';
+import { DeliverySender } from '@salesledger/alerts/outbox/delivery-sender';
+import { AlertOutboxDispatcher } from '@salesledger/alerts/outbox/outbox-dispatcher';
+import { PostgresWebhookSubscriptions } from '@salesledger/alerts/outbox/webhook-subscriptions.adapter';
 
 export interface AlertDeliveryOptions {
   /** Read for the channels (loadDeliveryConfig) and ALERT_DIGEST_HOUR; process.env by default. */
