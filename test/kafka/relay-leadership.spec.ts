@@ -67,6 +67,10 @@ describe('relays standing by for one another', () => {
     pool = new Pool({ connectionString: database.url, max: 8 });
     store = new PostgresEventStore(pool, { pollIntervalMs: 10 });
     await appendHistory(store, organisationsLog(3, 11, 60));
+    // A scorecard change waiting for the feed: relays with a feed try to publish it whenever idle.
+    await pool.query(
+      `INSERT INTO ${READ_MODEL}.scorecard_changes (rep_id, grain, period) VALUES ('rep-1', 'month', '2025-03')`,
+    );
   });
   afterAll(async () => {
     await pool.end();
@@ -78,9 +82,9 @@ describe('relays standing by for one another', () => {
   const names = kafkaNames('leadership.');
 
   it('hand the log to a standby when the leading relay cannot reach the broker, which then gets every event', async () => {
-    // given a relay leading with its broker out of reach
+    // given a relay leading with its broker out of reach, and a scorecard change waiting for its feed
     const cutOff = new RecordingBroker(Infinity);
-    const leader = new Relay(store, pool, cutOff, names, options);
+    const leader = new Relay(store, pool, cutOff, names, options, new ScorecardFeed(pool, cutOff, names.scorecards));
     leader.start();
     await eventually(
       'the first relay leading',
@@ -145,11 +149,9 @@ describe('relays standing by for one another', () => {
       await Promise.all([leader.stop(), standby.stop()]);
     }
   }, 60_000);
+
   it('keep the lead where it is when only the scorecards feed cannot be published', async () => {
     // given a leader whose broker refuses the scorecards topic, with a scorecard change waiting
-    await pool.query(
-      `INSERT INTO ${READ_MODEL}.scorecard_changes (rep_id, grain, period) VALUES ('rep-1', 'month', '2025-03')`,
-    );
     const feedless = new RecordingBroker(0, names.scorecards);
     const lines: string[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });

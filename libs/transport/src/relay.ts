@@ -105,17 +105,30 @@ export class Relay {
           throw error;
         }
       };
+      // A feed that fails is left for a while, and the log goes on: were its failure to end the
+      // follower, which runs the feed first whenever it starts, the log's pages would seldom be sent.
+      let feedResumesAt = 0;
+      const publishScorecards = async (): Promise<number> => {
+        if (!this.scorecards || Date.now() < feedResumesAt) return 0;
+        try {
+          return await this.scorecards.publishChanges();
+        } catch (error) {
+          this.log?.warn({ err: error }, `scorecards feed failed; trying it again in ${this.retryMs} ms`);
+          feedResumesAt = Date.now() + this.retryMs;
+          return 0;
+        }
+      };
       try {
         leader = await this.becomeLeader(signal, stop);
         if (!leader) return;
         this.log?.info('relay publishing the event log');
-        // Until the lock is lost, publishing has failed for too long, or the relay stops: then after the page in hand.
+        // Until the lock is lost, the log's sends have failed for too long, or the relay stops: then after the page in hand.
         await followLog(
           this.store,
           {
             checkpoint: () => outboundCheckpoint(this.pool, RELAY),
             handle: async (page) => void (await this.publish(page, send)),
-            idle: async () => (await this.scorecards?.publishChanges()) ?? 0,
+            idle: publishScorecards,
           },
           term.signal,
           {
@@ -135,7 +148,7 @@ export class Relay {
         leader?.release(true); // closing the connection frees the lock for a standby relay
       }
       if (steppingDown && !signal.aborted) {
-        this.log?.warn(`relay stepping down: publishing has failed for ${this.stepDownAfterMs} ms`);
+        this.log?.warn(`relay stepping down: its sends of the log have failed for ${this.stepDownAfterMs} ms`);
         await sleep(this.stepDownAfterMs, undefined, { signal }).catch(() => undefined);
       }
     }
