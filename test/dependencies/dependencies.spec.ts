@@ -106,8 +106,8 @@ function libImports(): Map<string, Set<string>> {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) scan(lib, path);
-      else if (/\.ts$/.test(entry.name) && !isSpec(entry.name))
-        for (const [, other] of readFileSync(path, 'utf8').matchAll(/from '@salesledger\/([a-z-]+)\//g))
+      else if (/\.tsx?$/.test(entry.name) && !isSpec(entry.name))
+        for (const [, other] of readFileSync(path, 'utf8').matchAll(/(?:from|import\(?)\s*'@salesledger\/([a-z-]+)\//g))
           if (other !== lib) found.get(lib)?.add(other as string);
     }
   };

@@ -10,7 +10,7 @@ export const LOCKS = {
   /** Taken inside `event_store.seal_log` (SQL, sealed-log migration): one sealer at a time. */
   sealer: 7_390_413_520_102,
   /** The read-model database's schemas (read_model, outbound): a process migrates them one after the other anyway. */
-  readModelMigrations: 7_390_413_520_104,
+  readModelDatabaseMigrations: 7_390_413_520_104,
   /** Held for the whole of a rebuild: a second one would replay into the same staging tables. */
   rebuild: 7_390_413_520_103,
   /** Held by the one relay that publishes; others wait, so the topic gets one copy in log order. */

@@ -28,7 +28,7 @@ const OUTBOUND_MIGRATIONS = [Outbound1730000000000, TokenUsage1751000000000];
 export function migrateReadModel(url: string, schema = READ_MODEL): Promise<void> {
   return migrateSchema(url, {
     schema,
-    lock: LOCKS.readModelMigrations,
+    lock: LOCKS.readModelDatabaseMigrations,
     migrations: READ_MODEL_MIGRATIONS,
     after: schema === READ_MODEL ? (client) => createReportingViews(client) : undefined,
   });
@@ -36,5 +36,9 @@ export function migrateReadModel(url: string, schema = READ_MODEL): Promise<void
 
 /** Brings the read model's tables in the outbound schema (follower checkpoints, token usage) up to date. */
 export function migrateOutbound(url: string): Promise<void> {
-  return migrateSchema(url, { schema: OUTBOUND, lock: LOCKS.readModelMigrations, migrations: OUTBOUND_MIGRATIONS });
+  return migrateSchema(url, {
+    schema: OUTBOUND,
+    lock: LOCKS.readModelDatabaseMigrations,
+    migrations: OUTBOUND_MIGRATIONS,
+  });
 }

@@ -11,18 +11,33 @@ import { createDatabase, postgresServers } from '../../support/postgres-servers'
 
 const [server] = postgresServers();
 
-/** The outbound schema as a process sees it: its tables' columns, and the migrations recorded as run. */
-async function outboundSchema(url: string): Promise<{ columns: string[]; migrations: string[] }> {
+/** How the outbound schema was migrated before each lib ran its own tables' migrations. */
+const ONE_LIST = {
+  schema: OUTBOUND,
+  lock: LOCKS.readModelDatabaseMigrations,
+  migrations: [Outbound1730000000000, AlertDeliveries1741000000000, TokenUsage1751000000000],
+};
+
+/** The outbound schema as a process sees it: its columns, indexes and constraints, and the migrations recorded as run. */
+async function outboundSchema(url: string): Promise<Record<string, string[]>> {
   const client = new Client({ connectionString: url });
   await client.connect();
+  const list = async (sql: string, values = [OUTBOUND]) =>
+    (await client.query<{ item: string }>(sql, values)).rows.map((r) => r.item);
   try {
-    const columns = await client.query<{ column: string }>(
-      `SELECT table_name || '.' || column_name || ' ' || data_type AS column FROM information_schema.columns
-       WHERE table_schema = $1 AND table_name <> 'migrations' ORDER BY 1`,
-      [OUTBOUND],
-    );
-    const migrations = await client.query<{ name: string }>(`SELECT name FROM ${OUTBOUND}.migrations ORDER BY name`);
-    return { columns: columns.rows.map((r) => r.column), migrations: migrations.rows.map((r) => r.name) };
+    return {
+      columns: await list(
+        `SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' ||
+           coalesce(column_default, '') AS item
+         FROM information_schema.columns WHERE table_schema = $1 AND table_name <> 'migrations' ORDER BY 1`,
+      ),
+      indexes: await list(`SELECT indexdef AS item FROM pg_indexes WHERE schemaname = $1 ORDER BY 1`),
+      constraints: await list(
+        `SELECT conrelid::regclass || ' ' || pg_get_constraintdef(oid) AS item FROM pg_constraint
+         WHERE connamespace = $1::regnamespace ORDER BY 1`,
+      ),
+      migrations: await list(`SELECT name AS item FROM ${OUTBOUND}.migrations ORDER BY 1`, []),
+    };
   } finally {
     await client.end();
   }
@@ -43,11 +58,7 @@ describe('the outbound schema, whose tables the read model and the alert outbox 
   it('is upgraded without change where its migrations ran as one list, before each lib ran its own', async () => {
     // given a database migrated when the read model ran every outbound migration
     const [upgraded] = databases.map((d) => d.url) as [string];
-    await migrateSchema(upgraded, {
-      schema: OUTBOUND,
-      lock: LOCKS.readModelMigrations,
-      migrations: [Outbound1730000000000, AlertDeliveries1741000000000, TokenUsage1751000000000],
-    });
+    await migrateSchema(upgraded, ONE_LIST);
     const before = await outboundSchema(upgraded);
     // when each lib migrates its own tables, twice
     await migrateByOwner(upgraded);
@@ -59,11 +70,7 @@ describe('the outbound schema, whose tables the read model and the alert outbox 
 
   it('comes out the same on a fresh database, with the libs migrating together, as where it was one list', async () => {
     const [old, fresh] = databases.map((d) => d.url) as [string, string];
-    await migrateSchema(old, {
-      schema: OUTBOUND,
-      lock: LOCKS.readModelMigrations,
-      migrations: [Outbound1730000000000, AlertDeliveries1741000000000, TokenUsage1751000000000],
-    });
+    await migrateSchema(old, ONE_LIST);
     await Promise.all([migrateByOwner(fresh), migrateByOwner(fresh)]);
     expect(await outboundSchema(fresh)).toEqual(await outboundSchema(old));
   });

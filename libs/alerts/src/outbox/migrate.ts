@@ -10,7 +10,7 @@ import { AlertDeliveries1741000000000 } from './migrations/1741000000000-alert-d
 export function migrateAlertOutbox(url: string): Promise<void> {
   return migrateSchema(url, {
     schema: OUTBOUND,
-    lock: LOCKS.readModelMigrations,
+    lock: LOCKS.readModelDatabaseMigrations,
     migrations: [AlertDeliveries1741000000000],
   });
 }
