@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import pino from 'pino';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
@@ -113,58 +114,50 @@ describe('relays standing by for one another', () => {
   it('keep the lead where it is when the broker fails briefly after a long quiet spell', async () => {
     // given a leader that has published all there is and then had nothing to send for a while
     const flaky = new RecordingBroker();
-    const lines: string[] = [];
-    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
-    const leader = new Relay(store, pool, flaky, names, { ...options, log });
-    leader.start();
-    const standby = new Relay(store, pool, new RecordingBroker(), names, options);
+    const stop = await leadWithStandby(flaky);
     try {
-      await eventually(
-        'the first relay leading',
-        async () => lines.some((line) => line.includes('relay publishing the event log')),
-        (leading) => leading,
-        { everyMs: 20 },
-      );
-      standby.start();
-      await new Promise((resolve) => setTimeout(resolve, 2 * options.stepDownAfterMs));
-      const published = flaky.positions.length;
-      const before = (await logEvents(store)).length;
+      await sleep(2 * options.stepDownAfterMs);
       // when its broker refuses two sends of what comes next
       flaky.refusing = 2;
-      const appended = organisationsLog(1, 12, 20);
-      await appendHistory(store, appended);
+      const { published, logged } = await publishNext(flaky, organisationsLog(1, 12, 20));
       // then it publishes that itself once the broker is back
-      await eventually(
-        'the leader publishing',
-        async () => flaky.positions.length - published,
-        (count) => count >= appended.length,
-        { timeoutMs: 30_000, everyMs: 50 },
-      );
-      const logged = (await logEvents(store)).map((e) => e.position).slice(before);
-      expect({ refused: flaky.refused, published: flaky.positions.slice(published) }).toEqual({
-        refused: 2,
-        published: logged,
-      });
+      expect({ refused: flaky.refused, published }).toEqual({ refused: 2, published: logged });
     } finally {
-      await Promise.all([leader.stop(), standby.stop()]);
+      await stop();
     }
   }, 60_000);
 
   it('keep the lead where it is when only the scorecards feed cannot be published', async () => {
     // given a leader whose broker refuses the scorecards topic, with a scorecard change waiting
     const feedless = new RecordingBroker(0, names.scorecards);
+    const stop = await leadWithStandby(feedless, new ScorecardFeed(pool, feedless, names.scorecards));
+    try {
+      // when the feed has failed for longer than a step-down waits, and then the log grows
+      await eventually(
+        'the feed failing for a while',
+        async () => feedless.refused,
+        (refused) => refused > 1,
+      );
+      await sleep(2 * options.stepDownAfterMs);
+      const { published, logged } = await publishNext(feedless, organisationsLog(1, 13, 20));
+      // then the leader publishes the log itself
+      expect(published).toEqual(logged);
+    } finally {
+      await stop();
+    }
+  }, 60_000);
+
+  /**
+   * Starts a relay on `broker` and, once it leads (its own log line says so, not just any lock held
+   * on the server), a standby that reaches the broker; returns what stops both.
+   */
+  async function leadWithStandby(broker: RecordingBroker, feed?: ScorecardFeed): Promise<() => Promise<void>> {
     const lines: string[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
-    const leader = new Relay(
-      store,
-      pool,
-      feedless,
-      names,
-      { ...options, log },
-      new ScorecardFeed(pool, feedless, names.scorecards),
-    );
-    leader.start();
+    const leader = new Relay(store, pool, broker, names, { ...options, log }, feed);
     const standby = new Relay(store, pool, new RecordingBroker(), names, options);
+    const stop = async () => void (await Promise.all([leader.stop(), standby.stop()]));
+    leader.start();
     try {
       await eventually(
         'the first relay leading',
@@ -172,29 +165,26 @@ describe('relays standing by for one another', () => {
         (leading) => leading,
         { everyMs: 20 },
       );
-      standby.start();
-      // when the feed has failed for longer than a step-down waits, and then the log grows
-      await eventually(
-        'the feed failing for a while',
-        async () => feedless.refused,
-        (refused) => refused > 1,
-      );
-      await new Promise((resolve) => setTimeout(resolve, 2 * options.stepDownAfterMs));
-      const published = feedless.positions.length;
-      const before = (await logEvents(store)).length;
-      const appended = organisationsLog(1, 13, 20);
-      await appendHistory(store, appended);
-      // then the leader publishes the log itself
-      await eventually(
-        'the leader publishing',
-        async () => feedless.positions.length - published,
-        (count) => count >= appended.length,
-        { timeoutMs: 30_000, everyMs: 50 },
-      );
-      const logged = (await logEvents(store)).map((e) => e.position).slice(before);
-      expect(feedless.positions.slice(published)).toEqual(logged);
-    } finally {
-      await Promise.all([leader.stop(), standby.stop()]);
+    } catch (error) {
+      await stop();
+      throw error;
     }
-  }, 60_000);
+    standby.start();
+    return stop;
+  }
+
+  /** Appends `history`, waits until `broker` has been sent as many events more, and returns those beside the log's. */
+  async function publishNext(broker: RecordingBroker, history: ReturnType<typeof organisationsLog>) {
+    const sent = broker.positions.length;
+    const before = (await logEvents(store)).length;
+    await appendHistory(store, history);
+    await eventually(
+      'the leader publishing',
+      async () => broker.positions.length - sent,
+      (count) => count >= history.length,
+      { timeoutMs: 30_000, everyMs: 50 },
+    );
+    const logged = (await logEvents(store)).map((e) => e.position).slice(before);
+    return { published: broker.positions.slice(sent), logged };
+  }
 });
