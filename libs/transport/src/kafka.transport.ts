@@ -79,7 +79,7 @@ export class KafkaTransport extends Transport {
     await producer.sendBatch({ acks: -1, topicMessages });
   }
 
-  async consume({ groupId, topic, handle }: ConsumeOptions): Promise<Consumption> {
+  async consume({ groupId, topic, handle, concurrentPartitions }: ConsumeOptions): Promise<Consumption> {
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
     this.consumers.add(consumer);
     // kafkajs stops a consumer for good on some errors; a process that silently stopped consuming
@@ -94,6 +94,7 @@ export class KafkaTransport extends Transport {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: concurrentPartitions ?? 1,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0 || !isRunning() || isStale()) return;
         const messages: IncomingMessage[] = batch.messages.map((message) => ({

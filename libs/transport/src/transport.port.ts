@@ -35,6 +35,8 @@ export interface ConsumeOptions {
    * after it resolves; if it throws, the batch is delivered again (to this or another member).
    */
   readonly handle: (messages: readonly IncomingMessage[]) => Promise<void>;
+  /** How many partitions' batches may be handled at once (1 by default); each partition's stay one at a time, in order. */
+  readonly concurrentPartitions?: number;
 }
 
 /** A running group membership: `stop` finishes the batch in hand, commits, and leaves the group. */
