@@ -76,7 +76,8 @@ function lookForTimeDrivenFacts(runtime: Runtime, log: Logger): { stop(): Promis
  * One projection as a member of its consumer group (the group's members split the partitions
  * between them): each delivered batch applied, skipping what was applied before, then its stored
  * scorecards settled beside the batches. `onBatch` hears of each
- * batch applied: how many events were delivered, how many were new, and how long it took.
+ * transaction: how many events were delivered to it (the batches of several partitions, applied
+ * together), how many were new, and how long it took.
  */
 export async function consumeProjection(
   kafka: NonNullable<Runtime['kafka']>,

@@ -44,8 +44,23 @@ describe('partitions’ batches applied together', () => {
     expect(calls).toEqual([['p0-a', 'p1-a', 'p1-bad', 'p2-a'], ['p0-a'], ['p1-a', 'p1-bad'], ['p2-a']]);
   });
 
-  it('rejects a batch applied on its own with the error of its call', async () => {
-    const applyTogether = together(recordingApply(new Set(['bad'])).apply);
+  it('puts no more items in a call than its limit, unless one batch alone holds more', async () => {
+    const { apply, calls } = recordingApply();
+    const applyTogether = together(apply, 4);
+    await Promise.all([
+      applyTogether(['p0-a', 'p0-b']),
+      applyTogether(['p1-a', 'p1-b']),
+      applyTogether(['p2-a']),
+      applyTogether(['p3-a', 'p3-b', 'p3-c', 'p3-d', 'p3-e']),
+    ]);
+    expect(calls).toEqual([['p0-a', 'p0-b', 'p1-a', 'p1-b'], ['p2-a'], ['p3-a', 'p3-b', 'p3-c', 'p3-d', 'p3-e']]);
+  });
+
+  it('rejects a batch applied on its own with the error of its call, and applies the next one after it', async () => {
+    const { apply, calls } = recordingApply(new Set(['bad']));
+    const applyTogether = together(apply);
     await expect(applyTogether(['bad'])).rejects.toThrow('cannot apply bad');
+    await applyTogether(['good']);
+    expect(calls).toEqual([['bad'], ['good']]);
   });
 });

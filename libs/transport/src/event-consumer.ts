@@ -12,9 +12,9 @@ export interface EventConsumerOptions {
 
 /**
  * Joins a consumer group on the events topic and hands the partitions' batches, as domain events, to
- * `apply`: the batches of all partitions delivered together in one call (see `together`). A failing
- * batch is tried again event by event, so the one that fails is named; it then throws, the offsets
- * stay put and the broker delivers the batch again until a fix gets past it.
+ * `apply`: the batches of several partitions delivered together in one call (see `together`). A
+ * failing batch is tried again event by event, so the one that fails is named; it then throws, the
+ * offsets stay put and the broker delivers the batch again until a fix gets past it.
  */
 export function consumeEvents(
   kafka: { readonly transport: Transport; readonly names: KafkaNames },
@@ -22,7 +22,7 @@ export function consumeEvents(
   apply: (events: RecordedEvent[]) => Promise<unknown>,
   { onFailure, log }: EventConsumerOptions = {},
 ): Promise<Consumption> {
-  const applyTogether = together(apply);
+  const applyTogether = together(apply, MAX_EVENTS_TOGETHER);
   return kafka.transport.consume({
     groupId,
     topic: kafka.names.events,
@@ -34,6 +34,7 @@ export function consumeEvents(
       } catch (batchError) {
         if (events.length === 1) await onFailure?.(events[0] as RecordedEvent, batchError);
         if (events.length <= 1) throw batchError;
+        // Outside `together`: the lock applyDelivered takes orders these with its calls.
         for (const event of events) {
           try {
             await apply([event]);
@@ -52,14 +53,25 @@ export function consumeEvents(
 }
 
 /**
- * Makes one call of `apply` (for the projector, one transaction) of the batches handed over while
- * the call before it runs, or in the same turn of the event loop, one call at a time. A broker
- * delivers a batch per partition; applied one by one, the batches of six partitions took six
- * transactions' fixed cost where one does. A call that fails is made again for each of its
- * batches alone, so a bad batch fails only its own partition.
+ * At most about one partition's fetch (kafkajs asks for 1 MB a partition): kafkajs sends the group
+ * a heartbeat only between batches, so a call no larger than a batch was keeps the member's silences
+ * as short as they were with a transaction per batch.
  */
-export function together<T>(apply: (items: T[]) => Promise<unknown>): (items: T[]) => Promise<void> {
-  let waiting: { items: T[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
+const MAX_EVENTS_TOGETHER = 2000;
+
+/**
+ * Makes one call of `apply` (for the projector, one transaction) of the batches handed over while
+ * the call before it runs, or in the same turn of the event loop, up to `maxItems` items unless a
+ * batch alone holds more; one call at a time. A broker delivers a batch per partition; applied one
+ * by one, the batches of six partitions took six transactions' fixed cost where one does. A call
+ * that fails is made again for each of its batches alone, so the others' are applied and only the
+ * bad batch fails.
+ */
+export function together<T>(
+  apply: (items: T[]) => Promise<unknown>,
+  maxItems = Infinity,
+): (items: T[]) => Promise<void> {
+  const waiting: { items: T[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
   let running = false;
   const alone = async (batch: (typeof waiting)[number]) => {
     try {
@@ -71,8 +83,14 @@ export function together<T>(apply: (items: T[]) => Promise<unknown>): (items: T[
   };
   const run = async () => {
     while (waiting.length > 0) {
-      const group = waiting;
-      waiting = [];
+      // The batches waiting longest, as many as fit in maxItems (the first whatever its size).
+      let count = 1;
+      let size = waiting[0]?.items.length ?? 0;
+      for (; count < waiting.length; count++) {
+        size += waiting[count]?.items.length ?? 0;
+        if (size > maxItems) break;
+      }
+      const group = waiting.splice(0, count);
       try {
         await apply(group.flatMap((batch) => batch.items));
         for (const batch of group) batch.resolve();

@@ -39,7 +39,10 @@ export interface ConsumeOptions {
   readonly concurrentPartitions?: number;
 }
 
-/** A running group membership: `stop` finishes the batch in hand, commits, and leaves the group. */
+/**
+ * A running group membership: `stop` finishes the batches in hand and leaves the group. kafkajs
+ * commits nothing once stopping, so those batches are delivered again, to be recognised by revision.
+ */
 export interface Consumption {
   stop(): Promise<void>;
 }
