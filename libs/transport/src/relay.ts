@@ -76,7 +76,8 @@ export class Relay {
   async publishPending(): Promise<number> {
     let published = 0;
     for await (const page of this.store.pages(await outboundCheckpoint(this.pool, RELAY), this.batchSize)) {
-      published += await this.publish(page);
+      await this.publish(page);
+      published += page.length;
     }
     return published;
   }
@@ -127,7 +128,7 @@ export class Relay {
           this.store,
           {
             checkpoint: () => outboundCheckpoint(this.pool, RELAY),
-            handle: async (page) => void (await this.publish(page, send)),
+            handle: (page) => this.publish(page, send),
             idle: publishScorecards,
           },
           term.signal,
@@ -163,11 +164,10 @@ export class Relay {
     return undefined;
   }
 
-  /** Returns how many events it published. */
   private async publish(
     page: readonly RecordedEvent[],
     send = (batches: readonly TopicMessages[]) => this.transport.send(batches),
-  ): Promise<number> {
+  ): Promise<void> {
     const messages = page.map(eventMessage);
     // Keyed by the alert's stream too, so each alert's lifecycle stays in order for its consumers.
     const alerts = messages.filter((_, i) => isAlertEvent(page[i] as RecordedEvent));
@@ -176,6 +176,5 @@ export class Relay {
       { topic: this.names.alerts, messages: alerts },
     ]);
     await passOutboundPage(this.pool, RELAY, page);
-    return page.length;
   }
 }
