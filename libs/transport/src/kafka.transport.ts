@@ -17,6 +17,25 @@ const PINO_LEVEL: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/** The broker's answers to a member it no longer counts in the group (dropped, or the group rebalancing). */
+const MEMBERSHIP_LOST = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS']);
+
+/**
+ * kafkajs rejoins the group when a batch fails with one of those answers, but its commit retrier
+ * wraps them in a non-retriable error first, and that stops the consumer for good. Unwrapped, a
+ * refused commit makes the member rejoin; the batch, not committed, comes again.
+ */
+function membershipLost(error: unknown): unknown {
+  for (let cause = error; cause instanceof Error; cause = (cause as { cause?: unknown }).cause)
+    if (MEMBERSHIP_LOST.has((cause as { type?: string }).type ?? '')) return cause;
+  return undefined;
+}
+
+export interface KafkaTuning {
+  /** How long a group member may go without a heartbeat (kafkajs sends them between batches) before the broker drops it. */
+  readonly sessionTimeoutMs?: number;
+}
+
 /** Kafka through kafkajs: an idempotent producer with acks from every in-sync replica. */
 export class KafkaTransport extends Transport {
   private readonly kafka: Kafka;
@@ -27,6 +46,7 @@ export class KafkaTransport extends Transport {
     brokers: readonly string[],
     clientId: string,
     private readonly log?: Logger,
+    private readonly tuning: KafkaTuning = {},
   ) {
     super();
     this.kafka = new Kafka({
@@ -80,7 +100,11 @@ export class KafkaTransport extends Transport {
   }
 
   async consume({ groupId, topic, handle, concurrentPartitions }: ConsumeOptions): Promise<Consumption> {
-    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: this.tuning.sessionTimeoutMs,
+    });
     this.consumers.add(consumer);
     // kafkajs stops a consumer for good on some errors; a process that silently stopped consuming
     // would look alive, so it exits and its supervisor starts a fresh one.
@@ -112,7 +136,11 @@ export class KafkaTransport extends Transport {
         // than one fetch of messages would be read from its first fetch for ever.
         resolveOffset(batch.lastOffset());
         const next = (BigInt(batch.lastOffset()) + 1n).toString();
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+        await consumer
+          .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
+          .catch((error: unknown) => {
+            throw membershipLost(error) ?? error;
+          });
         await heartbeat();
       },
     });
