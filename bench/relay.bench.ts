@@ -3,8 +3,10 @@
  * an organisation's log (bench/sales-history.ts), appends it to a fresh database through our
  * PostgreSQL adapter, then measures in one process and one run:
  *   - relay throughput: `Relay.publishPending()` from an empty relay checkpoint until the checkpoint
- *     is at the head of the log (pages of 1000 to the events topic, idempotent producer, acks=all),
- *     events/s and MB/s, with where the time went (checkpoint SQL, KafkaTransport.send, the rest:
+ *     is at the head of the log (pages of 1000 to the events topic, idempotent producer, acks=all,
+ *     sent on a thread of their own as apps/relay sends them; and, for comparison, the same relay
+ *     with KafkaTransport sending on its own thread), events/s and MB/s, with where the time went
+ *     (checkpoint SQL, the transport's send, the rest:
  *     reads a send did not hide and building the messages; the store read, which overlaps the sends,
  *     on its own line) from wrappers around the store, the pool and the transport;
  *   - two baselines with the same messages: KafkaTransport.publish of the same pages built
@@ -67,6 +69,7 @@ import type { Projection } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
 import { KafkaTransport } from '@salesledger/transport/kafka.transport';
+import { ThreadedKafkaTransport } from '@salesledger/transport/threaded-kafka.transport';
 import { eventMessage, Relay } from '@salesledger/transport/relay';
 import { ScorecardFeed } from '@salesledger/transport/scorecard-feed';
 import { kafkaNames, topicSpecs, EVENT_PARTITIONS, type KafkaNames } from '@salesledger/transport/topics';
@@ -658,7 +661,7 @@ async function liveLatency(
   const rebuildSeconds = seconds(started);
 
   // Transport for the relay (producer) and one for the projector (consumers): separate processes in a deployment.
-  const relayTransport = new KafkaTransport(config.brokers, 'salesledger-bench-relay', log);
+  const relayTransport = new ThreadedKafkaTransport(config.brokers, 'salesledger-bench-relay', log);
   const projectorTransport = new KafkaTransport(config.brokers, 'salesledger-bench-projector', log);
   const relayWatch = new Stopwatch();
   const relayPublishMs: number[] = [];
@@ -869,6 +872,7 @@ async function liveLatency(
 interface Round {
   readonly order: string[];
   readonly relay: RelayResult;
+  readonly relaySameThread: RelayResult;
   readonly bare: Rate;
   readonly perf: PerfToolResult;
   readonly perfLargeBatches: PerfToolResult;
@@ -916,6 +920,7 @@ interface Results {
   readonly prepared: Omit<Prepared, 'pages'>;
   readonly rounds: Round[];
   readonly relay: RelayResult;
+  readonly relaySameThread: RelayResult;
   readonly bare: Rate;
   readonly perf: Rate;
   readonly perfLargeBatches: Rate;
@@ -978,7 +983,7 @@ function report(r: Results, config: Config): string {
     ],
     [
       '  of which publish (kafkajs)',
-      `KafkaTransport.publish, ${fmt(r.relay.publishCalls)} sends, mean ${ms(r.relay.publishMs / r.relay.publishCalls)}`,
+      `ThreadedKafkaTransport.send, ${fmt(r.relay.publishCalls)} sends, mean ${ms(r.relay.publishMs / r.relay.publishCalls)}`,
       share(r.relay.publishMs),
       '',
       '',
@@ -990,6 +995,13 @@ function report(r: Results, config: Config): string {
       '',
       `${fmt((100 * (r.relay.cpuUserSeconds + r.relay.cpuSystemSeconds)) / r.relay.seconds)} % of a core`,
       '',
+    ],
+    [
+      '  relay, sends on its thread',
+      `the same with KafkaTransport, as before the send thread (info)`,
+      `${fmt(r.relaySameThread.seconds, 2)} s`,
+      `${fmt(r.relaySameThread.perSecond)} events/s`,
+      `${fmt(r.relaySameThread.mbPerSecond, 2)} MB/s`,
     ],
     [
       'kafkajs alone',
@@ -1066,6 +1078,7 @@ function report(r: Results, config: Config): string {
     `${fmt(Math.min(...values), digits)}${unit}–${fmt(Math.max(...values), digits)}${unit}`;
   const perRound: Record<string, string> = {
     relay: range(r.rounds.map((x) => x.relay.perSecond)),
+    '  relay, sends on its thread': range(r.rounds.map((x) => x.relaySameThread.perSecond)),
     'kafkajs alone': range(r.rounds.map((x) => x.bare.perSecond)),
     'perf tool': range(r.rounds.map((x) => x.perf.perSecond)),
     '  perf tool, large batches': range(r.rounds.map((x) => x.perfLargeBatches.perSecond)),
@@ -1098,6 +1111,12 @@ function report(r: Results, config: Config): string {
       verdict(r.live.endToEnd.p99 < GOALS.endToEndP99Ms && r.live.unseen === 0 && r.live.failed === 0),
     ],
     ['relay ÷ kafkajs alone', `${(r.relay.perSecond / r.bare.perSecond).toFixed(2)}×`, '', 'info'],
+    [
+      'relay ÷ relay with sends on its thread',
+      `${(r.relay.perSecond / r.relaySameThread.perSecond).toFixed(2)}×`,
+      '',
+      'info',
+    ],
     ['kafkajs alone ÷ perf tool', `${(r.bare.perSecond / r.perf.perSecond).toFixed(2)}×`, '', 'info'],
     [
       'relay ÷ perf tool, large batches',
@@ -1261,6 +1280,8 @@ async function main(): Promise<void> {
     const store = new PostgresEventStore(new Pool({ connectionString: url, max: 20 }));
     const readModel = openPool(url, (error) => console.error(`read-model connection lost: ${error.message}`));
     const transport = new KafkaTransport(config.brokers, 'salesledger-bench', log);
+    // As apps/relay sends: on a thread of its own.
+    const relayTransport = new ThreadedKafkaTransport(config.brokers, 'salesledger-bench-relay', log);
     const resultsDir = resolve(__dirname, '..', '..', 'bench', 'results');
     await mkdir(resultsDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -1272,18 +1293,20 @@ async function main(): Promise<void> {
       const prepared = await prepare(store);
       // A connected producer, as a running relay has.
       await transport.publish(bareTopic, [{ key: 'warm-up', value: '{}' }]);
+      await relayTransport.publish(bareTopic, [{ key: 'warm-up', value: '{}' }]);
       const recordSize = Math.round(prepared.bytes / prepared.events);
       const contestants = {
         relay: (round: number) =>
           relayPass(
             store,
             readModel,
-            transport,
+            relayTransport,
             names,
             prepared,
             config.profile && round === 0 ? join(resultsDir, `relay-${stamp}.cpuprofile`) : undefined,
             kafka,
           ),
+        relaySameThread: () => relayPass(store, readModel, transport, names, prepared, undefined, kafka),
         kafkajs: () => barePublish(transport, bareTopic, prepared),
         perf: () => perfTool(config.brokers, perfTopic, prepared.events, recordSize),
         perfLarge: () =>
@@ -1301,13 +1324,16 @@ async function main(): Promise<void> {
         rounds.push({
           order,
           relay: got.relay as RelayResult,
+          relaySameThread: got.relaySameThread as RelayResult,
           bare: got.kafkajs as Rate,
           perf: got.perf as PerfToolResult,
           perfLargeBatches: got.perfLarge as PerfToolResult,
         });
       }
       await transport.close();
+      await relayTransport.close();
       const relay = totalRelay(rounds.map((r) => r.relay));
+      const relaySameThread = totalRelay(rounds.map((r) => r.relaySameThread));
       const bare = totalRate(rounds.map((r) => r.bare));
       const perf = totalRate(rounds.map((r) => r.perf));
       const perfLargeBatches = totalRate(rounds.map((r) => r.perfLargeBatches));
@@ -1319,6 +1345,7 @@ async function main(): Promise<void> {
         prepared: preparedFigures,
         rounds,
         relay,
+        relaySameThread,
         bare,
         perf,
         perfLargeBatches,
@@ -1341,6 +1368,7 @@ async function main(): Promise<void> {
       console.log(`\nfigures saved to ${file}`);
     } finally {
       await transport.close().catch(() => undefined);
+      await relayTransport.close().catch(() => undefined);
       await store.close();
       await readModel.end();
     }

@@ -1,5 +1,8 @@
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pino from 'pino';
 import { KafkaTransport } from '@salesledger/transport/kafka.transport';
+import { ThreadedKafkaTransport } from '@salesledger/transport/threaded-kafka.transport';
 import type { IncomingMessage } from '@salesledger/transport/transport.port';
 import { deleteTopicsWithPrefix, describeWithKafka, uniqueTopicPrefix } from '../support/kafka';
 
@@ -80,4 +83,69 @@ describeWithKafka('the Kafka transport (kafkajs)', (brokers) => {
     expect(exits).toEqual([]);
     expect(deliveries).toEqual([['0'], ['0']]);
   }, 90_000);
+});
+
+describeWithKafka('Kafka sends on a thread of their own', (brokers) => {
+  const prefix = uniqueTopicPrefix('threaded');
+  // The thread runs JavaScript, so the spec points it at the build's worker (npm test builds first).
+  const worker = resolve(__dirname, '../../dist/libs/transport/src/kafka-send.worker.js');
+  const logged: { level: number; msg: string }[] = [];
+  const log = pino({ level: 'warn' }, { write: (line: string) => logged.push(JSON.parse(line)) });
+  const threaded = new ThreadedKafkaTransport(brokers, 'salesledger-test', log, worker);
+  const reader = new KafkaTransport(brokers, 'salesledger-test');
+  afterAll(async () => {
+    await threaded.close();
+    await reader.close();
+    await deleteTopicsWithPrefix(brokers, prefix);
+  });
+
+  it("delivers each key's messages in the order sent, with their headers, and logs through the caller's logger", async () => {
+    const topic = `${prefix}.keys`;
+    await threaded.ensureTopics([{ name: topic, partitions: 3 }]);
+    const total = 5000;
+    for (let from = 0; from < total; from += 1000)
+      await threaded.publish(
+        topic,
+        Array.from({ length: 1000 }, (_, i) => ({
+          key: `k-${(from + i) % 7}`,
+          value: `{"n":${from + i}}`,
+          headers: { n: String(from + i) },
+        })),
+      );
+
+    const seen: { key: string; n: number; header?: string }[] = [];
+    const consumption = await reader.consume({
+      groupId: `${prefix}.group`,
+      topic,
+      handle: async (messages) => {
+        for (const message of messages)
+          seen.push({ key: message.key, n: JSON.parse(message.value!).n, header: message.headers?.n });
+      },
+    });
+    const deadline = Date.now() + 60_000;
+    while (seen.length < total && Date.now() < deadline) await sleep(100);
+    await consumption.stop();
+
+    expect(seen).toHaveLength(total);
+    expect(seen.every(({ n, header }) => header === String(n))).toBe(true);
+    for (let k = 0; k < 7; k++) {
+      const ns = seen.filter(({ key }) => key === `k-${k}`).map(({ n }) => n);
+      expect(ns).toEqual(Array.from({ length: total }, (_, n) => n).filter((n) => n % 7 === k));
+    }
+    // kafkajs warns of the idempotent producer's retry limit when the thread's producer starts.
+    expect(logged).toContainEqual(
+      expect.objectContaining({ level: 40, msg: expect.stringContaining('Limiting retries') }),
+    );
+  }, 90_000);
+
+  it('rejects a send the broker refuses with its reason, and goes on sending', async () => {
+    const topic = `${prefix}.refusals`;
+    await threaded.ensureTopics([{ name: topic, partitions: 1 }]);
+    // Over the broker's message.max.bytes (1 MiB by default).
+    await expect(threaded.publish(topic, [{ key: 'big', value: 'x'.repeat(2 * 1024 * 1024) }])).rejects.toThrow(
+      'larger than the max message size',
+    );
+    await threaded.publish(topic, [{ key: 'small', value: '{}' }]);
+    expect(await reader.lag(`${prefix}.nobody`, topic)).toBe(1);
+  }, 60_000);
 });

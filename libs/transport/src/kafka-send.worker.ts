@@ -1,0 +1,25 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import pino from 'pino';
+import { KafkaTransport } from './kafka.transport';
+import type { SendRequest, SendThreadSettings, WorkerReply } from './threaded-kafka.transport';
+
+/** The send thread of ThreadedKafkaTransport: a KafkaTransport of its own, whose log lines go to the main thread. */
+const port = parentPort!;
+const { brokers, clientId, logLevel } = workerData as SendThreadSettings;
+const reply = (message: WorkerReply) => port.postMessage(message);
+const log = pino({ level: logLevel, base: undefined, timestamp: false }, { write: (line) => reply({ log: line }) });
+const transport = new KafkaTransport(brokers, clientId, log);
+
+port.on('message', (request: SendRequest | 'close') => {
+  if (request === 'close') {
+    void transport.close().finally(() => port.close());
+    return;
+  }
+  transport.send(request.batches).then(
+    () => reply({ id: request.id }),
+    (error: unknown) => {
+      const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
+      reply({ id: request.id, error: { name, message, stack } });
+    },
+  );
+});
