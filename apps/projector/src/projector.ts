@@ -62,14 +62,30 @@ function lookForTimeDrivenFacts(runtime: Runtime, log: Logger): { stop(): Promis
     'time-driven facts',
     async () => {
       if (performance.now() - lookedAt < everyMs) return;
-      const statuses = await projectionProgress(runtime.readModel, runtime.eventStore);
-      if (!statuses.every((status) => status.lagEvents === 0 && status.state === 'running')) return;
+      if (!(await caughtUp(runtime))) return;
       lookedAt = performance.now();
       await facts.run();
     },
     Math.min(CAUGHT_UP_CHECK_MS, everyMs),
     log,
   );
+}
+
+/**
+ * Every projection has applied the whole log. With Kafka on, that also takes every projector group
+ * having committed the events topic: delivered from several partitions, the highest position
+ * applied can be the head while another partition still holds older events.
+ */
+export async function caughtUp(runtime: Pick<Runtime, 'readModel' | 'eventStore' | 'kafka'>): Promise<boolean> {
+  const statuses = await projectionProgress(runtime.readModel, runtime.eventStore);
+  if (!statuses.every((status) => status.lagEvents === 0 && status.state === 'running')) return false;
+  const kafka = runtime.kafka;
+  if (!kafka) return true;
+  // Asked after the statuses: the partitions then hold every event up to the head they were measured at.
+  for (const projection of PROJECTIONS)
+    if ((await kafka.transport.lag(`${kafka.names.projectorGroup}.${projection.name}`, kafka.names.events)) > 0)
+      return false;
+  return true;
 }
 
 /**
