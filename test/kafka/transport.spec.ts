@@ -49,37 +49,57 @@ describeWithKafka('the Kafka transport (kafkajs)', (brokers) => {
     expect(await transport.lag(`${prefix}.group`, topic)).toBe(0);
   }, 120_000);
 
-  it('rejoins its group after being dropped while it handled a batch, and is handed that batch again', async () => {
-    const topic = `${prefix}.dropped`;
-    const groupId = `${prefix}.dropped-group`;
+  /**
+   * One message for a member with the broker's shortest session (6 s), whose first delivery `first`
+   * handles; resolves once the group has committed the message, with what was delivered and the
+   * exits the adapter asked for (kafkajs stops a consumer for good on some errors, and the adapter
+   * then exits the process).
+   */
+  async function deliverTo(name: string, first: () => Promise<void>) {
+    const topic = `${prefix}.${name}`;
+    const groupId = `${topic}-group`;
     await transport.ensureTopics([{ name: topic, partitions: 1 }]);
     await transport.publish(topic, [{ key: 'k', value: '1' }]);
-    // kafkajs stops a consumer for good on some errors, and the adapter then exits the process.
     const exits: unknown[] = [];
     const exit = jest.spyOn(process, 'exit').mockImplementation(((code: unknown) => exits.push(code)) as never);
-    // The broker's shortest session: a batch handled for longer gets the member dropped.
     const member = new KafkaTransport(brokers, 'salesledger-test', undefined, { sessionTimeoutMs: 6000 });
     const deliveries: string[][] = [];
-    const consumption = await member.consume({
-      groupId,
-      topic,
-      handle: async (messages) => {
-        deliveries.push(messages.map((message) => message.offset));
-        if (deliveries.length === 1) await sleep(9000);
-      },
-    });
     try {
-      // The refused commit left the offset where it was: the batch comes again, and its commit then holds.
-      const deadline = Date.now() + 60_000;
-      while (deliveries.length < 2 || (await transport.lag(groupId, topic)) > 0) {
-        if (Date.now() > deadline) throw new Error(`still lagging after ${deliveries.length} deliveries`);
-        await sleep(200);
+      const consumption = await member.consume({
+        groupId,
+        topic,
+        handle: async (messages) => {
+          deliveries.push(messages.map((message) => message.offset));
+          if (deliveries.length === 1) await first();
+        },
+      });
+      try {
+        const deadline = Date.now() + 60_000;
+        while ((await transport.lag(groupId, topic)) > 0) {
+          if (Date.now() > deadline) throw new Error(`still lagging after ${deliveries.length} deliveries`);
+          await sleep(200);
+        }
+      } finally {
+        await consumption.stop();
       }
     } finally {
-      await consumption.stop();
-      await member.close();
       exit.mockRestore();
+      await member.close();
     }
+    return { deliveries, exits };
+  }
+
+  it('keeps its membership through a batch handled for longer than its session, so the batch comes once', async () => {
+    const { deliveries, exits } = await deliverTo('slow-batch', () => sleep(9000));
+    expect(exits).toEqual([]);
+    expect(deliveries).toEqual([['0']]);
+  }, 90_000);
+
+  it('rejoins its group after being dropped while it handled a batch, and is handed that batch again', async () => {
+    // A blocked event loop sends no beats: the broker drops the member, and its commit is refused.
+    const { deliveries, exits } = await deliverTo('dropped', async () => {
+      for (const until = Date.now() + 9000; Date.now() < until;);
+    });
     expect(exits).toEqual([]);
     expect(deliveries).toEqual([['0'], ['0']]);
   }, 90_000);
@@ -91,7 +111,7 @@ describeWithKafka('Kafka sends on a thread of their own', (brokers) => {
   const worker = resolve(__dirname, '../../dist/libs/transport/src/kafka-send.worker.js');
   const logged: { level: number; msg: string }[] = [];
   const log = pino({ level: 'warn' }, { write: (line: string) => logged.push(JSON.parse(line)) });
-  const threaded = new ThreadedKafkaTransport(brokers, 'salesledger-test', log, worker);
+  const threaded = new ThreadedKafkaTransport(brokers, 'salesledger-test', log, {}, worker);
   const reader = new KafkaTransport(brokers, 'salesledger-test');
   afterAll(async () => {
     await threaded.close();
@@ -99,7 +119,7 @@ describeWithKafka('Kafka sends on a thread of their own', (brokers) => {
     await deleteTopicsWithPrefix(brokers, prefix);
   });
 
-  it("delivers each key's messages in the order sent, with their headers, and logs through the caller's logger", async () => {
+  it("delivers each key's messages in the order of its sends, with their headers, and logs through the caller's logger", async () => {
     const topic = `${prefix}.keys`;
     await threaded.ensureTopics([{ name: topic, partitions: 3 }]);
     const total = 5000;
@@ -148,4 +168,20 @@ describeWithKafka('Kafka sends on a thread of their own', (brokers) => {
     await threaded.publish(topic, [{ key: 'small', value: '{}' }]);
     expect(await reader.lag(`${prefix}.nobody`, topic)).toBe(1);
   }, 60_000);
+
+  it('refuses a send once closed, and closes once however often asked', async () => {
+    const closing = new ThreadedKafkaTransport(brokers, 'salesledger-test', undefined, {}, worker);
+    const topic = `${prefix}.closing`;
+    await closing.ensureTopics([{ name: topic, partitions: 1 }]);
+    await closing.publish(topic, [{ key: 'k', value: '{}' }]);
+    await Promise.all([closing.close(), closing.close()]);
+    await expect(closing.publish(topic, [{ key: 'k', value: '{}' }])).rejects.toThrow('closed');
+    expect(await reader.lag(`${prefix}.nobody`, topic)).toBe(1);
+  }, 60_000);
+
+  it('names the build step when the compiled thread is missing', () => {
+    expect(() => new ThreadedKafkaTransport(brokers, 'salesledger-test', undefined, {}, `${worker}.missing`)).toThrow(
+      'npm run build',
+    );
+  });
 });

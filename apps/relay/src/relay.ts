@@ -3,6 +3,7 @@ import type { Runtime } from '@salesledger/platform/runtime';
 import type { Stop } from '@salesledger/platform/service';
 import { Relay } from '@salesledger/transport/relay';
 import { ScorecardFeed } from '@salesledger/transport/scorecard-feed';
+import { ThreadedKafkaTransport } from '@salesledger/transport/threaded-kafka.transport';
 
 /**
  * Publishes the event log (and alert events) to Kafka, and the changed scorecards to their
@@ -11,16 +12,25 @@ import { ScorecardFeed } from '@salesledger/transport/scorecard-feed';
 export async function startRelay(runtime: Runtime, log: Logger): Promise<Stop> {
   const kafka = runtime.kafka;
   if (!kafka) throw new Error('the relay publishes to Kafka: set KAFKA_BROKERS=host:port,...');
-  const feed = new ScorecardFeed(runtime.readModel, kafka.transport, kafka.names.scorecards);
+  // kafkajs encodes every record in JavaScript: the relay sends on a thread of its own.
+  const transport = new ThreadedKafkaTransport(
+    runtime.config.kafkaBrokers,
+    'salesledger',
+    log.child({ component: 'kafka' }),
+  );
+  const feed = new ScorecardFeed(runtime.readModel, transport, kafka.names.scorecards);
   const relay = new Relay(
     runtime.eventStore,
     runtime.readModel,
-    kafka.transport,
+    transport,
     kafka.names,
     { log, wakeup: runtime.appendWakeup },
     feed,
   );
   relay.start();
   log.info(`relay running: ${kafka.names.events}, ${kafka.names.alerts}, ${kafka.names.scorecards}`);
-  return () => relay.stop();
+  return async () => {
+    await relay.stop();
+    await transport.close();
+  };
 }

@@ -11,7 +11,7 @@ import type { EventStore } from '@salesledger/domain/event-store.port';
 import { EsdbEventStore } from '@salesledger/event-store/esdb-event-store.adapter';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
-import { ThreadedKafkaTransport } from '@salesledger/transport/threaded-kafka.transport';
+import { KafkaTransport } from '@salesledger/transport/kafka.transport';
 import { kafkaNames, topicSpecs, type KafkaNames } from '@salesledger/transport/topics';
 import type { Transport } from '@salesledger/transport/transport.port';
 import { resolveBootstrapToken } from './bootstrap-token';
@@ -104,7 +104,7 @@ async function openEventStore(
 async function openKafka(config: Config, log: Logger): Promise<Runtime['kafka']> {
   if (config.kafkaBrokers.length === 0) return undefined;
   const names = kafkaNames(config.kafkaPrefix);
-  const transport = new ThreadedKafkaTransport(config.kafkaBrokers, 'salesledger', log.child({ component: 'kafka' }));
+  const transport = new KafkaTransport(config.kafkaBrokers, 'salesledger', log.child({ component: 'kafka' }));
   await transport.ensureTopics(topicSpecs(names));
   return { transport, names };
 }

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { KafkaTransport } from './kafka.transport';
-import type { SendRequest, SendThreadSettings, WorkerReply } from './threaded-kafka.transport';
+import { errorParts, type SendRequest, type SendThreadSettings, type WorkerReply } from './threaded-kafka.transport';
 
 /** The send thread of ThreadedKafkaTransport: a KafkaTransport of its own, whose log lines go to the main thread. */
 const port = parentPort!;
@@ -12,14 +12,14 @@ const transport = new KafkaTransport(brokers, clientId, log);
 
 port.on('message', (request: SendRequest | 'close') => {
   if (request === 'close') {
-    void transport.close().finally(() => port.close());
+    void transport
+      .close()
+      .catch((error: unknown) => log.warn({ err: error }, 'Kafka producer did not disconnect cleanly'))
+      .finally(() => process.exit(0)); // in a worker: ends this thread only
     return;
   }
   transport.send(request.batches).then(
     () => reply({ id: request.id }),
-    (error: unknown) => {
-      const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
-      reply({ id: request.id, error: { name, message, stack } });
-    },
+    (error: unknown) => reply({ id: request.id, error: errorParts(error) }),
   );
 });

@@ -31,8 +31,11 @@ function membershipLost(error: unknown): unknown {
   return undefined;
 }
 
+/** How often a batch being handled beats; kafkajs sends a beat only once its heartbeat interval (3 s) has passed. */
+const HEARTBEAT_WHILE_HANDLING_MS = 1000;
+
 export interface KafkaTuning {
-  /** How long a group member may go without a heartbeat (kafkajs sends them between batches) before the broker drops it. */
+  /** How long a group member may go without a heartbeat before the broker drops it. */
   readonly sessionTimeoutMs?: number;
 }
 
@@ -131,7 +134,19 @@ export class KafkaTransport extends Transport {
             Object.entries(message.headers ?? {}).map(([name, value]) => [name, value?.toString() ?? '']),
           ),
         }));
-        await handle(messages);
+        // kafkajs heartbeats between batches only: a batch handled for longer than the session (a
+        // long transaction, a lock wait) would get the member dropped and the batch delivered again.
+        // A beat the group answers with a rebalance is thrown once the batch is committed.
+        let beatRefused: unknown;
+        const beating = setInterval(
+          () => void heartbeat().catch((error: unknown) => (beatRefused ??= error)),
+          HEARTBEAT_WHILE_HANDLING_MS,
+        );
+        try {
+          await handle(messages);
+        } finally {
+          clearInterval(beating);
+        }
         // Without it kafkajs fetches again from where the batch began, and a partition with more
         // than one fetch of messages would be read from its first fetch for ever.
         resolveOffset(batch.lastOffset());
@@ -141,6 +156,7 @@ export class KafkaTransport extends Transport {
           .catch((error: unknown) => {
             throw membershipLost(error) ?? error;
           });
+        if (beatRefused !== undefined) throw membershipLost(beatRefused) ?? beatRefused;
         await heartbeat();
       },
     });

@@ -1,8 +1,8 @@
-import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import pino, { type Logger } from 'pino';
-import { KafkaTransport } from './kafka.transport';
+import { KafkaTransport, type KafkaTuning } from './kafka.transport';
 import type { TopicMessages } from './transport.port';
 
 export interface SendThreadSettings {
@@ -14,9 +14,23 @@ export interface SendRequest {
   readonly id: number;
   readonly batches: readonly TopicMessages[];
 }
-/** A send's outcome (the error as its parts: a class does not cross threads), or a log line. */
-export type WorkerReply =
-  { readonly id: number; readonly error?: Pick<Error, 'name' | 'message' | 'stack'> } | { readonly log: string };
+/** An error as plain data, its causes included: a class does not cross threads. */
+export interface ErrorParts {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  /** kafkajs's protocol error type (UNKNOWN_TOPIC_OR_PARTITION, ...) and whether it retries it. */
+  readonly type?: string;
+  readonly retriable?: boolean;
+  readonly cause?: ErrorParts;
+}
+/** A send's outcome, or a log line. */
+export type WorkerReply = { readonly id: number; readonly error?: ErrorParts } | { readonly log: string };
+
+/** How long close waits for the thread to finish its sends and disconnect before ending it. */
+const CLOSE_TIMEOUT_MS = 10_000;
+
+type Waiting = { resolve: () => void; reject: (error: unknown) => void };
 
 /**
  * KafkaTransport whose sends run on a thread of their own. kafkajs encodes every record in
@@ -25,64 +39,76 @@ export type WorkerReply =
  * calling thread.
  */
 export class ThreadedKafkaTransport extends KafkaTransport {
-  private thread?: Worker;
-  private readonly sending = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
+  private thread?: { readonly worker: Worker; readonly sending: Map<number, Waiting> };
   private lastId = 0;
+  private closing?: Promise<void>;
 
   constructor(
     private readonly brokerList: readonly string[],
     private readonly client: string,
     private readonly logger?: Logger,
-    /** The compiled worker; tests running TypeScript point at the build's. */
+    tuning: KafkaTuning = {},
+    /** The compiled worker; a spec running TypeScript points at the build's. */
     private readonly workerFile = join(__dirname, 'kafka-send.worker.js'),
   ) {
-    super(brokerList, client, logger);
+    super(brokerList, client, logger, tuning);
+    if (!existsSync(workerFile))
+      throw new Error(`the Kafka send thread's code is missing (${workerFile}): build first, npm run build`);
   }
 
   override send(batches: readonly TopicMessages[]): Promise<void> {
+    if (this.closing) return Promise.reject(new Error('the Kafka transport is closed'));
     if (batches.every(({ messages }) => messages.length === 0)) return Promise.resolve();
-    const thread = this.started();
+    const { worker, sending } = this.started();
     const id = ++this.lastId;
     return new Promise((resolve, reject) => {
-      this.sending.set(id, { resolve, reject });
-      thread.postMessage({ id, batches } satisfies SendRequest);
+      sending.set(id, { resolve, reject });
+      worker.postMessage({ id, batches } satisfies SendRequest);
     });
   }
 
-  override async close(): Promise<void> {
-    const thread = this.thread;
-    this.thread = undefined;
-    await super.close();
-    if (!thread) return;
-    const exited = once(thread, 'exit');
-    thread.postMessage('close');
-    await exited;
+  override close(): Promise<void> {
+    this.closing ??= (async () => {
+      await super.close();
+      const thread = this.thread;
+      if (!thread) return;
+      const exited = new Promise((done) => thread.worker.once('exit', done));
+      thread.worker.postMessage('close');
+      const timer = setTimeout(() => void thread.worker.terminate(), CLOSE_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    })();
+    return this.closing;
   }
 
-  private started(): Worker {
+  private started(): NonNullable<ThreadedKafkaTransport['thread']> {
     if (this.thread) return this.thread;
-    const thread = new Worker(this.workerFile, {
+    const worker = new Worker(this.workerFile, {
       workerData: {
         brokers: this.brokerList,
         clientId: this.client,
         logLevel: this.logger?.level ?? 'silent',
       } satisfies SendThreadSettings,
     });
-    thread.on('message', (reply: WorkerReply) => {
+    const thread = { worker, sending: new Map<number, Waiting>() };
+    worker.on('message', (reply: WorkerReply) => {
       if ('log' in reply) return this.relog(reply.log);
-      const waiting = this.sending.get(reply.id);
-      this.sending.delete(reply.id);
+      const waiting = thread.sending.get(reply.id);
+      thread.sending.delete(reply.id);
       if (reply.error === undefined) waiting?.resolve();
-      else waiting?.reject(Object.assign(new Error(reply.error.message), reply.error));
+      else waiting?.reject(asError(reply.error));
     });
-    // A thread that dies fails the sends in hand; the next send starts another.
+    // A thread that dies fails its own sends in hand; the next send starts another.
     const gone = (error: unknown) => {
       if (this.thread === thread) this.thread = undefined;
-      for (const { reject } of this.sending.values()) reject(error);
-      this.sending.clear();
+      for (const { reject } of thread.sending.values()) reject(error);
+      thread.sending.clear();
     };
-    thread.on('error', gone);
-    thread.on('exit', (code) => gone(new Error(`the Kafka send thread exited with code ${code}`)));
+    worker.on('error', (error) => {
+      this.logger?.error({ err: error }, 'the Kafka send thread failed');
+      gone(error);
+    });
+    worker.on('exit', (code) => gone(new Error(`the Kafka send thread exited with code ${code}`)));
     this.thread = thread;
     return thread;
   }
@@ -92,4 +118,22 @@ export class ThreadedKafkaTransport extends KafkaTransport {
     const label = pino.levels.labels[level] as pino.Level | undefined;
     if (label) this.logger?.[label](fields, msg);
   }
+}
+
+/** The parts of an error and of its causes, for the other side of a thread. */
+export function errorParts(error: unknown, depth = 0): ErrorParts {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const { type, retriable, cause } = error as Error & { type?: unknown; retriable?: unknown };
+  return {
+    name: error.name,
+    message: error.message,
+    stack: error.stack,
+    ...(typeof type === 'string' ? { type } : {}),
+    ...(typeof retriable === 'boolean' ? { retriable } : {}),
+    ...(cause !== undefined && depth < 5 ? { cause: errorParts(cause, depth + 1) } : {}),
+  };
+}
+
+function asError({ cause, ...parts }: ErrorParts): Error {
+  return Object.assign(new Error(parts.message), parts, cause ? { cause: asError(cause) } : {});
 }
