@@ -10,6 +10,8 @@ import {
   type Projection,
 } from '@salesledger/read-model/projection-runner';
 import { consumeEvents } from '@salesledger/transport/event-consumer';
+import { RELAY } from '@salesledger/transport/relay';
+import { outboundPosition } from '@salesledger/read-model/outbound-checkpoints';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { projectionProgress } from '@salesledger/read-model/projection-status';
 import type { Runtime } from '@salesledger/platform/runtime';
@@ -41,8 +43,8 @@ export async function startProjector(runtime: Runtime, log: Logger): Promise<Sto
   const lookingForFacts = lookForTimeDrivenFacts(runtime, log);
   log.info(`projector running${runtime.kafka ? ' from Kafka' : ''}: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
   return async () => {
-    await lookingForFacts?.stop();
-    await Promise.all(feeds.map((feed) => feed.stop()));
+    // Together: a look asking an unreachable broker for its lag would hold up the consumers' stop.
+    await Promise.all([lookingForFacts?.stop(), ...feeds.map((feed) => feed.stop())]);
   };
 }
 
@@ -72,16 +74,18 @@ function lookForTimeDrivenFacts(runtime: Runtime, log: Logger): { stop(): Promis
 }
 
 /**
- * Every projection has applied the whole log. With Kafka on, that also takes every projector group
- * having committed the events topic: delivered from several partitions, the highest position
- * applied can be the head while another partition still holds older events.
+ * Every projection has applied the whole log. With Kafka on, the highest position applied can be
+ * the head while another partition still holds older events, so that also takes the relay's
+ * checkpoint at that head (it moves only once every partition has acknowledged a page: the topic
+ * holds the whole log up to it) and then every projector group having committed the topic.
  */
 export async function caughtUp(runtime: Pick<Runtime, 'readModel' | 'eventStore' | 'kafka'>): Promise<boolean> {
   const statuses = await projectionProgress(runtime.readModel, runtime.eventStore);
   if (!statuses.every((status) => status.lagEvents === 0 && status.state === 'running')) return false;
   const kafka = runtime.kafka;
   if (!kafka) return true;
-  // Asked after the statuses: the partitions then hold every event up to the head they were measured at.
+  const head = Math.max(0, ...statuses.map((status) => status.position ?? 0));
+  if ((await outboundPosition(runtime.readModel, RELAY)) < head) return false;
   for (const projection of PROJECTIONS)
     if ((await kafka.transport.lag(`${kafka.names.projectorGroup}.${projection.name}`, kafka.names.events)) > 0)
       return false;

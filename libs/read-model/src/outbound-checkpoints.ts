@@ -12,6 +12,12 @@ export async function outboundCheckpoint(db: Pool | ClientBase, name: string): P
   return rows[0].checkpoint;
 }
 
+/** The highest position a follower has sent out (0 before its first page). */
+export async function outboundPosition(db: Pool | ClientBase, name: string): Promise<number> {
+  const { rows } = await db.query(`SELECT position FROM ${OUTBOUND}.relay_checkpoints WHERE name = $1`, [name]);
+  return Number(rows[0]?.position ?? 0);
+}
+
 /** Moves the follower's checkpoint past a page it has sent out. */
 export async function passOutboundPage(
   db: Pool | ClientBase,

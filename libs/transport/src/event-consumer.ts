@@ -53,9 +53,9 @@ export function consumeEvents(
 }
 
 /**
- * At most about one partition's fetch (kafkajs asks for 1 MB a partition): kafkajs sends the group
- * a heartbeat only between batches, so a call no larger than a batch was keeps the member's silences
- * as short as they were with a transaction per batch.
+ * At most about one partition's fetch (kafkajs asks for 1 MB a partition): a transaction no larger
+ * than a batch was holds the projection's lock, and the partitions it covers, no longer than it did
+ * with a transaction per batch.
  */
 const MAX_EVENTS_TOGETHER = 2000;
 

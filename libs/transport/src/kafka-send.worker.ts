@@ -9,17 +9,21 @@ const { brokers, clientId, logLevel } = workerData as SendThreadSettings;
 const reply = (message: WorkerReply) => port.postMessage(message);
 const log = pino({ level: logLevel, base: undefined, timestamp: false }, { write: (line) => reply({ log: line }) });
 const transport = new KafkaTransport(brokers, clientId, log);
+const sending = new Set<Promise<void>>();
 
 port.on('message', (request: SendRequest | 'close') => {
   if (request === 'close') {
-    void transport
-      .close()
+    // The sends in hand finish (or fail) before the producer disconnects.
+    void Promise.allSettled(sending)
+      .then(() => transport.close())
       .catch((error: unknown) => log.warn({ err: error }, 'Kafka producer did not disconnect cleanly'))
       .finally(() => process.exit(0)); // in a worker: ends this thread only
     return;
   }
-  transport.send(request.batches).then(
+  const sent = transport.send(request.batches).then(
     () => reply({ id: request.id }),
     (error: unknown) => reply({ id: request.id, error: errorParts(error) }),
   );
+  sending.add(sent);
+  void sent.finally(() => sending.delete(sent));
 });

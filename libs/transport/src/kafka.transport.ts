@@ -33,6 +33,8 @@ function membershipLost(error: unknown): unknown {
 
 /** How often a batch being handled beats; kafkajs sends a beat only once its heartbeat interval (3 s) has passed. */
 const HEARTBEAT_WHILE_HANDLING_MS = 1000;
+/** How long a batch may keep its partitions: one that hangs (a dead connection) lets another member take them. */
+const MAX_BEATING_MS = 5 * 60_000;
 
 export interface KafkaTuning {
   /** How long a group member may go without a heartbeat before the broker drops it. */
@@ -136,12 +138,21 @@ export class KafkaTransport extends Transport {
         }));
         // kafkajs heartbeats between batches only: a batch handled for longer than the session (a
         // long transaction, a lock wait) would get the member dropped and the batch delivered again.
-        // A beat the group answers with a rebalance is thrown once the batch is committed.
-        let beatRefused: unknown;
-        const beating = setInterval(
-          () => void heartbeat().catch((error: unknown) => (beatRefused ??= error)),
-          HEARTBEAT_WHILE_HANDLING_MS,
-        );
+        // A beat the group answers with a rebalance is thrown once the batch is committed. A batch
+        // still running after MAX_BEATING_MS beats no more: its partitions go to another member.
+        let lostBy: unknown;
+        const began = Date.now();
+        const beating = setInterval(() => {
+          if (Date.now() - began > MAX_BEATING_MS) {
+            clearInterval(beating);
+            this.log?.warn(
+              { groupId, topic, partition: batch.partition },
+              'batch still running: leaving its partitions',
+            );
+            return;
+          }
+          heartbeat().catch((error: unknown) => (lostBy ??= membershipLost(error)));
+        }, HEARTBEAT_WHILE_HANDLING_MS);
         try {
           await handle(messages);
         } finally {
@@ -156,7 +167,8 @@ export class KafkaTransport extends Transport {
           .catch((error: unknown) => {
             throw membershipLost(error) ?? error;
           });
-        if (beatRefused !== undefined) throw membershipLost(beatRefused) ?? beatRefused;
+        // Other failed beats are left to the beat below, which reports a lasting one.
+        if (lostBy !== undefined) throw lostBy;
         await heartbeat();
       },
     });
@@ -179,7 +191,9 @@ export class KafkaTransport extends Transport {
       for (const end of ends) {
         const from = at.get(end.partition) ?? -1n;
         // -1: nothing committed yet, so everything from the low watermark on is still to come.
-        lag += BigInt(end.high) - (from < 0n ? BigInt(end.low) : from);
+        // A commit past the end (a topic made again, or truncated) must not hide another partition's lag.
+        const behind = BigInt(end.high) - (from < 0n ? BigInt(end.low) : from);
+        if (behind > 0n) lag += behind;
       }
       return Number(lag);
     } finally {

@@ -11,7 +11,8 @@ import type { ScorecardFeed } from './scorecard-feed';
 import type { KafkaNames } from './topics';
 import type { OutgoingMessage, TopicMessages, Transport } from './transport.port';
 
-const RELAY = 'events';
+/** The relay's row in `outbound.relay_checkpoints`: its position is the highest one every partition has acknowledged. */
+export const RELAY = 'events';
 
 export interface RelayOptions {
   readonly batchSize?: number;

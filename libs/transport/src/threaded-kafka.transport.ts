@@ -69,14 +69,18 @@ export class ThreadedKafkaTransport extends KafkaTransport {
 
   override close(): Promise<void> {
     this.closing ??= (async () => {
-      await super.close();
-      const thread = this.thread;
-      if (!thread) return;
-      const exited = new Promise((done) => thread.worker.once('exit', done));
-      thread.worker.postMessage('close');
-      const timer = setTimeout(() => void thread.worker.terminate(), CLOSE_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
+      try {
+        await super.close();
+      } finally {
+        const thread = this.thread;
+        if (thread) {
+          const exited = new Promise((done) => thread.worker.once('exit', done));
+          thread.worker.postMessage('close');
+          const timer = setTimeout(() => void thread.worker.terminate(), CLOSE_TIMEOUT_MS);
+          await exited;
+          clearTimeout(timer);
+        }
+      }
     })();
     return this.closing;
   }
