@@ -82,7 +82,7 @@ import {
   type TopicMessages,
   type TopicSpec,
 } from '@salesledger/transport/transport.port';
-import { consumeProjection } from '../apps/projector/src/projector';
+import { consumeProjection, projectorGroupId } from '../apps/projector/src/projector';
 import { fmt, intFromEnv, machineInfo, startServer, table, withDatabase } from './harness';
 import { loadHistory, repIds, salesHistory, YEAR, type HistoryShape, type LoadResult } from './sales-history';
 import { prng } from './workload';
@@ -684,8 +684,7 @@ async function liveLatency(
   const feedDrain = { scorecards: drained, seconds: seconds(started) };
   scorecardPublishes = 0;
 
-  // The projector's group names (consumeProjection).
-  const groups = PROJECTIONS.map((p) => `${names.projectorGroup}.${p.name}`);
+  const groups = PROJECTIONS.map((p) => projectorGroupId(names, p));
   const observerGroup = `${names.projectorGroup}.bench-observer`;
   for (const group of [...groups, observerGroup]) await admin.startAtEnd(group, names.events);
 

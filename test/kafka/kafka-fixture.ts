@@ -7,10 +7,12 @@ import type { RecordedEvent } from '@salesledger/domain/event';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
 import { migrateOutbound, migrateReadModel } from '@salesledger/read-model/migrate';
-import { OUTBOUND } from '@salesledger/postgres/schemas';
+import { projectorLag } from '@salesledger/projector/projector';
+import { outboundPosition } from '@salesledger/read-model/outbound-checkpoints';
 import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { KafkaTransport } from '@salesledger/transport/kafka.transport';
+import { RELAY } from '@salesledger/transport/relay';
 import { kafkaNames, topicSpecs, type KafkaNames } from '@salesledger/transport/topics';
 import { cliEnv } from '../support/cli';
 import { createDatabase, type PostgresServer } from '../support/postgres-servers';
@@ -88,9 +90,8 @@ export class KafkaWorld {
   }
 
   /** The highest position the relay has published (0 before it starts). */
-  async relayed(): Promise<number> {
-    const { rows } = await this.pool.query(`SELECT position FROM ${OUTBOUND}.relay_checkpoints WHERE name = 'events'`);
-    return Number(rows[0]?.position ?? 0);
+  relayed(): Promise<number> {
+    return outboundPosition(this.pool, RELAY);
   }
 
   /** Events the projections have applied so far (all projections together). */
@@ -105,10 +106,7 @@ export class KafkaWorld {
   async projectorLag(): Promise<number> {
     const transport = new KafkaTransport(this.brokers, 'salesledger-test');
     try {
-      let lag = 0;
-      for (const projection of PROJECTIONS)
-        lag += await transport.lag(`${this.names.projectorGroup}.${projection.name}`, this.names.events);
-      return lag;
+      return await projectorLag({ transport, names: this.names });
     } finally {
       await transport.close();
     }

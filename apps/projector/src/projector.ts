@@ -11,6 +11,7 @@ import {
 } from '@salesledger/read-model/projection-runner';
 import { consumeEvents } from '@salesledger/transport/event-consumer';
 import { RELAY } from '@salesledger/transport/relay';
+import type { KafkaNames } from '@salesledger/transport/topics';
 import { outboundPosition } from '@salesledger/read-model/outbound-checkpoints';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { projectionProgress } from '@salesledger/read-model/projection-status';
@@ -86,10 +87,20 @@ export async function caughtUp(runtime: Pick<Runtime, 'readModel' | 'eventStore'
   if (!kafka) return true;
   const head = Math.max(0, ...statuses.map((status) => status.position ?? 0));
   if ((await outboundPosition(runtime.readModel, RELAY)) < head) return false;
+  return (await projectorLag(kafka)) === 0;
+}
+
+/** A projection's consumer group on the events topic. */
+export function projectorGroupId(names: KafkaNames, projection: Projection): string {
+  return `${names.projectorGroup}.${projection.name}`;
+}
+
+/** Messages of the events topic the projector groups have not committed, all groups together. */
+export async function projectorLag(kafka: NonNullable<Runtime['kafka']>): Promise<number> {
+  let lag = 0;
   for (const projection of PROJECTIONS)
-    if ((await kafka.transport.lag(`${kafka.names.projectorGroup}.${projection.name}`, kafka.names.events)) > 0)
-      return false;
-  return true;
+    lag += await kafka.transport.lag(projectorGroupId(kafka.names, projection), kafka.names.events);
+  return lag;
 }
 
 /**
@@ -110,7 +121,7 @@ export async function consumeProjection(
   settler.poke();
   const consumer = await consumeEvents(
     kafka,
-    `${kafka.names.projectorGroup}.${projection.name}`,
+    projectorGroupId(kafka.names, projection),
     async (events) => {
       const started = performance.now();
       const applied = await applyDelivered(pool, projection, events);
