@@ -48,9 +48,9 @@ export class KafkaTransport extends Transport {
   private readonly consumers = new Set<Consumer>();
 
   constructor(
-    brokers: readonly string[],
-    clientId: string,
-    private readonly log?: Logger,
+    protected readonly brokers: readonly string[],
+    protected readonly clientId: string,
+    protected readonly log?: Logger,
     private readonly tuning: KafkaTuning = {},
   ) {
     super();

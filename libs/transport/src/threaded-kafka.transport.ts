@@ -44,14 +44,14 @@ export class ThreadedKafkaTransport extends KafkaTransport {
   private closing?: Promise<void>;
 
   constructor(
-    private readonly brokerList: readonly string[],
-    private readonly client: string,
-    private readonly logger?: Logger,
+    brokers: readonly string[],
+    clientId: string,
+    log?: Logger,
     tuning: KafkaTuning = {},
     /** The compiled worker; a spec running TypeScript points at the build's. */
     private readonly workerFile = join(__dirname, 'kafka-send.worker.js'),
   ) {
-    super(brokerList, client, logger, tuning);
+    super(brokers, clientId, log, tuning);
     if (!existsSync(workerFile))
       throw new Error(`the Kafka send thread's code is missing (${workerFile}): build first, npm run build`);
   }
@@ -89,9 +89,9 @@ export class ThreadedKafkaTransport extends KafkaTransport {
     if (this.thread) return this.thread;
     const worker = new Worker(this.workerFile, {
       workerData: {
-        brokers: this.brokerList,
-        clientId: this.client,
-        logLevel: this.logger?.level ?? 'silent',
+        brokers: this.brokers,
+        clientId: this.clientId,
+        logLevel: this.log?.level ?? 'silent',
       } satisfies SendThreadSettings,
     });
     const thread = { worker, sending: new Map<number, Waiting>() };
@@ -109,7 +109,7 @@ export class ThreadedKafkaTransport extends KafkaTransport {
       thread.sending.clear();
     };
     worker.on('error', (error) => {
-      this.logger?.error({ err: error }, 'the Kafka send thread failed');
+      this.log?.error({ err: error }, 'the Kafka send thread failed');
       gone(error);
     });
     worker.on('exit', (code) => gone(new Error(`the Kafka send thread exited with code ${code}`)));
@@ -120,7 +120,7 @@ export class ThreadedKafkaTransport extends KafkaTransport {
   private relog(line: string): void {
     const { level, msg, ...fields } = JSON.parse(line) as { level: number; msg?: string };
     const label = pino.levels.labels[level] as pino.Level | undefined;
-    if (label) this.logger?.[label](fields, msg);
+    if (label) this.log?.[label](fields, msg);
   }
 }
 
