@@ -82,7 +82,8 @@ import {
   type TopicMessages,
   type TopicSpec,
 } from '@salesledger/transport/transport.port';
-import { consumeProjection, projectorGroupId } from '../apps/projector/src/projector';
+import { consumeProjection } from '../apps/projector/src/projector';
+import { projectorGroupId } from '@salesledger/platform/projection-lag';
 import { fmt, intFromEnv, machineInfo, startServer, table, withDatabase } from './harness';
 import { loadHistory, repIds, salesHistory, YEAR, type HistoryShape, type LoadResult } from './sales-history';
 import { prng } from './workload';

@@ -7,7 +7,7 @@ import type { RecordedEvent } from '@salesledger/domain/event';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
 import { migrateOutbound, migrateReadModel } from '@salesledger/read-model/migrate';
-import { projectorLag } from '@salesledger/projector/projector';
+import { projectorLag } from '@salesledger/platform/projection-lag';
 import { outboundPosition } from '@salesledger/read-model/outbound-checkpoints';
 import { ProjectionRunner } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';

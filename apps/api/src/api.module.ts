@@ -17,6 +17,7 @@ import { InputPipe } from './input.pipe';
 import { MeController } from './me.controller';
 import { MetricsController } from './metrics.controller';
 import { projectionMetrics } from './projection-metrics';
+import { projectionStatusesOf } from './projection-statuses';
 import { ProjectionsController } from './projections.controller';
 import { rateLimit, TokenRateLimitGuard } from './rate-limit';
 import { webAppModule } from './web-app';
@@ -55,6 +56,7 @@ export class ApiModule implements OnApplicationShutdown {
       ],
       controllers: [HealthController, MeController, ProjectionsController],
       providers: [
+        projectionStatusesOf(runtime),
         projectionMetrics,
         {
           provide: TokenVerifier,

@@ -1,18 +1,20 @@
 import type { Provider } from '@nestjs/common';
-import { Pool } from 'pg';
 import { Gauge, register, type GaugeConfiguration } from 'prom-client';
-import { EventStore } from '@salesledger/domain/event-store.port';
-import { projectionStatuses } from '@salesledger/read-model/projection-status';
+import { PROJECTION_STATUSES, type ProjectionStatuses } from './projection-statuses';
 
 /** The process's gauge of that name: several API apps in one process share it. */
 const gauge = (config: GaugeConfiguration<'projection'>): Gauge<'projection'> =>
   (register.getSingleMetric(config.name) as Gauge<'projection'> | undefined) ?? new Gauge(config);
 
-/** Gauges per projection, read from the checkpoint table at each scrape (so they hold for any projector process). */
+/**
+ * Gauges per projection, read from the checkpoint table (and with Kafka on, the broker) at each
+ * scrape, so they hold for any projector process. A scrape that cannot read them leaves the series
+ * out rather than repeating stale figures.
+ */
 export const projectionMetrics: Provider = {
   provide: 'projection metrics',
-  inject: [Pool, EventStore],
-  useFactory: (pool: Pool, store: EventStore) => {
+  inject: [PROJECTION_STATUSES],
+  useFactory: (read: ProjectionStatuses) => {
     const gauges = {
       position: gauge({
         name: 'salesledger_projection_position',
@@ -41,15 +43,17 @@ export const projectionMetrics: Provider = {
       }),
     };
     // One scrape reads the statuses once, whichever gauge asks first.
-    let reading: Promise<Awaited<ReturnType<typeof projectionStatuses>>> | undefined;
+    let reading: ReturnType<ProjectionStatuses> | undefined;
     const statuses = () => {
-      reading ??= projectionStatuses(pool, store).finally(() => setImmediate(() => (reading = undefined)));
+      reading ??= read().finally(() => setImmediate(() => (reading = undefined)));
       return reading;
     };
     for (const [key, gauge] of Object.entries(gauges))
       Object.assign(gauge, {
         collect: async () => {
-          for (const status of await statuses().catch(() => [])) {
+          const list = await statuses().catch(() => undefined);
+          if (!list) gauge.reset();
+          for (const status of list ?? []) {
             const value = {
               position: status.position ?? 0,
               lagEvents: status.lagEvents,

@@ -11,10 +11,10 @@ import {
 } from '@salesledger/read-model/projection-runner';
 import { consumeEvents } from '@salesledger/transport/event-consumer';
 import { RELAY } from '@salesledger/transport/relay';
-import type { KafkaNames } from '@salesledger/transport/topics';
 import { outboundPosition } from '@salesledger/read-model/outbound-checkpoints';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { projectionProgress } from '@salesledger/read-model/projection-status';
+import { projectorGroupId, projectorLag } from '@salesledger/platform/projection-lag';
 import type { Runtime } from '@salesledger/platform/runtime';
 import { schedule } from '@salesledger/platform/schedule';
 import type { Stop } from '@salesledger/platform/service';
@@ -88,19 +88,6 @@ export async function caughtUp(runtime: Pick<Runtime, 'readModel' | 'eventStore'
   const head = Math.max(0, ...statuses.map((status) => status.position ?? 0));
   if ((await outboundPosition(runtime.readModel, RELAY)) < head) return false;
   return (await projectorLag(kafka)) === 0;
-}
-
-/** A projection's consumer group on the events topic. */
-export function projectorGroupId(names: KafkaNames, projection: Projection): string {
-  return `${names.projectorGroup}.${projection.name}`;
-}
-
-/** Messages of the events topic the projector groups have not committed, all groups together. */
-export async function projectorLag(kafka: NonNullable<Runtime['kafka']>): Promise<number> {
-  let lag = 0;
-  for (const projection of PROJECTIONS)
-    lag += await kafka.transport.lag(projectorGroupId(kafka.names, projection), kafka.names.events);
-  return lag;
 }
 
 /**

@@ -1,0 +1,80 @@
+import { projectionStatuses, type ProjectionStatus } from '@salesledger/read-model/projection-status';
+import { outboundPosition } from '@salesledger/read-model/outbound-checkpoints';
+import type { Projection } from '@salesledger/read-model/projection-runner';
+import { PROJECTIONS } from '@salesledger/read-model/projections';
+import { RELAY } from '@salesledger/transport/relay';
+import type { KafkaNames } from '@salesledger/transport/topics';
+import type { Runtime } from './runtime';
+
+type Kafka = NonNullable<Runtime['kafka']>;
+
+/** How long a status read waits for the broker before it gives up on the lag. */
+const KAFKA_ANSWER_MS = 5_000;
+
+/** A projection's consumer group on the events topic. */
+export function projectorGroupId(names: KafkaNames, projection: Projection): string {
+  return `${names.projectorGroup}.${projection.name}`;
+}
+
+/** Messages of the events topic each projector group has not committed, by projection. */
+export async function projectorLags(kafka: Kafka): Promise<Map<string, number>> {
+  const lags = await Promise.all(
+    PROJECTIONS.map((projection) => kafka.transport.lag(projectorGroupId(kafka.names, projection), kafka.names.events)),
+  );
+  return new Map(PROJECTIONS.map((projection, i) => [projection.name, lags[i] ?? 0]));
+}
+
+/** Messages of the events topic the projector groups have not committed, all groups together. */
+export async function projectorLag(kafka: Kafka): Promise<number> {
+  return [...(await projectorLags(kafka)).values()].reduce((sum, lag) => sum + lag, 0);
+}
+
+export class KafkaLagUnknown extends Error {}
+
+/**
+ * Each projection's status, as `projectionStatuses` gives it. With Kafka on, the highest position
+ * applied says nothing of a partition that lags behind it, so a projection's lag in events is also
+ * at least what the relay has yet to publish plus what its group has yet to commit on the topic.
+ * Throws `KafkaLagUnknown` when the broker does not answer in time.
+ */
+export async function projectionStatusesWithKafka(
+  runtime: Pick<Runtime, 'readModel' | 'eventStore' | 'kafka'>,
+): Promise<ProjectionStatus[]> {
+  const { kafka, readModel, eventStore } = runtime;
+  if (!kafka) return projectionStatuses(readModel, eventStore);
+  // The relay's position before the groups' lag: an event relayed in between then counts twice (an
+  // overstatement) rather than in neither count.
+  const relayed = await outboundPosition(readModel, RELAY);
+  const [statuses, head, lags] = await Promise.all([
+    projectionStatuses(readModel, eventStore),
+    eventStore.head(),
+    withinTime(projectorLags(kafka)),
+  ]);
+  const unrelayed = Math.max(0, (head?.position ?? 0) - relayed);
+  return statuses.map((status) => ({
+    ...status,
+    lagEvents: Math.max(status.lagEvents, unrelayed + (lags.get(status.name) ?? 0)),
+  }));
+}
+
+async function withinTime<T>(asking: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new KafkaLagUnknown(`Kafka did not answer within ${KAFKA_ANSWER_MS / 1000} s`)),
+      KAFKA_ANSWER_MS,
+    );
+  });
+  // A late answer (or failure) of the broker is dropped, not left unhandled.
+  asking.catch(() => undefined);
+  try {
+    return await Promise.race([
+      asking.catch((error: unknown) => {
+        throw new KafkaLagUnknown(`Kafka did not answer: ${(error as Error).message}`, { cause: error });
+      }),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
