@@ -7,9 +7,9 @@ import { schedule } from '@salesledger/platform/schedule';
 import type { Stop } from '@salesledger/platform/service';
 import { READ_MODEL } from '@salesledger/postgres/schemas';
 import { startAuditWatch } from './audit-watch';
-import { projectionProgress } from '@salesledger/read-model/projection-status';
+import { freshWithin } from '@salesledger/platform/projection-lag';
 
-/** How far (in recorded time) the read model may trail the log for an evaluation to go ahead. */
+/** How far (in recorded time, and with Kafka on, behind the relay's sends) the read model may trail the log for an evaluation to go ahead. */
 const MAX_LAG_SECONDS = 30;
 
 export interface AlertWorkerOptions {
@@ -33,8 +33,7 @@ export async function startAlertWorker(runtime: Runtime, log: Logger, options: A
   const evaluate = async (repIds?: readonly string[]) => {
     // A read model far behind the log would raise alerts its missing events contradict; the next
     // evaluation after it catches up decides instead.
-    const statuses = await projectionProgress(runtime.readModel, runtime.eventStore);
-    if (!statuses.every((s) => s.state === 'running' && s.lagSeconds <= MAX_LAG_SECONDS)) return;
+    if (!(await freshWithin(runtime, MAX_LAG_SECONDS))) return;
     const now = clock.now();
     const { actions } = await evaluator.evaluate(now.toISOString(), { repIds });
     await evaluator.apply(actions, now);

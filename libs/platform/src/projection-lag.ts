@@ -1,5 +1,9 @@
-import { projectionStatuses, type ProjectionStatus } from '@salesledger/read-model/projection-status';
-import { outboundPosition } from '@salesledger/read-model/outbound-checkpoints';
+import {
+  projectionProgress,
+  projectionStatuses,
+  type ProjectionStatus,
+} from '@salesledger/read-model/projection-status';
+import { outboundCheckpoint, outboundPosition } from '@salesledger/read-model/outbound-checkpoints';
 import type { Projection } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { RELAY } from '@salesledger/transport/relay';
@@ -16,10 +20,15 @@ export function projectorGroupId(names: KafkaNames, projection: Projection): str
   return `${names.projectorGroup}.${projection.name}`;
 }
 
-/** Messages of the events topic each projector group has not committed, by projection. */
-export async function projectorLags(kafka: Kafka): Promise<Map<string, number>> {
+/**
+ * Messages of the events topic each projector group has not committed, by projection; with
+ * `sentBefore`, only those the relay sent before that instant.
+ */
+export async function projectorLags(kafka: Kafka, sentBefore?: Date): Promise<Map<string, number>> {
   const lags = await Promise.all(
-    PROJECTIONS.map((projection) => kafka.transport.lag(projectorGroupId(kafka.names, projection), kafka.names.events)),
+    PROJECTIONS.map((projection) =>
+      kafka.transport.lag(projectorGroupId(kafka.names, projection), kafka.names.events, sentBefore),
+    ),
   );
   return new Map(PROJECTIONS.map((projection, i) => [projection.name, lags[i] ?? 0]));
 }
@@ -77,4 +86,28 @@ async function withinTime<T>(asking: Promise<T>): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * No projection has failed or trails the log by more than `seconds` of recorded time. With Kafka
+ * on, the highest position applied says nothing of a lagging partition, so also: the next event
+ * the relay has to publish was recorded no more than `seconds` before the head, and no projector
+ * group has left uncommitted a message the relay sent more than `seconds` ago.
+ */
+export async function freshWithin(
+  runtime: Pick<Runtime, 'readModel' | 'eventStore' | 'kafka'>,
+  seconds: number,
+): Promise<boolean> {
+  const { kafka, readModel, eventStore } = runtime;
+  const statuses = await projectionProgress(readModel, eventStore);
+  if (!statuses.every((s) => s.state === 'running' && s.lagSeconds <= seconds)) return false;
+  if (!kafka) return true;
+  const sentBefore = new Date(Date.now() - seconds * 1000);
+  const [head, [unrelayed]] = await Promise.all([
+    eventStore.head(),
+    outboundCheckpoint(readModel, RELAY).then((checkpoint) => eventStore.readAll(checkpoint, 1)),
+  ]);
+  if (head && unrelayed && Date.parse(head.recordedAt) - Date.parse(unrelayed.metadata.recordedAt) > seconds * 1000)
+    return false;
+  return [...(await projectorLags(kafka, sentBefore)).values()].every((lag) => lag === 0);
 }

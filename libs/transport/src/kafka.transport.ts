@@ -180,19 +180,26 @@ export class KafkaTransport extends Transport {
     };
   }
 
-  async lag(groupId: string, topic: string): Promise<number> {
+  async lag(groupId: string, topic: string, sentBefore?: Date): Promise<number> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       const ends = await admin.fetchTopicOffsets(topic);
+      // Per partition, the first message sent at or after that instant (the end when there is none).
+      const firstAfter = sentBefore
+        ? new Map(
+            (await admin.fetchTopicOffsetsByTimestamp(topic, sentBefore.getTime())).map((p) => [p.partition, p.offset]),
+          )
+        : undefined;
       const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
       const at = new Map(committed?.partitions.map((p) => [p.partition, BigInt(p.offset)]) ?? []);
       let lag = 0n;
       for (const end of ends) {
         const from = at.get(end.partition) ?? -1n;
+        const until = BigInt(firstAfter?.get(end.partition) ?? end.high);
         // -1: nothing committed yet, so everything from the low watermark on is still to come.
         // A commit past the end (a topic made again, or truncated) must not hide another partition's lag.
-        const behind = BigInt(end.high) - (from < 0n ? BigInt(end.low) : from);
+        const behind = until - (from < 0n ? BigInt(end.low) : from);
         if (behind > 0n) lag += behind;
       }
       return Number(lag);

@@ -59,7 +59,10 @@ export abstract class Transport {
     return this.send([{ topic, messages }]);
   }
   abstract consume(options: ConsumeOptions): Promise<Consumption>;
-  /** Messages of the topic the group has not committed yet (all of them for a group that never committed). */
-  abstract lag(groupId: string, topic: string): Promise<number>;
+  /**
+   * Messages of the topic the group has not committed yet (all of them for a group that never
+   * committed); with `sentBefore`, only those before each partition's first message sent at or after it.
+   */
+  abstract lag(groupId: string, topic: string, sentBefore?: Date): Promise<number>;
   abstract close(): Promise<void>;
 }
