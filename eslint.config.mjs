@@ -2,16 +2,37 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
-const FRAMEWORKS = ['@nestjs/*', 'typeorm', 'typeorm/*', 'pg', 'pg-*', 'kafkajs', '@eventstore/*', '@kurrent/*', 'express'];
+const FRAMEWORKS = [
+  '@nestjs/*',
+  'typeorm',
+  'typeorm/*',
+  'pg',
+  'pg-*',
+  'kafkajs',
+  '@eventstore/*',
+  '@kurrent/*',
+  'express',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'deploy/kafka/lib/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/ban-ts-comment': 'error',
     },
   },
@@ -35,7 +56,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: FRAMEWORKS, message: 'libs/domain must not depend on frameworks, drivers or stores.' },
-            { group: ['@salesledger/*', '!@salesledger/domain'], message: 'libs/domain depends on nothing else of ours.' },
+            {
+              group: ['@salesledger/*', '!@salesledger/domain'],
+              message: 'libs/domain depends on nothing else of ours.',
+            },
           ],
         },
       ],
