@@ -159,7 +159,7 @@ start() {
   # (a second checkout finding the broker of the first must not judge it dead and stop it).
   fetch
   if running; then
-    answering || wait_until_answering
+    answering || wait_until_answering || die "the broker exited during startup"
     say "already running (pid $(pid_of_broker)) on $BOOTSTRAP"
     return 0
   fi
@@ -174,6 +174,15 @@ start() {
       || { cat "$LOG_DIR/format.out" >&2; die "could not format $DATA_DIR/data"; }
     say "formatted $DATA_DIR/data (cluster id $cluster_id)"
   fi
+  # A broker that exits during startup is started once more: on a fresh machine one first start
+  # exited with nothing in its logs, and the next one at once worked.
+  launch || { say "the broker exited during startup; starting it once more"; launch; } \
+    || die "the broker exited during startup"
+  say "started (pid $(pid_of_broker)) on $BOOTSTRAP, ready ${SECONDS}s after this command began; logs in $LOG_DIR"
+}
+
+# Starts the JVM and waits until it answers; fails (1) only if it exits during startup.
+launch() {
   local log_from=0
   [[ -f "$LOG_DIR/server.log" ]] && log_from="$(wc -c <"$LOG_DIR/server.log" | tr -d ' ')"
   # setsid + nohup: the broker outlives the shell (or test runner) that started it; 9>&- so it does
@@ -186,7 +195,6 @@ start() {
   echo $! >"$PID_FILE"
   disown $!
   wait_until_answering "$log_from"
-  say "started (pid $(pid_of_broker)) on $BOOTSTRAP, ready ${SECONDS}s after this command began; logs in $LOG_DIR"
 }
 
 # Each probe is a JVM (~1 CPU-second), so while the broker boots on a small machine probe only once
@@ -197,7 +205,7 @@ wait_until_answering() {
     if ! running; then
       log_tail
       rm -f "$PID_FILE"
-      die "the broker exited during startup"
+      return 1
     fi
     if port_open "$PORT" && { [[ -z "$log_from" ]] || logged_started "$log_from" || ((SECONDS - began >= 20)); } \
       && answering; then return 0; fi
