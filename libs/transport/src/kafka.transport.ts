@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import {
   Transport,
@@ -45,6 +45,8 @@ export interface KafkaTuning {
 export class KafkaTransport extends Transport {
   private readonly kafka: Kafka;
   private producer?: Promise<Producer>;
+  /** Kept connected for `lag`, which health, metrics and the workers' freshness checks ask often. */
+  private admin?: Promise<Admin>;
   private readonly consumers = new Set<Consumer>();
 
   constructor(
@@ -181,55 +183,62 @@ export class KafkaTransport extends Transport {
   }
 
   async lag(groupId: string, topic: string, sentBefore?: Date): Promise<number> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const ends = await admin.fetchTopicOffsets(topic);
-      // Per partition, the first message sent at or after that instant (the end when there is none).
-      const firstAfter = sentBefore
-        ? new Map(
-            (await admin.fetchTopicOffsetsByTimestamp(topic, sentBefore.getTime())).map((p) => [p.partition, p.offset]),
-          )
-        : undefined;
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      const at = new Map(committed?.partitions.map((p) => [p.partition, BigInt(p.offset)]) ?? []);
-      let lag = 0n;
-      for (const end of ends) {
-        const from = at.get(end.partition) ?? -1n;
-        const until = BigInt(firstAfter?.get(end.partition) ?? end.high);
-        // -1: nothing committed yet, so everything from the low watermark on is still to come.
-        // A commit past the end (a topic made again, or truncated) must not hide another partition's lag.
-        const behind = until - (from < 0n ? BigInt(end.low) : from);
-        if (behind > 0n) lag += behind;
-      }
-      return Number(lag);
-    } finally {
-      await admin.disconnect();
+    const admin = await this.connectedAdmin();
+    const ends = await admin.fetchTopicOffsets(topic);
+    // Per partition, the first message sent at or after that instant (the end when there is none).
+    const firstAfter = sentBefore
+      ? new Map(
+          (await admin.fetchTopicOffsetsByTimestamp(topic, sentBefore.getTime())).map((p) => [p.partition, p.offset]),
+        )
+      : undefined;
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const at = new Map(committed?.partitions.map((p) => [p.partition, BigInt(p.offset)]) ?? []);
+    let lag = 0n;
+    for (const end of ends) {
+      const from = at.get(end.partition) ?? -1n;
+      const until = BigInt(firstAfter?.get(end.partition) ?? end.high);
+      // -1: nothing committed yet, so everything from the low watermark on is still to come.
+      // A commit past the end (a topic made again, or truncated) must not hide another partition's lag.
+      const behind = until - (from < 0n ? BigInt(end.low) : from);
+      if (behind > 0n) lag += behind;
     }
+    return Number(lag);
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
     this.consumers.clear();
-    const producer = this.producer;
-    this.producer = undefined;
-    if (producer) await (await producer.catch(() => undefined))?.disconnect();
+    const clients = [this.producer, this.admin];
+    this.producer = this.admin = undefined;
+    await Promise.all(clients.map(async (client) => (await client?.catch(() => undefined))?.disconnect()));
   }
 
   private connectedProducer(): Promise<Producer> {
-    this.producer ??= (async () => {
-      // One request in flight keeps the idempotent producer's per-partition order through retries.
-      const producer = this.kafka.producer({
+    // One request in flight keeps the idempotent producer's per-partition order through retries.
+    this.producer ??= connected(
+      this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
         createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await producer.connect();
-      return producer;
-    })().catch((error: unknown) => {
-      this.producer = undefined;
-      throw error;
-    });
+      }),
+      () => (this.producer = undefined),
+    );
     return this.producer;
   }
+
+  private connectedAdmin(): Promise<Admin> {
+    this.admin ??= connected(this.kafka.admin(), () => (this.admin = undefined));
+    return this.admin;
+  }
+}
+
+/** Connects a client; a failed connect is forgotten, so the next call tries again. */
+function connected<Client extends { connect(): Promise<void> }>(client: Client, forget: () => void): Promise<Client> {
+  return client.connect().then(
+    () => client,
+    (error: unknown) => {
+      forget();
+      throw error;
+    },
+  );
 }
