@@ -103,6 +103,59 @@ describeWithKafka('the Kafka transport (kafkajs)', (brokers) => {
     expect(exits).toEqual([]);
     expect(deliveries).toEqual([['0'], ['0']]);
   }, 90_000);
+
+  it('lets a second member join while the first handles a long batch: nothing exits, and each message comes once', async () => {
+    const topic = `${prefix}.scale-out`;
+    const groupId = `${topic}-group`;
+    await transport.ensureTopics([{ name: topic, partitions: 2 }]);
+    await transport.publish(
+      topic,
+      Array.from({ length: 20 }, (_, i) => ({ key: `k-${i}`, value: String(i) })),
+    );
+    const exits: unknown[] = [];
+    const exit = jest.spyOn(process, 'exit').mockImplementation(((code: unknown) => exits.push(code)) as never);
+    const delivered = new Map<string, string[]>();
+    let slowBatchBegan!: () => void;
+    const inSlowBatch = new Promise<void>((resolve) => (slowBatchBegan = resolve));
+    const join = async (name: string) => {
+      const member = new KafkaTransport(brokers, 'salesledger-test', undefined, { sessionTimeoutMs: 6000 });
+      const consumption = await member.consume({
+        groupId,
+        topic,
+        handle: async (messages) => {
+          for (const message of messages)
+            delivered.set(`${message.partition}/${message.offset}`, [
+              ...(delivered.get(`${message.partition}/${message.offset}`) ?? []),
+              name,
+            ]);
+          if (name === 'first' && delivered.size === messages.length) {
+            slowBatchBegan();
+            await sleep(9000);
+          }
+        },
+      });
+      return { member, consumption };
+    };
+    const members = [await join('first')];
+    try {
+      await inSlowBatch;
+      members.push(await join('second'));
+      const deadline = Date.now() + 60_000;
+      while ((await transport.lag(groupId, topic)) > 0) {
+        if (Date.now() > deadline) throw new Error(`still lagging: ${JSON.stringify([...delivered])}`);
+        await sleep(200);
+      }
+    } finally {
+      for (const { member, consumption } of members) {
+        await consumption.stop();
+        await member.close();
+      }
+      exit.mockRestore();
+    }
+    expect(exits).toEqual([]);
+    // Each once: the long batch kept its member in the group while the group waited for it to rejoin.
+    expect([...delivered.values()].map((names) => names.length)).toEqual(Array(20).fill(1));
+  }, 120_000);
 });
 
 describeWithKafka('Kafka sends on a thread of their own', (brokers) => {
