@@ -2,7 +2,8 @@
  * HTTP write path under load: POST /v1/visits and POST /v1/orders against, in the same app and run,
  * a bare route that appends the same event with no validation, auth or decider. 50 connections
  * (autocannon), each request a new id, so every request appends. Each route runs twice: as fast as
- * it goes (throughput), then held at half the bare route's peak rate (latency under a normal load).
+ * it goes (throughput), then held at half the bare route's peak rate (latency under a normal load,
+ * and the process's CPU time per request, steadier from run to run than the peak rates).
  *
  *   npm run bench:api        (BENCH_SECONDS per route, default 15; BENCH_CONNECTIONS, default 50)
  *
@@ -128,8 +129,17 @@ async function main(): Promise<void> {
     }
     const baseline = results.at(-1)!.result;
     const halfRate = Math.round(baseline.requests.average / 2);
-    const held: autocannon.Result[] = [];
-    for (const { route } of results) held.push(await load(base, route, SECONDS, halfRate));
+    // Held at one rate, each route's CPU per request (this process: the app, and the load generator
+    // alike for every route) says what its path costs, less swayed by the machine's other load
+    // than its peak rate is.
+    const held: { result: autocannon.Result; cpuPerRequest: number }[] = [];
+    for (const { route } of results) {
+      const cpu = process.cpuUsage();
+      const result = await load(base, route, SECONDS, halfRate);
+      const { user, system } = process.cpuUsage(cpu);
+      held.push({ result, cpuPerRequest: (user + system) / result.requests.total });
+    }
+    const bareCpu = held.at(-1)!.cpuPerRequest;
     console.log(
       `\n${CONNECTIONS} connections, ${SECONDS} s per route, ${process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : 'embedded PostgreSQL'}`,
     );
@@ -141,17 +151,17 @@ async function main(): Promise<void> {
       );
     }
     console.log(`\nheld at ${halfRate} req/s (half the bare route's peak)`);
-    console.log('route                      req/s     p50 ms  p99 ms  non-2xx');
+    console.log('route                      req/s     p50 ms  p99 ms  non-2xx  CPU µs/req  vs bare');
     results.forEach(({ route }, i) => {
-      const result = held[i]!;
+      const { result, cpuPerRequest } = held[i]!;
       console.log(
-        `${route.name.padEnd(25)} ${result.requests.average.toFixed(0).padStart(7)}  ${String(result.latency.p50).padStart(8)}  ${String(result.latency.p99).padStart(6)}  ${String(result.non2xx).padStart(7)}`,
+        `${route.name.padEnd(25)} ${result.requests.average.toFixed(0).padStart(7)}  ${String(result.latency.p50).padStart(8)}  ${String(result.latency.p99).padStart(6)}  ${String(result.non2xx).padStart(7)}  ${cpuPerRequest.toFixed(0).padStart(10)}  ${(bareCpu / cpuPerRequest).toFixed(2)}×`,
       );
     });
     console.log('');
     results.slice(0, -1).forEach(({ route, result }, i) => {
       const ratio = result.requests.average / baseline.requests.average;
-      const p99 = held[i]!.latency.p99;
+      const p99 = held[i]!.result.latency.p99;
       const pass = ratio >= 0.85 && p99 < 50;
       console.log(
         `${route.name}: ${ratio.toFixed(2)}× bare (goal ≥ 0.85×), p99 ${p99} ms at half the bare peak (goal < 50 ms): ${pass ? 'PASS' : 'MISS'}`,
