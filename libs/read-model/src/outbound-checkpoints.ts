@@ -4,9 +4,6 @@ import { OUTBOUND } from '@salesledger/postgres/schemas';
 
 /** Where a follower that sends the log out (the relay, the alert outbox) stands; its row is created if need be. */
 export async function outboundCheckpoint(db: Pool | ClientBase, name: string): Promise<Checkpoint | null> {
-  // Read first: the row exists but once, and an upsert would write (and lock) it at every look.
-  const found = await db.query(`SELECT checkpoint FROM ${OUTBOUND}.relay_checkpoints WHERE name = $1`, [name]);
-  if (found.rows.length > 0) return found.rows[0].checkpoint;
   const { rows } = await db.query(
     `INSERT INTO ${OUTBOUND}.relay_checkpoints (name) VALUES ($1)
      ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING checkpoint`,
