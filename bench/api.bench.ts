@@ -151,11 +151,11 @@ async function main(): Promise<void> {
       );
     }
     console.log(`\nheld at ${halfRate} req/s (half the bare route's peak)`);
-    console.log('route                      req/s     p50 ms  p99 ms  non-2xx  CPU µs/req  vs bare');
+    console.log('route                      req/s     p50 ms  p99 ms  non-2xx  CPU µs/req  × bare');
     results.forEach(({ route }, i) => {
       const { result, cpuPerRequest } = held[i]!;
       console.log(
-        `${route.name.padEnd(25)} ${result.requests.average.toFixed(0).padStart(7)}  ${String(result.latency.p50).padStart(8)}  ${String(result.latency.p99).padStart(6)}  ${String(result.non2xx).padStart(7)}  ${cpuPerRequest.toFixed(0).padStart(10)}  ${(bareCpu / cpuPerRequest).toFixed(2)}×`,
+        `${route.name.padEnd(25)} ${result.requests.average.toFixed(0).padStart(7)}  ${String(result.latency.p50).padStart(8)}  ${String(result.latency.p99).padStart(6)}  ${String(result.non2xx).padStart(7)}  ${cpuPerRequest.toFixed(0).padStart(10)}  ${(cpuPerRequest / bareCpu).toFixed(2)}×`,
       );
     });
     console.log('');

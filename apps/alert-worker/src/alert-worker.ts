@@ -7,7 +7,7 @@ import { schedule } from '@salesledger/platform/schedule';
 import type { Stop } from '@salesledger/platform/service';
 import { READ_MODEL } from '@salesledger/postgres/schemas';
 import { startAuditWatch } from './audit-watch';
-import { freshWithin } from '@salesledger/platform/projection-lag';
+import { freshWithin, KafkaLagUnknown } from '@salesledger/platform/projection-lag';
 
 /** How far (in recorded time, and with Kafka on, behind the relay's sends) the read model may trail the log for an evaluation to go ahead. */
 const MAX_LAG_SECONDS = 30;
@@ -33,7 +33,12 @@ export async function startAlertWorker(runtime: Runtime, log: Logger, options: A
   const evaluate = async (repIds?: readonly string[]) => {
     // A read model far behind the log would raise alerts its missing events contradict; the next
     // evaluation after it catches up decides instead.
-    if (!(await freshWithin(runtime, MAX_LAG_SECONDS))) return;
+    const fresh = await freshWithin(runtime, MAX_LAG_SECONDS).catch((error: unknown) => {
+      if (!(error instanceof KafkaLagUnknown)) throw error;
+      log.warn(`alert evaluation skipped: ${error.message}, so a lagging partition could go unseen`);
+      return false;
+    });
+    if (!fresh) return;
     const now = clock.now();
     const { actions } = await evaluator.evaluate(now.toISOString(), { repIds });
     await evaluator.apply(actions, now);

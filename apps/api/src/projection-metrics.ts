@@ -50,10 +50,11 @@ export const projectionMetrics: Provider = {
     };
     for (const [key, gauge] of Object.entries(gauges))
       Object.assign(gauge, {
-        collect: async () => {
-          const list = await statuses().catch(() => undefined);
-          if (!list) gauge.reset();
-          for (const status of list ?? []) {
+        collect: async (): Promise<void> => {
+          const answer = await statuses().catch(() => undefined);
+          // Without Kafka's answer, the lag is left out: the highest position's alone would read 0.
+          if (!answer || (key === 'lagEvents' && answer.kafkaLagUnknown)) return gauge.reset();
+          for (const status of answer.statuses) {
             const value = {
               position: status.position ?? 0,
               lagEvents: status.lagEvents,

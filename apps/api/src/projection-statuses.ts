@@ -1,10 +1,9 @@
 import type { Provider } from '@nestjs/common';
-import { projectionStatusesWithKafka } from '@salesledger/platform/projection-lag';
+import { projectionStatusesWithKafka, type ProjectionStatusesWithKafka } from '@salesledger/platform/projection-lag';
 import type { Runtime } from '@salesledger/platform/runtime';
-import type { ProjectionStatus } from '@salesledger/read-model/projection-status';
 
 /** Reads where each projection stands, its lag counting Kafka's partitions when Kafka is on. */
-export type ProjectionStatuses = () => Promise<ProjectionStatus[]>;
+export type ProjectionStatuses = () => Promise<ProjectionStatusesWithKafka>;
 
 export const PROJECTION_STATUSES = 'projection statuses';
 

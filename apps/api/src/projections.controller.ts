@@ -4,7 +4,6 @@ import { Operation } from '@salesledger/sales/shared/openapi';
 import { ProjectionStatusResponse } from './operations.responses';
 import { PROJECTION_STATUSES, type ProjectionStatuses } from './projection-statuses';
 import { assertMayRead, type Principal } from '@salesledger/domain/organisation/access.policy';
-import { KafkaLagUnknown } from '@salesledger/platform/projection-lag';
 import { CurrentPrincipal } from '@salesledger/sales/shared/current-principal.decorator';
 
 @ApiTags('operations')
@@ -23,11 +22,8 @@ export class ProjectionsController {
   })
   async list(@CurrentPrincipal() principal: Principal) {
     assertMayRead(principal, 'operations');
-    try {
-      return await this.statuses();
-    } catch (error) {
-      if (error instanceof KafkaLagUnknown) throw new ServiceUnavailableException(error.message);
-      throw error;
-    }
+    const { statuses, kafkaLagUnknown } = await this.statuses();
+    if (kafkaLagUnknown) throw new ServiceUnavailableException(kafkaLagUnknown);
+    return statuses;
   }
 }

@@ -3,7 +3,7 @@ import {
   projectionStatuses,
   type ProjectionStatus,
 } from '@salesledger/read-model/projection-status';
-import { outboundCheckpoint, outboundPosition } from '@salesledger/read-model/outbound-checkpoints';
+import { outboundPosition } from '@salesledger/read-model/outbound-checkpoints';
 import type { Projection } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { RELAY } from '@salesledger/transport/relay';
@@ -38,34 +38,67 @@ export async function projectorLag(kafka: Kafka): Promise<number> {
   return [...(await projectorLags(kafka)).values()].reduce((sum, lag) => sum + lag, 0);
 }
 
-export class KafkaLagUnknown extends Error {}
+export class KafkaLagUnknown extends Error {
+  override readonly name = 'KafkaLagUnknown';
+}
+
+export interface ProjectionStatusesWithKafka {
+  readonly statuses: ProjectionStatus[];
+  /** Why the partitions' part of the lag is missing: then each `lagEvents` counts the highest position alone. */
+  readonly kafkaLagUnknown?: string;
+}
 
 /**
  * Each projection's status, as `projectionStatuses` gives it. With Kafka on, the highest position
  * applied says nothing of a partition that lags behind it, so a projection's lag in events is also
- * at least what the relay has yet to publish plus what its group has yet to commit on the topic.
- * Throws `KafkaLagUnknown` when the broker does not answer in time.
+ * at least what the relay has yet to publish plus what its group has yet to commit on the topic;
+ * when the broker does not answer in time, the statuses come without that, and say why.
  */
 export async function projectionStatusesWithKafka(
   runtime: Pick<Runtime, 'readModel' | 'eventStore' | 'kafka'>,
-): Promise<ProjectionStatus[]> {
+): Promise<ProjectionStatusesWithKafka> {
   const { kafka, readModel, eventStore } = runtime;
-  if (!kafka) return projectionStatuses(readModel, eventStore);
+  if (!kafka) return { statuses: await projectionStatuses(readModel, eventStore) };
   // The relay's position before the groups' lag: an event relayed in between then counts twice (an
   // overstatement) rather than in neither count.
   const relayed = await outboundPosition(readModel, RELAY);
   const [statuses, head, lags] = await Promise.all([
     projectionStatuses(readModel, eventStore),
     eventStore.head(),
-    withinTime(projectorLags(kafka)),
+    withinTime(projectorLags(kafka)).catch((error: unknown) => {
+      if (error instanceof KafkaLagUnknown) return error;
+      throw error;
+    }),
   ]);
+  if (lags instanceof KafkaLagUnknown) return { statuses, kafkaLagUnknown: lags.message };
   const unrelayed = Math.max(0, (head?.position ?? 0) - relayed);
-  return statuses.map((status) => ({
-    ...status,
-    lagEvents: Math.max(status.lagEvents, unrelayed + (lags.get(status.name) ?? 0)),
-  }));
+  return {
+    statuses: statuses.map((status) => ({
+      ...status,
+      lagEvents: Math.max(status.lagEvents, unrelayed + (lags.get(status.name) ?? 0)),
+    })),
+  };
 }
 
+/**
+ * No projection has failed or trails the log by more than `seconds` of recorded time. With Kafka
+ * on, the highest position applied says nothing of a lagging partition, so also: no projector
+ * group has left uncommitted a message the relay sent more than `seconds` ago. (Events the relay
+ * has yet to send show in the first check: the projections apply only what it sent.) Throws
+ * `KafkaLagUnknown` when the broker does not answer in time.
+ */
+export async function freshWithin(
+  runtime: Pick<Runtime, 'readModel' | 'eventStore' | 'kafka'>,
+  seconds: number,
+): Promise<boolean> {
+  const statuses = await projectionProgress(runtime.readModel, runtime.eventStore);
+  if (!statuses.every((s) => s.state === 'running' && s.lagSeconds <= seconds)) return false;
+  if (!runtime.kafka) return true;
+  const lags = await withinTime(projectorLags(runtime.kafka, new Date(Date.now() - seconds * 1000)));
+  return [...lags.values()].every((lag) => lag === 0);
+}
+
+/** The broker's answer, or `KafkaLagUnknown` after KAFKA_ANSWER_MS or when it fails. */
 async function withinTime<T>(asking: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
@@ -86,28 +119,4 @@ async function withinTime<T>(asking: Promise<T>): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * No projection has failed or trails the log by more than `seconds` of recorded time. With Kafka
- * on, the highest position applied says nothing of a lagging partition, so also: the next event
- * the relay has to publish was recorded no more than `seconds` before the head, and no projector
- * group has left uncommitted a message the relay sent more than `seconds` ago.
- */
-export async function freshWithin(
-  runtime: Pick<Runtime, 'readModel' | 'eventStore' | 'kafka'>,
-  seconds: number,
-): Promise<boolean> {
-  const { kafka, readModel, eventStore } = runtime;
-  const statuses = await projectionProgress(readModel, eventStore);
-  if (!statuses.every((s) => s.state === 'running' && s.lagSeconds <= seconds)) return false;
-  if (!kafka) return true;
-  const sentBefore = new Date(Date.now() - seconds * 1000);
-  const [head, [unrelayed]] = await Promise.all([
-    eventStore.head(),
-    outboundCheckpoint(readModel, RELAY).then((checkpoint) => eventStore.readAll(checkpoint, 1)),
-  ]);
-  if (head && unrelayed && Date.parse(head.recordedAt) - Date.parse(unrelayed.metadata.recordedAt) > seconds * 1000)
-    return false;
-  return [...(await projectorLags(kafka, sentBefore)).values()].every((lag) => lag === 0);
 }

@@ -45,8 +45,9 @@ export interface KafkaTuning {
 export class KafkaTransport extends Transport {
   private readonly kafka: Kafka;
   private producer?: Promise<Producer>;
-  /** Kept connected for `lag`, which health, metrics and the workers' freshness checks ask often. */
+  /** Kept connected for `lag`, which the admin route, each metrics scrape and the workers' freshness checks ask. */
   private admin?: Promise<Admin>;
+  private closed = false;
   private readonly consumers = new Set<Consumer>();
 
   constructor(
@@ -206,6 +207,7 @@ export class KafkaTransport extends Transport {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
     this.consumers.clear();
     const clients = [this.producer, this.admin];
@@ -227,8 +229,12 @@ export class KafkaTransport extends Transport {
   }
 
   private connectedAdmin(): Promise<Admin> {
-    this.admin ??= connected(this.kafka.admin(), () => (this.admin = undefined));
-    return this.admin;
+    // Made again after close, it would be left connected.
+    if (this.closed) return Promise.reject(new Error('the Kafka transport is closed'));
+    const admin = (this.admin ??= connected(this.kafka.admin(), () => {
+      if (this.admin === admin) this.admin = undefined;
+    }));
+    return admin;
   }
 }
 
