@@ -31,7 +31,7 @@ const ERROR_MEANINGS: Record<number, string> = {
   409: 'a stale expected version, an id used for another request, or a state that forbids the change',
   413: 'the body is too large',
   429: "more requests than the token's budget a minute (RATE_LIMIT_PER_MINUTE): try again after Retry-After seconds",
-  503: 'the database (or, for the projections\' lag in Kafka mode, the broker) is out of reach; nothing was changed: try again after Retry-After seconds',
+  503: "the database (or, for the projections' lag in Kafka mode, the broker) is out of reach; nothing was changed: try again after Retry-After seconds",
 };
 
 /** A money amount in an answer: a decimal string with 2 places. */
