@@ -10,11 +10,9 @@ import {
   type Projection,
 } from '@salesledger/read-model/projection-runner';
 import { consumeEvents } from '@salesledger/transport/event-consumer';
-import { RELAY } from '@salesledger/transport/relay';
-import { outboundPosition } from '@salesledger/read-model/outbound-checkpoints';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { projectionProgress } from '@salesledger/read-model/projection-status';
-import { projectorGroupId, projectorLag } from '@salesledger/platform/projection-lag';
+import { kafkaBacklog, projectorGroupId } from '@salesledger/platform/projection-lag';
 import type { Runtime } from '@salesledger/platform/runtime';
 import { schedule } from '@salesledger/platform/schedule';
 import type { Stop } from '@salesledger/platform/service';
@@ -86,8 +84,8 @@ export async function caughtUp(runtime: Pick<Runtime, 'readModel' | 'eventStore'
   const kafka = runtime.kafka;
   if (!kafka) return true;
   const head = Math.max(0, ...statuses.map((status) => status.position ?? 0));
-  if ((await outboundPosition(runtime.readModel, RELAY)) < head) return false;
-  return (await projectorLag(kafka)) === 0;
+  const { relayed, lags } = await kafkaBacklog(runtime.readModel, kafka);
+  return relayed >= head && [...lags.values()].every((lag) => lag === 0);
 }
 
 /**

@@ -38,6 +38,19 @@ export async function projectorLag(kafka: Kafka): Promise<number> {
   return [...(await projectorLags(kafka)).values()].reduce((sum, lag) => sum + lag, 0);
 }
 
+/**
+ * What Kafka still holds back from the projections: the highest position the relay has published,
+ * then each projector group's uncommitted messages. Read in that order, an event relayed in between
+ * counts in both (an overstatement) rather than in neither.
+ */
+export async function kafkaBacklog(
+  readModel: Runtime['readModel'],
+  kafka: Kafka,
+): Promise<{ readonly relayed: number; readonly lags: Map<string, number> }> {
+  const relayed = await outboundPosition(readModel, RELAY);
+  return { relayed, lags: await projectorLags(kafka) };
+}
+
 export class KafkaLagUnknown extends Error {
   override readonly name = 'KafkaLagUnknown';
 }
@@ -59,18 +72,16 @@ export async function projectionStatusesWithKafka(
 ): Promise<ProjectionStatusesWithKafka> {
   const { kafka, readModel, eventStore } = runtime;
   if (!kafka) return { statuses: await projectionStatuses(readModel, eventStore) };
-  // The relay's position before the groups' lag: an event relayed in between then counts twice (an
-  // overstatement) rather than in neither count.
-  const relayed = await outboundPosition(readModel, RELAY);
-  const [statuses, head, lags] = await Promise.all([
+  const [statuses, head, backlog] = await Promise.all([
     projectionStatuses(readModel, eventStore),
     eventStore.head(),
-    withinTime(projectorLags(kafka)).catch((error: unknown) => {
+    withinTime(kafkaBacklog(readModel, kafka)).catch((error: unknown) => {
       if (error instanceof KafkaLagUnknown) return error;
       throw error;
     }),
   ]);
-  if (lags instanceof KafkaLagUnknown) return { statuses, kafkaLagUnknown: lags.message };
+  if (backlog instanceof KafkaLagUnknown) return { statuses, kafkaLagUnknown: backlog.message };
+  const { relayed, lags } = backlog;
   const unrelayed = Math.max(0, (head?.position ?? 0) - relayed);
   return {
     statuses: statuses.map((status) => ({
