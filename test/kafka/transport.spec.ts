@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { KafkaTransport } from '@salesledger/transport/kafka.transport';
+import { loadRdKafka, RdKafkaTransport } from '@salesledger/transport/rdkafka.transport';
 import { ThreadedKafkaTransport } from '@salesledger/transport/threaded-kafka.transport';
 import type { IncomingMessage } from '@salesledger/transport/transport.port';
 import { deleteTopicsWithPrefix, describeWithKafka, uniqueTopicPrefix } from '../support/kafka';
+import { skipLoudly } from '../support/postgres-servers';
 
 describeWithKafka('the Kafka transport (kafkajs)', (brokers) => {
   const prefix = uniqueTopicPrefix('transport');
@@ -158,86 +160,151 @@ describeWithKafka('the Kafka transport (kafkajs)', (brokers) => {
   }, 120_000);
 });
 
-describeWithKafka('Kafka sends on a thread of their own', (brokers) => {
-  const prefix = uniqueTopicPrefix('threaded');
-  // The thread runs JavaScript, so the spec points it at the build's worker (npm test builds first).
-  const worker = resolve(__dirname, '../../dist/libs/transport/src/kafka-send.worker.js');
-  const logged: { level: number; msg: string }[] = [];
-  const log = pino({ level: 'warn' }, { write: (line: string) => logged.push(JSON.parse(line)) });
-  let threaded: ThreadedKafkaTransport;
-  const reader = new KafkaTransport(brokers, 'salesledger-test');
-  beforeAll(() => {
-    threaded = new ThreadedKafkaTransport(brokers, 'salesledger-test', log, {}, worker);
-  });
-  afterAll(async () => {
-    await threaded.close();
-    await reader.close();
-    await deleteTopicsWithPrefix(brokers, prefix);
-  });
+const rdkafka = loadRdKafka();
+// The thread runs JavaScript, so specs point it at the build's worker (npm test builds first).
+const worker = resolve(__dirname, '../../dist/libs/transport/src/kafka-send.worker.js');
+const senders: [string, (brokers: string[], log?: Logger) => KafkaTransport][] = [
+  [
+    'kafkajs on a thread of its own',
+    (brokers, log) => new ThreadedKafkaTransport(brokers, 'salesledger-test', log, {}, worker),
+  ],
+];
+if (rdkafka instanceof Error)
+  skipLoudly('node-rdkafka', `npm ci builds it where a C++ toolchain is installed: ${rdkafka.message}`);
+else senders.push(['librdkafka', (brokers, log) => new RdKafkaTransport(rdkafka, brokers, 'salesledger-test', log)]);
 
-  it("delivers each key's messages in the order of its sends, with their headers, and logs through the caller's logger", async () => {
-    const topic = `${prefix}.keys`;
-    await threaded.ensureTopics([{ name: topic, partitions: 3 }]);
-    const total = 5000;
-    for (let from = 0; from < total; from += 1000)
-      await threaded.publish(
-        topic,
-        Array.from({ length: 1000 }, (_, i) => ({
-          key: `k-${(from + i) % 7}`,
-          value: `{"n":${from + i}}`,
-          headers: { n: String(from + i) },
-        })),
-      );
-
-    const seen: { key: string; n: number; header?: string }[] = [];
-    const consumption = await reader.consume({
-      groupId: `${prefix}.group`,
-      topic,
-      handle: async (messages) => {
-        for (const message of messages)
-          seen.push({ key: message.key, n: JSON.parse(message.value!).n, header: message.headers?.n });
-      },
+describe.each(senders)('Kafka sends through %s', (_, sender) => {
+  describeWithKafka('the sending adapter', (brokers) => {
+    const prefix = uniqueTopicPrefix('sender');
+    let transport: KafkaTransport;
+    const reader = new KafkaTransport(brokers, 'salesledger-test');
+    beforeAll(() => {
+      transport = sender(brokers);
     });
-    const deadline = Date.now() + 60_000;
-    while (seen.length < total && Date.now() < deadline) await sleep(100);
-    await consumption.stop();
+    afterAll(async () => {
+      await transport.close();
+      await reader.close();
+      await deleteTopicsWithPrefix(brokers, prefix);
+    });
 
-    expect(seen).toHaveLength(total);
-    expect(seen.every(({ n, header }) => header === String(n))).toBe(true);
-    for (let k = 0; k < 7; k++) {
-      const ns = seen.filter(({ key }) => key === `k-${k}`).map(({ n }) => n);
-      expect(ns).toEqual(Array.from({ length: total }, (_, n) => n).filter((n) => n % 7 === k));
+    it("delivers each key's messages in the order of its sends, with their headers, on kafkajs's partition for the key", async () => {
+      const topic = `${prefix}.keys`;
+      await transport.ensureTopics([{ name: topic, partitions: 3 }]);
+      const total = 5000;
+      for (let from = 0; from < total; from += 1000)
+        await transport.publish(
+          topic,
+          Array.from({ length: 1000 }, (_, i) => ({
+            key: `k-${(from + i) % 7}`,
+            value: `{"n":${from + i}}`,
+            headers: { n: String(from + i) },
+          })),
+        );
+      // And a key sent by kafkajs itself: a relay that changes adapters must keep each key's partition.
+      await reader.publish(topic, [{ key: `k-${total % 7}`, value: `{"n":${total}}`, headers: { n: String(total) } }]);
+
+      const seen = await readAll(reader, topic, `${prefix}.group`, total + 1);
+      expect(seen.every(({ value, headers }) => headers?.n === String(JSON.parse(value!).n))).toBe(true);
+      for (let k = 0; k < 7; k++) {
+        const ns = seen.filter(({ key }) => key === `k-${k}`).map(({ value }) => JSON.parse(value!).n);
+        expect(ns).toEqual(Array.from({ length: total + 1 }, (_, n) => n).filter((n) => n % 7 === k));
+        expect(new Set(seen.filter(({ key }) => key === `k-${k}`).map((m) => m.partition)).size).toBe(1);
+      }
+    }, 90_000);
+
+    it('keeps the messages of several topics in one send, and a tombstone as one', async () => {
+      const [first, second] = [`${prefix}.first`, `${prefix}.second`];
+      await transport.ensureTopics([
+        { name: first, partitions: 2 },
+        { name: second, partitions: 1, compacted: true },
+      ]);
+      await transport.send([
+        {
+          topic: first,
+          messages: [
+            { key: 'a', value: '{"n":1}' },
+            { key: 'b', value: '{"n":2}' },
+          ],
+        },
+        { topic: second, messages: [{ key: 'gone', value: null }] },
+      ]);
+      expect((await readAll(reader, first, `${prefix}.first-group`, 2)).map((m) => m.value).sort()).toEqual([
+        '{"n":1}',
+        '{"n":2}',
+      ]);
+      expect((await readAll(reader, second, `${prefix}.second-group`, 1)).map((m) => [m.key, m.value])).toEqual([
+        ['gone', null],
+      ]);
+    }, 60_000);
+
+    it('rejects a send the broker refuses with its reason, and goes on sending', async () => {
+      const topic = `${prefix}.refusals`;
+      await transport.ensureTopics([{ name: topic, partitions: 1 }]);
+      // Over the broker's message.max.bytes (1 MiB by default).
+      await expect(transport.publish(topic, [{ key: 'big', value: 'x'.repeat(2 * 1024 * 1024) }])).rejects.toThrow(
+        /larger than the max message size|message size too large/i,
+      );
+      await transport.publish(topic, [{ key: 'small', value: '{}' }]);
+      expect(await reader.lag(`${prefix}.nobody`, topic)).toBe(1);
+    }, 60_000);
+
+    it('rejects a send to a topic that does not exist, once the client gives up', async () => {
+      await expect(transport.publish(`${prefix}.missing`, [{ key: 'k', value: '{}' }])).rejects.toThrow(
+        /unknown topic|does not host this topic-partition/i,
+      );
+    }, 90_000);
+
+    it('refuses a send once closed', async () => {
+      const closing = sender(brokers);
+      const topic = `${prefix}.closing`;
+      await closing.ensureTopics([{ name: topic, partitions: 1 }]);
+      await closing.publish(topic, [{ key: 'k', value: '{}' }]);
+      await closing.close();
+      await expect(closing.publish(topic, [{ key: 'k', value: '{}' }])).rejects.toThrow('closed');
+      expect(await reader.lag(`${prefix}.nobody`, topic)).toBe(1);
+    }, 60_000);
+  });
+});
+
+describeWithKafka('Kafka sends on a thread of their own', (brokers) => {
+  it("log through the caller's logger", async () => {
+    const logged: { level: number; msg: string }[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => logged.push(JSON.parse(line)) });
+    const threaded = new ThreadedKafkaTransport(brokers, 'salesledger-test', log, {}, worker);
+    const prefix = uniqueTopicPrefix('threaded');
+    try {
+      await threaded.ensureTopics([{ name: `${prefix}.log`, partitions: 1 }]);
+      await threaded.publish(`${prefix}.log`, [{ key: 'k', value: '{}' }]);
+    } finally {
+      await threaded.close();
+      await deleteTopicsWithPrefix(brokers, prefix);
     }
     // kafkajs warns of the idempotent producer's retry limit when the thread's producer starts.
     expect(logged).toContainEqual(
       expect.objectContaining({ level: 40, msg: expect.stringContaining('Limiting retries') }),
     );
-  }, 90_000);
-
-  it('rejects a send the broker refuses with its reason, and goes on sending', async () => {
-    const topic = `${prefix}.refusals`;
-    await threaded.ensureTopics([{ name: topic, partitions: 1 }]);
-    // Over the broker's message.max.bytes (1 MiB by default).
-    await expect(threaded.publish(topic, [{ key: 'big', value: 'x'.repeat(2 * 1024 * 1024) }])).rejects.toThrow(
-      'larger than the max message size',
-    );
-    await threaded.publish(topic, [{ key: 'small', value: '{}' }]);
-    expect(await reader.lag(`${prefix}.nobody`, topic)).toBe(1);
   }, 60_000);
 
-  it('refuses a send once closed', async () => {
-    const closing = new ThreadedKafkaTransport(brokers, 'salesledger-test', undefined, {}, worker);
-    const topic = `${prefix}.closing`;
-    await closing.ensureTopics([{ name: topic, partitions: 1 }]);
-    await closing.publish(topic, [{ key: 'k', value: '{}' }]);
-    await closing.close();
-    await expect(closing.publish(topic, [{ key: 'k', value: '{}' }])).rejects.toThrow('closed');
-    expect(await reader.lag(`${prefix}.nobody`, topic)).toBe(1);
-  }, 60_000);
-
-  it('names the build step when the compiled thread is missing', () => {
+  it('name the build step when the compiled thread is missing', () => {
     expect(() => new ThreadedKafkaTransport(brokers, 'salesledger-test', undefined, {}, `${worker}.missing`)).toThrow(
       'npm run build',
     );
   });
 });
+
+/** The first `count` messages of a topic, read by a group of their own. */
+async function readAll(reader: KafkaTransport, topic: string, groupId: string, count: number) {
+  const seen: IncomingMessage[] = [];
+  const consumption = await reader.consume({
+    groupId,
+    topic,
+    handle: async (messages) => {
+      seen.push(...messages);
+    },
+  });
+  const deadline = Date.now() + 60_000;
+  while (seen.length < count && Date.now() < deadline) await sleep(100);
+  await consumption.stop();
+  expect(seen).toHaveLength(count);
+  return seen;
+}

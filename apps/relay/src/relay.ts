@@ -3,7 +3,7 @@ import type { Runtime } from '@salesledger/platform/runtime';
 import type { Stop } from '@salesledger/platform/service';
 import { Relay } from '@salesledger/transport/relay';
 import { ScorecardFeed } from '@salesledger/transport/scorecard-feed';
-import { ThreadedKafkaTransport } from '@salesledger/transport/threaded-kafka.transport';
+import { relayTransport } from '@salesledger/transport/rdkafka.transport';
 
 /**
  * Publishes the event log (and alert events) to Kafka, and the changed scorecards to their
@@ -12,12 +12,7 @@ import { ThreadedKafkaTransport } from '@salesledger/transport/threaded-kafka.tr
 export async function startRelay(runtime: Runtime, log: Logger): Promise<Stop> {
   const kafka = runtime.kafka;
   if (!kafka) throw new Error('the relay publishes to Kafka: set KAFKA_BROKERS=host:port,...');
-  // kafkajs encodes every record in JavaScript: the relay sends on a thread of its own.
-  const transport = new ThreadedKafkaTransport(
-    runtime.config.kafkaBrokers,
-    'salesledger',
-    log.child({ component: 'kafka' }),
-  );
+  const transport = relayTransport(runtime.config.kafkaBrokers, 'salesledger', log.child({ component: 'kafka' }));
   const feed = new ScorecardFeed(runtime.readModel, transport, kafka.names.scorecards);
   const relay = new Relay(
     runtime.eventStore,
