@@ -4,13 +4,14 @@
  * PostgreSQL adapter, then measures in one process and one run:
  *   - relay throughput: `Relay.publishPending()` from an empty relay checkpoint until the checkpoint
  *     is at the head of the log (pages of 1000 to the events topic, idempotent producer, acks=all,
- *     sent on a thread of their own as apps/relay sends them; and, for comparison, the same relay
- *     with KafkaTransport sending on its own thread), events/s and MB/s, with where the time went
+ *     sent through librdkafka as apps/relay sends them; and, for comparison, the same relay with
+ *     kafkajs sending on a thread of its own, as before), events/s and MB/s, with where the time went
  *     (checkpoint SQL, the transport's send, the rest:
  *     reads a send did not hide and building the messages; the store read, which overlaps the sends,
  *     on its own line) from wrappers around the store, the pool and the transport;
- *   - two baselines with the same messages: KafkaTransport.publish of the same pages built
- *     beforehand (kafkajs alone, no store), and the broker's own kafka-producer-perf-test
+ *   - three baselines with the same messages: KafkaTransport.publish and RdKafkaTransport.publish of
+ *     the same pages built beforehand (kafkajs alone, librdkafka alone: no store), and the broker's
+ *     own kafka-producer-perf-test
  *     (org.apache.kafka.tools.ProducerPerformance, `deploy/kafka/kafka.sh perf-test`) with as many
  *     records of the relay's average message size (key + value + headers), acks=all, idempotence on;
  *   - end-to-end latency: the read model is rebuilt from the log, the projector's consumer groups
@@ -34,13 +35,13 @@
  *   BENCH_LOAD_WRITERS   concurrent appends while loading the log             (default 8)
  *   BENCH_RATE           OrderPlaced appends per second in the live phase     (default 100)
  *   BENCH_LIVE_SECONDS   length of the live phase                             (default 20)
- *   BENCH_ROUNDS         rounds of the throughput contestants (relay, kafkajs alone, perf tool,
+ *   BENCH_ROUNDS         rounds of the throughput contestants (relays, kafkajs and librdkafka alone, perf tool,
  *                        perf tool with large batches), taken in turn in an order that rotates
  *                        each round, so a burst of load from elsewhere does not land on one only
  *                        (default 3)
  *   BENCH_PROFILE        1: a V8 CPU profile of the relay pass, summarised by module and saved
  *                        next to the figures (slows the pass by a few per cent); the main thread
- *                        only, so kafkajs's encoding on the send thread is not in it
+ *                        only, so the encoding on librdkafka's threads is not in it
  *
  * Prints one table and the ratios against the goals of the issue; exits 0 whether or not a goal is
  * met (a measurement, not a test). Raw figures also go to bench/results/ (git-ignored).
@@ -70,6 +71,7 @@ import type { Projection } from '@salesledger/read-model/projection-runner';
 import { PROJECTIONS } from '@salesledger/read-model/projections';
 import { rebuildReadModel } from '@salesledger/read-model/rebuild';
 import { KafkaTransport } from '@salesledger/transport/kafka.transport';
+import { loadRdKafka, RdKafkaTransport, relayTransport } from '@salesledger/transport/rdkafka.transport';
 import { ThreadedKafkaTransport } from '@salesledger/transport/threaded-kafka.transport';
 import { eventMessage, Relay } from '@salesledger/transport/relay';
 import { ScorecardFeed } from '@salesledger/transport/scorecard-feed';
@@ -663,7 +665,7 @@ async function liveLatency(
   const rebuildSeconds = seconds(started);
 
   // Transport for the relay (producer) and one for the projector (consumers): separate processes in a deployment.
-  const relayTransport = new ThreadedKafkaTransport(config.brokers, 'salesledger-bench-relay', log);
+  const relaySender = relayTransport(config.brokers, 'salesledger-bench-relay', log);
   const projectorTransport = new KafkaTransport(config.brokers, 'salesledger-bench-projector', log);
   const relayWatch = new Stopwatch();
   const relayPublishMs: number[] = [];
@@ -675,7 +677,7 @@ async function liveLatency(
       if (batches.some(({ topic }) => topic === names.scorecards)) scorecardPublishes++;
       else relayPublishMs.push(performance.now() - t);
     }
-  })(relayTransport, relayWatch);
+  })(relaySender, relayWatch);
   const feed = new ScorecardFeed(readModel, timedRelayTransport, names.scorecards);
 
   // The rebuild marked every scorecard changed; the feed publishes that backlog once, before the live phase.
@@ -827,7 +829,7 @@ async function liveLatency(
   await Promise.all(consumptions.map((c) => c.stop()));
   await observer.disconnect();
   await watcher.end();
-  await relayTransport.close();
+  await relaySender.close();
   await projectorTransport.close();
 
   const measured = ids.flatMap((id) => {
@@ -873,8 +875,9 @@ async function liveLatency(
 interface Round {
   readonly order: string[];
   readonly relay: RelayResult;
-  readonly relaySameThread: RelayResult;
+  readonly relayThreaded: RelayResult;
   readonly bare: Rate;
+  readonly rdkafka: Rate;
   readonly perf: PerfToolResult;
   readonly perfLargeBatches: PerfToolResult;
 }
@@ -921,8 +924,9 @@ interface Results {
   readonly prepared: Omit<Prepared, 'pages'>;
   readonly rounds: Round[];
   readonly relay: RelayResult;
-  readonly relaySameThread: RelayResult;
+  readonly relayThreaded: RelayResult;
   readonly bare: Rate;
+  readonly rdkafka: Rate;
   readonly perf: Rate;
   readonly perfLargeBatches: Rate;
   readonly live: LiveResult;
@@ -983,8 +987,8 @@ function report(r: Results, config: Config): string {
       '',
     ],
     [
-      '  of which publish (thread)',
-      `ThreadedKafkaTransport.send, waiting for the send thread, ${fmt(r.relay.publishCalls)} sends, mean ${ms(r.relay.publishMs / r.relay.publishCalls)}`,
+      '  of which publish',
+      `the relay's send (as apps/relay: librdkafka), ${fmt(r.relay.publishCalls)} sends, mean ${ms(r.relay.publishMs / r.relay.publishCalls)}`,
       share(r.relay.publishMs),
       '',
       '',
@@ -998,11 +1002,11 @@ function report(r: Results, config: Config): string {
       '',
     ],
     [
-      '  relay, sends on its thread',
-      `the same with KafkaTransport, as before the send thread (info)`,
-      `${fmt(r.relaySameThread.seconds, 2)} s`,
-      `${fmt(r.relaySameThread.perSecond)} events/s`,
-      `${fmt(r.relaySameThread.mbPerSecond, 2)} MB/s`,
+      '  relay, kafkajs on a thread',
+      `the same with ThreadedKafkaTransport, as before librdkafka (info)`,
+      `${fmt(r.relayThreaded.seconds, 2)} s`,
+      `${fmt(r.relayThreaded.perSecond)} events/s`,
+      `${fmt(r.relayThreaded.mbPerSecond, 2)} MB/s`,
     ],
     [
       'kafkajs alone',
@@ -1010,6 +1014,13 @@ function report(r: Results, config: Config): string {
       `${fmt(r.bare.seconds, 2)} s`,
       `${fmt(r.bare.perSecond)} events/s`,
       `${fmt(r.bare.mbPerSecond, 2)} MB/s`,
+    ],
+    [
+      'librdkafka alone',
+      `RdKafkaTransport.publish of the same pages, built beforehand`,
+      `${fmt(r.rdkafka.seconds, 2)} s`,
+      `${fmt(r.rdkafka.perSecond)} events/s`,
+      `${fmt(r.rdkafka.mbPerSecond, 2)} MB/s`,
     ],
     [
       'perf tool',
@@ -1079,8 +1090,9 @@ function report(r: Results, config: Config): string {
     `${fmt(Math.min(...values), digits)}${unit}–${fmt(Math.max(...values), digits)}${unit}`;
   const perRound: Record<string, string> = {
     relay: range(r.rounds.map((x) => x.relay.perSecond)),
-    '  relay, sends on its thread': range(r.rounds.map((x) => x.relaySameThread.perSecond)),
+    '  relay, kafkajs on a thread': range(r.rounds.map((x) => x.relayThreaded.perSecond)),
     'kafkajs alone': range(r.rounds.map((x) => x.bare.perSecond)),
+    'librdkafka alone': range(r.rounds.map((x) => x.rdkafka.perSecond)),
     'perf tool': range(r.rounds.map((x) => x.perf.perSecond)),
     '  perf tool, large batches': range(r.rounds.map((x) => x.perfLargeBatches.perSecond)),
   };
@@ -1112,13 +1124,15 @@ function report(r: Results, config: Config): string {
       verdict(r.live.endToEnd.p99 < GOALS.endToEndP99Ms && r.live.unseen === 0 && r.live.failed === 0),
     ],
     ['relay ÷ kafkajs alone', `${(r.relay.perSecond / r.bare.perSecond).toFixed(2)}×`, '', 'info'],
+    ['relay ÷ librdkafka alone', `${(r.relay.perSecond / r.rdkafka.perSecond).toFixed(2)}×`, '', 'info'],
     [
-      'relay ÷ relay with sends on its thread',
-      `${(r.relay.perSecond / r.relaySameThread.perSecond).toFixed(2)}×`,
+      'relay ÷ relay with kafkajs on a thread',
+      `${(r.relay.perSecond / r.relayThreaded.perSecond).toFixed(2)}×`,
       '',
       'info',
     ],
     ['kafkajs alone ÷ perf tool', `${(r.bare.perSecond / r.perf.perSecond).toFixed(2)}×`, '', 'info'],
+    ['librdkafka alone ÷ perf tool', `${(r.rdkafka.perSecond / r.perf.perSecond).toFixed(2)}×`, '', 'info'],
     [
       'relay ÷ perf tool, large batches',
       `${(r.relay.perSecond / r.perfLargeBatches.perSecond).toFixed(2)}×`,
@@ -1281,8 +1295,13 @@ async function main(): Promise<void> {
     const store = new PostgresEventStore(new Pool({ connectionString: url, max: 20 }));
     const readModel = openPool(url, (error) => console.error(`read-model connection lost: ${error.message}`));
     const transport = new KafkaTransport(config.brokers, 'salesledger-bench', log);
-    // As apps/relay sends: on a thread of its own.
-    const relayTransport = new ThreadedKafkaTransport(config.brokers, 'salesledger-bench-relay', log);
+    // As apps/relay sends: through librdkafka where it loaded, else kafkajs on a thread of its own.
+    const relaySender = relayTransport(config.brokers, 'salesledger-bench-relay', log);
+    const threaded = new ThreadedKafkaTransport(config.brokers, 'salesledger-bench-threaded', log);
+    const rdkafka = loadRdKafka();
+    if (rdkafka instanceof Error)
+      throw new Error(`node-rdkafka did not load, so the relay's sender cannot be measured: ${rdkafka.message}`);
+    const rdkafkaAlone = new RdKafkaTransport(rdkafka, config.brokers, 'salesledger-bench-rdkafka', log);
     const resultsDir = resolve(__dirname, '..', '..', 'bench', 'results');
     await mkdir(resultsDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -1294,21 +1313,23 @@ async function main(): Promise<void> {
       const prepared = await prepare(store);
       // A connected producer, as a running relay has.
       await transport.publish(bareTopic, [{ key: 'warm-up', value: '{}' }]);
-      await relayTransport.publish(bareTopic, [{ key: 'warm-up', value: '{}' }]);
+      for (const sender of [relaySender, threaded, rdkafkaAlone])
+        await sender.publish(bareTopic, [{ key: 'warm-up', value: '{}' }]);
       const recordSize = Math.round(prepared.bytes / prepared.events);
       const contestants = {
         relay: (round: number) =>
           relayPass(
             store,
             readModel,
-            relayTransport,
+            relaySender,
             names,
             prepared,
             config.profile && round === 0 ? join(resultsDir, `relay-${stamp}.cpuprofile`) : undefined,
             kafka,
           ),
-        relaySameThread: () => relayPass(store, readModel, transport, names, prepared, undefined, kafka),
+        relayThreaded: () => relayPass(store, readModel, threaded, names, prepared, undefined, kafka),
         kafkajs: () => barePublish(transport, bareTopic, prepared),
+        rdkafka: () => barePublish(rdkafkaAlone, bareTopic, prepared),
         perf: () => perfTool(config.brokers, perfTopic, prepared.events, recordSize),
         perfLarge: () =>
           perfTool(config.brokers, perfTopic, prepared.events, recordSize, ['batch.size=131072', 'linger.ms=20']),
@@ -1325,17 +1346,19 @@ async function main(): Promise<void> {
         rounds.push({
           order,
           relay: got.relay as RelayResult,
-          relaySameThread: got.relaySameThread as RelayResult,
+          relayThreaded: got.relayThreaded as RelayResult,
           bare: got.kafkajs as Rate,
+          rdkafka: got.rdkafka as Rate,
           perf: got.perf as PerfToolResult,
           perfLargeBatches: got.perfLarge as PerfToolResult,
         });
       }
       await transport.close();
-      await relayTransport.close();
+      for (const sender of [relaySender, threaded, rdkafkaAlone]) await sender.close();
       const relay = totalRelay(rounds.map((r) => r.relay));
-      const relaySameThread = totalRelay(rounds.map((r) => r.relaySameThread));
+      const relayThreaded = totalRelay(rounds.map((r) => r.relayThreaded));
       const bare = totalRate(rounds.map((r) => r.bare));
+      const rdkafkaRate = totalRate(rounds.map((r) => r.rdkafka));
       const perf = totalRate(rounds.map((r) => r.perf));
       const perfLargeBatches = totalRate(rounds.map((r) => r.perfLargeBatches));
       const live = await liveLatency(store, readModel, url, config, names, kafka, load.lastRecordedAt, log);
@@ -1346,8 +1369,9 @@ async function main(): Promise<void> {
         prepared: preparedFigures,
         rounds,
         relay,
-        relaySameThread,
+        relayThreaded,
         bare,
+        rdkafka: rdkafkaRate,
         perf,
         perfLargeBatches,
         live,
@@ -1369,7 +1393,7 @@ async function main(): Promise<void> {
       console.log(`\nfigures saved to ${file}`);
     } finally {
       await transport.close().catch(() => undefined);
-      await relayTransport.close().catch(() => undefined);
+      for (const sender of [relaySender, threaded, rdkafkaAlone]) await sender.close().catch(() => undefined);
       await store.close();
       await readModel.end();
     }
