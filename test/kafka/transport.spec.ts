@@ -200,14 +200,21 @@ describe.each(senders)('Kafka sends through %s', (_, sender) => {
             headers: { n: String(from + i) },
           })),
         );
-      // And a key sent by kafkajs itself: a relay that changes adapters must keep each key's partition.
-      await reader.publish(topic, [{ key: `k-${total % 7}`, value: `{"n":${total}}`, headers: { n: String(total) } }]);
+      // And each key sent by kafkajs itself: a relay that changes adapters must keep each key's partition.
+      await reader.publish(
+        topic,
+        Array.from({ length: 7 }, (_, i) => ({
+          key: `k-${(total + i) % 7}`,
+          value: `{"n":${total + i}}`,
+          headers: { n: String(total + i) },
+        })),
+      );
 
-      const seen = await readAll(reader, topic, `${prefix}.group`, total + 1);
+      const seen = await readAll(reader, topic, `${prefix}.group`, total + 7);
       expect(seen.every(({ value, headers }) => headers?.n === String(JSON.parse(value!).n))).toBe(true);
       for (let k = 0; k < 7; k++) {
         const ns = seen.filter(({ key }) => key === `k-${k}`).map(({ value }) => JSON.parse(value!).n);
-        expect(ns).toEqual(Array.from({ length: total + 1 }, (_, n) => n).filter((n) => n % 7 === k));
+        expect(ns).toEqual(Array.from({ length: total + 7 }, (_, n) => n).filter((n) => n % 7 === k));
         expect(new Set(seen.filter(({ key }) => key === `k-${k}`).map((m) => m.partition)).size).toBe(1);
       }
     }, 90_000);
@@ -237,7 +244,7 @@ describe.each(senders)('Kafka sends through %s', (_, sender) => {
       ]);
     }, 60_000);
 
-    it('rejects a send the broker refuses with its reason, and goes on sending', async () => {
+    it('rejects a message over the size limit with its reason, and goes on sending', async () => {
       const topic = `${prefix}.refusals`;
       await transport.ensureTopics([{ name: topic, partitions: 1 }]);
       // Over the broker's message.max.bytes (1 MiB by default).
@@ -264,6 +271,30 @@ describe.each(senders)('Kafka sends through %s', (_, sender) => {
       expect(await reader.lag(`${prefix}.nobody`, topic)).toBe(1);
     }, 60_000);
   });
+});
+
+describeWithKafka('Kafka sends through librdkafka', (brokers) => {
+  const prefix = uniqueTopicPrefix('rdkafka');
+  afterAll(() => deleteTopicsWithPrefix(brokers, prefix));
+
+  it('waits for room when one send holds more than its local queue (64 MiB), and delivers it all', async () => {
+    if (rdkafka instanceof Error) return;
+    const transport = new RdKafkaTransport(rdkafka, brokers, 'salesledger-test');
+    const reader = new KafkaTransport(brokers, 'salesledger-test');
+    const topic = `${prefix}.large`;
+    try {
+      await transport.ensureTopics([{ name: topic, partitions: 3 }]);
+      const value = 'x'.repeat(900_000);
+      await transport.publish(
+        topic,
+        Array.from({ length: 90 }, (_, i) => ({ key: `k-${i}`, value })),
+      );
+      expect(await reader.lag(`${prefix}.nobody`, topic)).toBe(90);
+    } finally {
+      await transport.close();
+      await reader.close();
+    }
+  }, 120_000);
 });
 
 describeWithKafka('Kafka sends on a thread of their own', (brokers) => {

@@ -1,11 +1,38 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LibrdKafkaError, MessageHeader, Producer } from 'node-rdkafka';
 import type { Logger } from 'pino';
 import { KafkaTransport, type KafkaTuning } from './kafka.transport';
 import { ThreadedKafkaTransport } from './threaded-kafka.transport';
 import type { TopicMessages } from './transport.port';
 
-type RdKafka = typeof import('node-rdkafka');
+/** An error as node-rdkafka gives it. */
+interface RdKafkaError {
+  readonly message: string;
+  readonly code: number;
+}
+
+/** The part of node-rdkafka used here, declared here: an optional dependency may be absent when type-checking. */
+interface RdProducer {
+  connect(options: object, done: (error: RdKafkaError | null) => void): void;
+  produce(
+    topic: string,
+    partition: null,
+    value: Buffer | null,
+    key: string,
+    timestamp: undefined,
+    opaque: Delivery,
+    headers?: Record<string, string>[],
+  ): void;
+  poll(): void;
+  flush(timeoutMs: number, done: (error?: RdKafkaError) => void): void;
+  disconnect(done?: () => void): void;
+  on(event: 'delivery-report', listener: (error: RdKafkaError | null, report: { opaque: Delivery }) => void): void;
+  on(event: 'event.error', listener: (error: RdKafkaError) => void): void;
+}
+
+export interface RdKafka {
+  readonly librdkafkaVersion: string;
+  readonly Producer: new (global: Record<string, unknown>, topic: Record<string, unknown>) => RdProducer;
+}
 
 /**
  * node-rdkafka, or why it is missing. It is an optional dependency with a native build (librdkafka,
@@ -47,6 +74,13 @@ interface Delivery {
 
 /** How often delivery reports are collected while sends wait for them. */
 const POLL_MS = 1;
+/**
+ * Longer than producing a send's messages takes: its batches are cut by the flush that follows, so
+ * each partition's messages of one send go as one batch, which lands or fails whole, as with kafkajs.
+ * A partial landing (a later batch without an earlier one) would come back as a gap in a stream's
+ * revisions, which consumers skip past.
+ */
+const LINGER_MS = 100;
 /** How long librdkafka keeps retrying a message before its send fails (kafkajs's retries took about as long). */
 const MESSAGE_TIMEOUT_MS = 30_000;
 /** How long a topic may be missing from the broker's metadata before messages to it fail. */
@@ -56,16 +90,21 @@ const FLUSH_TIMEOUT_MS = 10_000;
 /** librdkafka's buffer of messages not yet delivered (1 GiB by default). */
 const QUEUE_KB = 64 * 1024;
 const QUEUE_FULL = -184;
+/** The idempotent producer's state is lost for good: it must be made again. */
+const FATAL = -150;
 
 /**
  * KafkaTransport whose sends go through librdkafka: records are encoded and batched in C on its own
  * threads, where kafkajs encodes each in JavaScript, which capped the relay (docs/benchmarks.md).
  * Same guarantees: acks from every in-sync replica, idempotent (so each partition keeps its order
- * through retries), and the Java client's murmur2 partitioner, as kafkajs's default, so a key lands
- * on the same partition whichever adapter sent it. Consumers, topics and lag stay on kafkajs.
+ * through retries), each partition's share of a send in one batch, and the Java client's murmur2
+ * partitioner, as kafkajs's default, so a key lands on the same partition whichever adapter sent it.
+ * Consumers, topics and lag stay on kafkajs.
  */
 export class RdKafkaTransport extends KafkaTransport {
-  private producing?: Promise<Producer>;
+  private producing?: Promise<RdProducer>;
+  /** The producer `producing` resolved to, while it serves. */
+  private connected?: RdProducer;
   private readonly deliveries = new Set<Delivery>();
   /** Collects delivery reports while sends wait for them; it also keeps the process alive meanwhile. */
   private polling?: NodeJS.Timeout;
@@ -90,25 +129,32 @@ export class RdKafkaTransport extends KafkaTransport {
     const delivered = new Promise<void>((resolve, reject) => {
       delivery = { left: count, settled: false, resolve, reject };
     });
+    // Failed while its messages are still being produced, it is awaited only after.
+    delivered.catch(() => undefined);
     this.deliveries.add(delivery);
     this.polling ??= setInterval(() => {
       try {
-        producer.poll();
+        this.connected?.poll();
       } catch {
-        // Disconnected (closed, or failed for good): its sends have been failed already.
+        // Disconnected (closed): its sends have been failed already.
       }
     }, POLL_MS);
     try {
       for (const { topic, messages } of batches)
         for (const { key, value, headers } of messages) {
-          const headerList: MessageHeader[] | undefined = headers
-            ? Object.entries(headers).map(([name, text]) => ({ [name]: text }))
-            : undefined;
+          const headerList = headers ? Object.entries(headers).map(([name, text]) => ({ [name]: text })) : undefined;
           const bytes = value === null ? null : Buffer.from(value);
           // A full local queue drains as earlier messages are delivered.
-          while (!produced(() => producer.produce(topic, null, bytes, key, undefined, delivery, headerList)))
+          const produce = () => producer.produce(topic, null, bytes, key, undefined, delivery, headerList);
+          while (!this.produced(producer, produce)) {
+            if (delivery.settled) return delivered;
             await sleep(POLL_MS);
+          }
+          // A message of it already refused: the rest would only be sent to be ignored.
+          if (delivery.settled) return delivered;
         }
+      // Sends the batches now rather than after the linger.
+      producer.flush(MESSAGE_TIMEOUT_MS, () => undefined);
     } catch (error) {
       this.settle(delivery, error);
     }
@@ -122,6 +168,7 @@ export class RdKafkaTransport extends KafkaTransport {
       } finally {
         const producer = await this.producing?.catch(() => undefined);
         this.producing = undefined;
+        this.connected = undefined;
         if (producer) {
           await new Promise<void>((done) => producer.flush(FLUSH_TIMEOUT_MS, () => done()));
           await new Promise<void>((done) => producer.disconnect(() => done()));
@@ -132,14 +179,15 @@ export class RdKafkaTransport extends KafkaTransport {
     return this.closing;
   }
 
-  private startedProducer(): Promise<Producer> {
-    this.producing ??= new Promise<Producer>((resolve, reject) => {
+  private startedProducer(): Promise<RdProducer> {
+    const made = (this.producing ??= new Promise<RdProducer>((resolve, reject) => {
       const producer = new this.rdkafka.Producer(
         {
           'client.id': this.clientId,
           'metadata.broker.list': this.brokers.join(','),
           'enable.idempotence': true,
-          'linger.ms': 1,
+          'linger.ms': LINGER_MS,
+          'batch.num.messages': 1_000_000,
           // Bounded well within the relay's memory limit; a send larger than this waits for room.
           'queue.buffering.max.kbytes': QUEUE_KB,
           // A missing topic fails its messages with that reason, rather than with a timeout.
@@ -148,27 +196,46 @@ export class RdKafkaTransport extends KafkaTransport {
         },
         { acks: -1, partitioner: 'murmur2_random', 'message.timeout.ms': MESSAGE_TIMEOUT_MS },
       );
-      producer.on('delivery-report', (error, report) => {
-        const delivery = report.opaque as Delivery;
-        if (error) this.settle(delivery, asError(error));
-        else if (--delivery.left === 0) this.settle(delivery);
+      producer.on('delivery-report', (error, { opaque }) => {
+        if (error) this.settle(opaque, asError(error));
+        else if (--opaque.left === 0) this.settle(opaque);
       });
       producer.on('event.error', (error) => {
-        if (!error.isFatal) return this.log?.warn({ err: error }, `Kafka producer: ${error.message}`);
-        // An idempotent producer that lost its sequence state must be made again.
-        this.log?.error({ err: error }, `Kafka producer failed for good: ${error.message}`);
-        if (this.producing === made) this.producing = undefined;
-        this.failAll(asError(error));
-        producer.disconnect();
+        if (/fatal/i.test(error.message)) this.failedForGood(producer, error);
+        else this.log?.warn({ err: error }, `Kafka producer: ${error.message}`);
       });
       producer.connect({}, (error) => {
-        if (!error) return resolve(producer);
+        if (!error) {
+          this.connected = producer;
+          return resolve(producer);
+        }
         if (this.producing === made) this.producing = undefined;
         reject(asError(error));
       });
-    });
-    const made = this.producing;
+    }));
     return made;
+  }
+
+  /** false when librdkafka's local queue is full; any other refusal is thrown. */
+  private produced(producer: RdProducer, produce: () => void): boolean {
+    try {
+      produce();
+      return true;
+    } catch (error) {
+      const code = (error as RdKafkaError).code;
+      if (code === QUEUE_FULL) return false;
+      if (code === FATAL) this.failedForGood(producer, error as RdKafkaError);
+      throw asError(error);
+    }
+  }
+
+  /** An idempotent producer that lost its sequence state: its sends fail, and the next send makes another. */
+  private failedForGood(producer: RdProducer, error: RdKafkaError): void {
+    if (this.connected !== producer) return;
+    this.log?.error({ err: error }, `Kafka producer failed for good: ${error.message}`);
+    this.producing = this.connected = undefined;
+    this.failAll(asError(error));
+    producer.disconnect();
   }
 
   private settle(delivery: Delivery, error?: unknown): void {
@@ -188,20 +255,9 @@ export class RdKafkaTransport extends KafkaTransport {
   }
 }
 
-/** false when librdkafka's local queue is full; any other refusal is thrown. */
-function produced(produce: () => unknown): boolean {
-  try {
-    produce();
-    return true;
-  } catch (error) {
-    if ((error as LibrdKafkaError).code === QUEUE_FULL) return false;
-    throw asError(error);
-  }
-}
-
 /** librdkafka's errors come as plain objects from callbacks: an Error keeps the stack and the code. */
 function asError(error: unknown): Error {
   if (error instanceof Error) return error;
-  const { message, code } = error as LibrdKafkaError;
+  const { message, code } = error as RdKafkaError;
   return Object.assign(new Error(message ?? String(error)), { code });
 }
