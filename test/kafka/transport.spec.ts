@@ -261,6 +261,20 @@ describe.each(senders)('Kafka sends through %s', (_, sender) => {
       );
     }, 90_000);
 
+    it('delivers the sends in hand when closed', async () => {
+      const closing = sender(brokers);
+      const topic = `${prefix}.in-hand`;
+      await closing.ensureTopics([{ name: topic, partitions: 3 }]);
+      await closing.publish(topic, [{ key: 'connected', value: '{}' }]);
+      const inHand = closing.publish(
+        topic,
+        Array.from({ length: 1000 }, (_, i) => ({ key: `k-${i}`, value: '{}' })),
+      );
+      await closing.close();
+      await expect(inHand).resolves.toBeUndefined();
+      expect(await reader.lag(`${prefix}.nobody`, topic)).toBe(1001);
+    }, 60_000);
+
     it('refuses a send once closed', async () => {
       const closing = sender(brokers);
       const topic = `${prefix}.closing`;

@@ -24,7 +24,8 @@ interface RdProducer {
   ): void;
   poll(): void;
   flush(timeoutMs: number, done: (error?: RdKafkaError) => void): void;
-  disconnect(done?: () => void): void;
+  /** Flushes for up to the timeout first (5 s by default). */
+  disconnect(timeoutMs?: number, done?: () => void): void;
   on(event: 'delivery-report', listener: (error: RdKafkaError | null, report: { opaque: Delivery }) => void): void;
   on(event: 'event.error', listener: (error: RdKafkaError) => void): void;
 }
@@ -85,7 +86,7 @@ const LINGER_MS = 100;
 const MESSAGE_TIMEOUT_MS = 30_000;
 /** How long a topic may be missing from the broker's metadata before messages to it fail. */
 const MISSING_TOPIC_MS = 10_000;
-/** How long close waits for the messages in hand to be delivered. */
+/** How long close waits for the sends in hand to be delivered. */
 const FLUSH_TIMEOUT_MS = 10_000;
 /** librdkafka's buffer of messages not yet delivered (1 GiB by default). */
 const QUEUE_KB = 64 * 1024;
@@ -168,11 +169,9 @@ export class RdKafkaTransport extends KafkaTransport {
       } finally {
         const producer = await this.producing?.catch(() => undefined);
         this.producing = undefined;
+        // It flushes first, so the sends in hand are delivered before it goes.
+        if (producer) await new Promise<void>((done) => producer.disconnect(FLUSH_TIMEOUT_MS, () => done()));
         this.connected = undefined;
-        if (producer) {
-          await new Promise<void>((done) => producer.flush(FLUSH_TIMEOUT_MS, () => done()));
-          await new Promise<void>((done) => producer.disconnect(() => done()));
-        }
         this.failAll(new Error('the Kafka transport is closed'));
       }
     })();
