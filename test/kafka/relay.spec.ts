@@ -34,12 +34,14 @@ describeWithKafka('the relay from the event log to Kafka', (brokers) => {
   });
 
   it('survives kill -9 mid-stream: after a restart every stored event is on the topic, each valid per its schema', async () => {
-    // Small pages, so the kill lands between acknowledged pages and the relay checkpoint.
+    // Killed as soon as its first page is acknowledged: the relay publishes this log's six pages in
+    // a few hundred milliseconds, so a slower look could find it done.
     let relay = world.spawn('relay');
     await eventually(
       'relay progress',
       () => world.relayed(),
       (at) => at > 0,
+      { everyMs: 5 },
     );
     await world.kill(relay, 'SIGKILL');
     const atKill = await world.relayed();
