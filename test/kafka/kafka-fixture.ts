@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import type { RecordedEvent } from '@salesledger/domain/event';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
@@ -15,18 +14,13 @@ import { KafkaTransport } from '@salesledger/transport/kafka.transport';
 import { RELAY } from '@salesledger/transport/relay';
 import { kafkaNames, topicSpecs, type KafkaNames } from '@salesledger/transport/topics';
 import { cliEnv } from '../support/cli';
+import { readTopic, type TopicMessage } from '../support/kafka';
 import { createDatabase, type PostgresServer } from '../support/postgres-servers';
 import { appendHistory } from '../projections/store-history';
 import { dumpTables } from '../projections/tables';
 
 const DIST = resolve(__dirname, '../../dist/apps');
 export type App = 'relay' | 'projector' | 'alert-worker';
-export interface TopicMessage {
-  readonly partition: number;
-  readonly key: string;
-  readonly value: string | null;
-  readonly headers: Record<string, string>;
-}
 
 /** A database with a log, its read-model and outbound schemas, Kafka topics under a prefix of its own. */
 export class KafkaWorld {
@@ -161,40 +155,8 @@ export class KafkaWorld {
   }
 
   /** Every message of a topic from the beginning, as a plain consumer (a BI team's) reads it. */
-  async readTopic(topic: string): Promise<TopicMessage[]> {
-    const kafka = new Kafka({ clientId: 'salesledger-test-reader', brokers: this.brokers, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    const ends = await admin.fetchTopicOffsets(topic);
-    await admin.disconnect();
-    const expected = ends.reduce((n, p) => n + Number(BigInt(p.high) - BigInt(p.low)), 0);
-    const messages: TopicMessage[] = [];
-    if (expected === 0) return messages;
-    const consumer = kafka.consumer({ groupId: `${this.prefix}.reader.${++this.references}` });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await new Promise<void>((done, fail) => {
-      const timer = setTimeout(
-        () => fail(new Error(`read only ${messages.length} of ${expected} in ${topic}`)),
-        120_000,
-      );
-      void consumer.run({
-        eachMessage: async ({ partition, message }) => {
-          messages.push({
-            partition,
-            key: message.key?.toString() ?? '',
-            value: message.value?.toString() ?? null,
-            headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
-          });
-          if (messages.length >= expected) {
-            clearTimeout(timer);
-            done();
-          }
-        },
-      });
-    });
-    await consumer.disconnect();
-    return messages;
+  readTopic(topic: string): Promise<TopicMessage[]> {
+    return readTopic(this.brokers, topic, `${this.prefix}.reader.${++this.references}`);
   }
 
   async close(): Promise<void> {

@@ -129,6 +129,50 @@ export async function deleteTopicsWithPrefix(brokers: string[], prefix: string):
   }
 }
 
+export interface TopicMessage {
+  readonly partition: number;
+  readonly key: string;
+  readonly value: string | null;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * Every message of a topic from the beginning (as many as its offsets hold, duplicates included), as
+ * a plain consumer (a BI team's) reads it, in a group of the caller's naming.
+ */
+export async function readTopic(brokers: string[], topic: string, groupId: string): Promise<TopicMessage[]> {
+  const kafka = new Kafka({ clientId: 'salesledger-test-reader', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const expected = ends.reduce((n, p) => n + Number(BigInt(p.high) - BigInt(p.low)), 0);
+  const messages: TopicMessage[] = [];
+  if (expected === 0) return messages;
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await new Promise<void>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`read only ${messages.length} of ${expected} in ${topic}`)), 120_000);
+    void consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        messages.push({
+          partition,
+          key: message.key?.toString() ?? '',
+          value: message.value?.toString() ?? null,
+          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+        });
+        if (messages.length >= expected) {
+          clearTimeout(timer);
+          done();
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  return messages;
+}
+
 function assertLocal(action: string): void {
   if (!isLocalBroker()) {
     throw new Error(
