@@ -69,6 +69,7 @@ export function relayTransport(brokers: readonly string[], clientId: string, log
 interface Delivery {
   left: number;
   settled: boolean;
+  readonly delivered: Promise<void>;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -86,7 +87,7 @@ const LINGER_MS = 100;
 const MESSAGE_TIMEOUT_MS = 30_000;
 /** How long a topic may be missing from the broker's metadata before messages to it fail. */
 const MISSING_TOPIC_MS = 10_000;
-/** How long close waits for the sends in hand to be delivered. */
+/** How long close's disconnect waits for anything still queued to be delivered. */
 const FLUSH_TIMEOUT_MS = 10_000;
 /** librdkafka's buffer of messages not yet delivered (1 GiB by default). */
 const QUEUE_KB = 64 * 1024;
@@ -125,13 +126,12 @@ export class RdKafkaTransport extends KafkaTransport {
     if (this.closing) throw new Error('the Kafka transport is closed');
     const count = batches.reduce((sum, { messages }) => sum + messages.length, 0);
     if (count === 0) return;
-    const producer = await this.startedProducer();
-    let delivery!: Delivery;
-    const delivered = new Promise<void>((resolve, reject) => {
-      delivery = { left: count, settled: false, resolve, reject };
-    });
+    // Counted in hand before anything is awaited, so a close that follows waits for it.
+    let settle!: Pick<Delivery, 'resolve' | 'reject'>;
+    const delivered = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
     // Failed while its messages are still being produced, it is awaited only after.
     delivered.catch(() => undefined);
+    const delivery: Delivery = { left: count, settled: false, delivered, ...settle };
     this.deliveries.add(delivery);
     this.polling ??= setInterval(() => {
       try {
@@ -141,6 +141,7 @@ export class RdKafkaTransport extends KafkaTransport {
       }
     }, POLL_MS);
     try {
+      const producer = await this.startedProducer();
       for (const { topic, messages } of batches)
         for (const { key, value, headers } of messages) {
           const headerList = headers ? Object.entries(headers).map(([name, text]) => ({ [name]: text })) : undefined;
@@ -167,9 +168,10 @@ export class RdKafkaTransport extends KafkaTransport {
       try {
         await super.close();
       } finally {
+        // The sends in hand first: each ends by its delivery reports, or fails within the message timeout.
+        await Promise.allSettled([...this.deliveries].map((delivery) => delivery.delivered));
         const producer = await this.producing?.catch(() => undefined);
         this.producing = undefined;
-        // It flushes first, so the sends in hand are delivered before it goes.
         if (producer) await new Promise<void>((done) => producer.disconnect(FLUSH_TIMEOUT_MS, () => done()));
         this.connected = undefined;
         this.failAll(new Error('the Kafka transport is closed'));
