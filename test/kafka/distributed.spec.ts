@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IntegrationEvent } from '@salesledger/contracts/integration-event';
 import type { RecordedEvent } from '@salesledger/domain/event';
-import { describeWithKafka, privateBroker, uniqueTopicPrefix, type PrivateBroker } from '../support/kafka';
+import { KafkaTransport } from '@salesledger/transport/kafka.transport';
+import { loadRdKafka, RdKafkaTransport } from '@salesledger/transport/rdkafka.transport';
+import { describeWithKafka, privateBroker, readTopic, uniqueTopicPrefix, type PrivateBroker } from '../support/kafka';
 import { logEvents } from '../support/events';
 import { postgresServers } from '../support/postgres-servers';
 import { tableDifferences } from '../projections/tables';
@@ -88,4 +90,37 @@ describeWithKafka('the broker going away mid-stream', () => {
     expect(stored.filter((position) => !onTopic.has(position))).toEqual([]);
     expect(tableDifferences(await world.servedTables(), await world.referenceTables())).toEqual([]);
   }, 400_000);
+
+  it('fails a librdkafka send that goes unacknowledged, and delivers its messages ahead of later sends once back', async () => {
+    const rdkafka = loadRdKafka();
+    if (rdkafka instanceof Error) return; // transport.spec says so loudly
+    const transport = new RdKafkaTransport(rdkafka, broker.brokers, 'salesledger-test', undefined, {
+      sendTimeoutMs: 3000,
+    });
+    const reader = new KafkaTransport(broker.brokers, 'salesledger-test');
+    const topic = `${world.names.events}.unacknowledged`;
+    try {
+      await transport.ensureTopics([{ name: topic, partitions: 1 }]);
+      await transport.publish(topic, [{ key: 'k', value: '"connected"' }]);
+      await broker.stop();
+      const unacknowledged = transport.publish(topic, [{ key: 'k', value: '"while away"' }]);
+      await expect(unacknowledged).rejects.toThrow('not acknowledged within 3000 ms');
+      // Issued while its predecessor's message waits in the queue; it may time out too while the broker starts.
+      const later = transport.publish(topic, [{ key: 'k', value: '"later"' }]).catch(() => undefined);
+      await broker.start();
+      await later;
+      // The client reconnects in its own time (up to its 10 s backoff).
+      await eventually(
+        'the queued messages delivered',
+        () => reader.lag(`${topic}.nobody`, topic),
+        (n) => n >= 3,
+      );
+      await transport.publish(topic, [{ key: 'k', value: '"once back"' }]);
+    } finally {
+      await transport.close();
+      await reader.close();
+    }
+    const values = (await readTopic(broker.brokers, topic, `${topic}.group`)).map(({ value }) => value);
+    expect(values).toEqual(['"connected"', '"while away"', '"later"', '"once back"']);
+  }, 240_000);
 });

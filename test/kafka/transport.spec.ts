@@ -310,6 +310,69 @@ describeWithKafka('Kafka sends through librdkafka', (brokers) => {
       await reader.close();
     }
   }, 120_000);
+
+  it('queues sends that overlap in the order they were issued, though the first waits for room in the local queue', async () => {
+    if (rdkafka instanceof Error) return;
+    const transport = new RdKafkaTransport(rdkafka, brokers, 'salesledger-test');
+    const topic = `${prefix}.overlapping`;
+    try {
+      await transport.ensureTopics([{ name: topic, partitions: 2 }]);
+      // The first send is more than the 64 MiB queue holds, so it waits for room part way through,
+      // and room is left that the small messages of the second would fit in.
+      const sizes = [
+        { count: 90, value: 'x'.repeat(900_000) },
+        { count: 4, value: '{}' },
+      ];
+      const sends = sizes.map(({ count, value }, send) =>
+        transport.send([
+          {
+            topic,
+            messages: Array.from({ length: count }, (_, i) => ({
+              key: `k-${i % 3}`,
+              value,
+              headers: { n: `${send}.${i}` },
+            })),
+          },
+        ]),
+      );
+      await Promise.all(sends);
+      const seen = await readTopic(brokers, topic, `${prefix}.overlapping-group`);
+      for (let k = 0; k < 3; k++) {
+        const sent = sizes.flatMap(({ count }, send) =>
+          Array.from({ length: count }, (_, i) => i)
+            .filter((i) => i % 3 === k)
+            .map((i) => `${send}.${i}`),
+        );
+        expect(seen.filter(({ key }) => key === `k-${k}`).map(({ headers }) => headers?.n)).toEqual(sent);
+      }
+    } finally {
+      await transport.close();
+    }
+  }, 120_000);
+
+  it('refuses the sends issued behind one that could not queue all its messages, and takes those issued after', async () => {
+    if (rdkafka instanceof Error) return;
+    const transport = new RdKafkaTransport(rdkafka, brokers, 'salesledger-test');
+    const topic = `${prefix}.behind-a-refusal`;
+    try {
+      await transport.ensureTopics([{ name: topic, partitions: 1 }]);
+      const refused = transport.publish(topic, [
+        { key: 'k', value: '"first"' },
+        { key: 'k', value: 'x'.repeat(2 * 1024 * 1024) },
+      ]);
+      const behind = transport.publish(topic, [{ key: 'k', value: '"behind"' }]);
+      await expect(refused).rejects.toThrow(/message size too large/i);
+      // Had it gone, it would stand on the topic ahead of the refused send's message.
+      await expect(behind).rejects.toThrow(/not sent/);
+      await transport.publish(topic, [{ key: 'k', value: '"after"' }]);
+      expect((await readTopic(brokers, topic, `${prefix}.behind-group`)).map(({ value }) => value)).toEqual([
+        '"first"',
+        '"after"',
+      ]);
+    } finally {
+      await transport.close();
+    }
+  }, 60_000);
 });
 
 describeWithKafka('Kafka sends on a thread of their own', (brokers) => {

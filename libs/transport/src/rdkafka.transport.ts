@@ -23,7 +23,6 @@ interface RdProducer {
     headers?: Record<string, string>[],
   ): void;
   poll(): void;
-  flush(timeoutMs: number, done: (error?: RdKafkaError) => void): void;
   /** Flushes for up to the timeout first (5 s by default). */
   disconnect(timeoutMs?: number, done?: () => void): void;
   on(event: 'delivery-report', listener: (error: RdKafkaError | null, report: { opaque: Delivery }) => void): void;
@@ -69,6 +68,8 @@ export function relayTransport(brokers: readonly string[], clientId: string, log
 interface Delivery {
   left: number;
   settled: boolean;
+  /** Fails the send when it is not acknowledged in time. */
+  deadline?: NodeJS.Timeout;
   readonly delivered: Promise<void>;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
@@ -76,15 +77,8 @@ interface Delivery {
 
 /** How often delivery reports are collected while sends wait for them. */
 const POLL_MS = 1;
-/**
- * Longer than producing a send's messages takes: its batches are cut by the flush that follows, so
- * each partition's messages of one send go as one batch, which lands or fails whole, as with kafkajs.
- * A partial landing (a later batch without an earlier one) would come back as a gap in a stream's
- * revisions, which consumers skip past.
- */
-const LINGER_MS = 100;
-/** How long librdkafka keeps retrying a message before its send fails (kafkajs's retries took about as long). */
-const MESSAGE_TIMEOUT_MS = 30_000;
+/** How long messages wait to be batched: the relay queues a page's in about this. */
+const LINGER_MS = 5;
 /** How long a topic may be missing from the broker's metadata before messages to it fail. */
 const MISSING_TOPIC_MS = 10_000;
 /** How long close's disconnect waits for anything still queued to be delivered. */
@@ -95,15 +89,32 @@ const QUEUE_FULL = -184;
 /** The idempotent producer's state is lost for good: it must be made again. */
 const FATAL = -150;
 
+export interface RdKafkaTuning extends KafkaTuning {
+  /**
+   * How long a send may go unacknowledged before it fails (30 s, about as long as kafkajs's retries
+   * took). Its messages stay queued, and are delivered ahead of any later send's when the broker is back.
+   */
+  readonly sendTimeoutMs?: number;
+}
+
 /**
  * KafkaTransport whose sends go through librdkafka: records are encoded and batched in C on its own
  * threads, where kafkajs encodes each in JavaScript, which capped the relay (docs/benchmarks.md).
- * Same guarantees: acks from every in-sync replica, idempotent (so each partition keeps its order
- * through retries), each partition's share of a send in one batch, and the Java client's murmur2
- * partitioner, as kafkajs's default, so a key lands on the same partition whichever adapter sent it.
- * Consumers, topics and lag stay on kafkajs.
+ * Acks from every in-sync replica, and the Java client's murmur2 partitioner, as kafkajs's default,
+ * so a key lands on the same partition whichever adapter sent it. Consumers, topics and lag stay on
+ * kafkajs.
+ *
+ * Sends may overlap, because what lands of each partition is always a prefix of what was sent to it:
+ * - the producer is idempotent, so the broker takes a partition's batches only in sequence, through
+ *   any retry;
+ * - no message is ever given up on (no message timeout), and a batch the broker refuses for good stops
+ *   the producer (`enable.gapless.guarantee`): nothing after it is sent;
+ * - sends queue their messages one after another; when one cannot queue all of its messages, those
+ *   issued before that was known are refused unqueued.
  */
 export class RdKafkaTransport extends KafkaTransport {
+  override readonly sendsMayOverlap = true;
+  private readonly sendTimeoutMs: number;
   private producing?: Promise<RdProducer>;
   /** The producer `producing` resolved to, while it serves. */
   private connected?: RdProducer;
@@ -111,15 +122,21 @@ export class RdKafkaTransport extends KafkaTransport {
   /** Collects delivery reports while sends wait for them; it also keeps the process alive meanwhile. */
   private polling?: NodeJS.Timeout;
   private closing?: Promise<void>;
+  /** The sends' queueing, one after another in call order. */
+  private queueing: Promise<void> = Promise.resolve();
+  private issued = 0;
+  /** Sends numbered up to this were issued before one failed to queue all its messages: they are refused. */
+  private refusedThrough = 0;
 
   constructor(
     private readonly rdkafka: RdKafka,
     brokers: readonly string[],
     clientId: string,
     log?: Logger,
-    tuning: KafkaTuning = {},
+    tuning: RdKafkaTuning = {},
   ) {
     super(brokers, clientId, log, tuning);
+    this.sendTimeoutMs = tuning.sendTimeoutMs ?? 30_000;
   }
 
   override async send(batches: readonly TopicMessages[]): Promise<void> {
@@ -133,6 +150,15 @@ export class RdKafkaTransport extends KafkaTransport {
     delivered.catch(() => undefined);
     const delivery: Delivery = { left: count, settled: false, delivered, ...settle };
     this.deliveries.add(delivery);
+    delivery.deadline = setTimeout(
+      () =>
+        this.settle(delivery, new Error(`not acknowledged within ${this.sendTimeoutMs} ms; its messages stay queued`)),
+      this.sendTimeoutMs,
+    );
+    const number = ++this.issued;
+    const previous = this.queueing;
+    let queued!: () => void;
+    this.queueing = new Promise((resolve) => (queued = resolve));
     this.polling ??= setInterval(() => {
       try {
         this.connected?.poll();
@@ -140,10 +166,18 @@ export class RdKafkaTransport extends KafkaTransport {
         // Disconnected (closed): its sends have been failed already.
       }
     }, POLL_MS);
+    let queuedAll = false;
     try {
+      await previous;
+      if (number <= this.refusedThrough)
+        throw new Error(
+          'not sent: a send before it could not queue its messages, and this one must not land ahead of them',
+        );
       const producer = await this.startedProducer();
       for (const { topic, messages } of batches)
         for (const { key, value, headers } of messages) {
+          // Failed already (refused, timed out, or its producer lost): what is left must not land after that.
+          if (delivery.settled) return delivered;
           const headerList = headers ? Object.entries(headers).map(([name, text]) => ({ [name]: text })) : undefined;
           const bytes = value === null ? null : Buffer.from(value);
           // A full local queue drains as earlier messages are delivered.
@@ -152,13 +186,13 @@ export class RdKafkaTransport extends KafkaTransport {
             if (delivery.settled) return delivered;
             await sleep(POLL_MS);
           }
-          // A message of it already refused: the rest would only be sent to be ignored.
-          if (delivery.settled) return delivered;
         }
-      // Sends the batches now rather than after the linger.
-      producer.flush(MESSAGE_TIMEOUT_MS, () => undefined);
+      queuedAll = true;
     } catch (error) {
       this.settle(delivery, error);
+    } finally {
+      if (!queuedAll) this.refusedThrough = this.issued;
+      queued();
     }
     return delivered;
   }
@@ -168,7 +202,7 @@ export class RdKafkaTransport extends KafkaTransport {
       try {
         await super.close();
       } finally {
-        // The sends in hand first: each ends by its delivery reports, or fails within the message timeout.
+        // The sends in hand first: each ends by its delivery reports, or fails within the send timeout.
         await Promise.allSettled([...this.deliveries].map((delivery) => delivery.delivered));
         const producer = await this.producing?.catch(() => undefined);
         this.producing = undefined;
@@ -187,6 +221,7 @@ export class RdKafkaTransport extends KafkaTransport {
           'client.id': this.clientId,
           'metadata.broker.list': this.brokers.join(','),
           'enable.idempotence': true,
+          'enable.gapless.guarantee': true,
           'linger.ms': LINGER_MS,
           'batch.num.messages': 1_000_000,
           // Bounded well within the relay's memory limit; a send larger than this waits for room.
@@ -195,14 +230,15 @@ export class RdKafkaTransport extends KafkaTransport {
           'topic.metadata.propagation.max.ms': MISSING_TOPIC_MS,
           dr_cb: true,
         },
-        { acks: -1, partitioner: 'murmur2_random', 'message.timeout.ms': MESSAGE_TIMEOUT_MS },
+        // Never given up on: a message that timed out would leave a gap before the later ones (sendTimeoutMs bounds a send).
+        { acks: -1, partitioner: 'murmur2_random', 'message.timeout.ms': 0 },
       );
       producer.on('delivery-report', (error, { opaque }) => {
         if (error) this.settle(opaque, asError(error));
         else if (--opaque.left === 0) this.settle(opaque);
       });
       producer.on('event.error', (error) => {
-        if (/fatal/i.test(error.message)) this.failedForGood(producer, error);
+        if (error.code === FATAL || /fatal/i.test(error.message)) this.failedForGood(producer, error);
         else this.log?.warn({ err: error }, `Kafka producer: ${error.message}`);
       });
       producer.connect({}, (error) => {
@@ -242,6 +278,7 @@ export class RdKafkaTransport extends KafkaTransport {
   private settle(delivery: Delivery, error?: unknown): void {
     if (delivery.settled) return;
     delivery.settled = true;
+    clearTimeout(delivery.deadline);
     this.deliveries.delete(delivery);
     if (this.deliveries.size === 0) {
       clearInterval(this.polling);
