@@ -104,7 +104,9 @@ export interface RdKafkaTuning extends KafkaTuning {
  * so a key lands on the same partition whichever adapter sent it. Consumers, topics and lag stay on
  * kafkajs.
  *
- * Sends may overlap, because what lands of each partition is always a prefix of what was sent to it:
+ * Whatever fails, what lands of each partition is a prefix of what was sent to it, so a send retried
+ * after a failure can only repeat messages, never leave a later one ahead of an earlier one that was
+ * lost (which consumers, skipping what they have seen, would never apply):
  * - the producer is idempotent, so the broker takes a partition's batches only in sequence, through
  *   any retry;
  * - no message is ever given up on (no message timeout), and a batch the broker refuses for good stops
@@ -113,7 +115,6 @@ export interface RdKafkaTuning extends KafkaTuning {
  *   issued before that was known are refused unqueued.
  */
 export class RdKafkaTransport extends KafkaTransport {
-  override readonly sendsMayOverlap = true;
   private readonly sendTimeoutMs: number;
   private producing?: Promise<RdProducer>;
   /** The producer `producing` resolved to, while it serves. */

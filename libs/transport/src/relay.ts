@@ -25,11 +25,6 @@ export interface RelayOptions {
   readonly stepDownAfterMs?: number;
   /** Woken by appends, the relay reads at once instead of at its next poll. */
   readonly wakeup?: LogWakeup;
-  /**
-   * Pages sent and not yet acknowledged, at most, where the transport lets sends overlap
-   * (`Transport.sendsMayOverlap`); one otherwise.
-   */
-  readonly pagesInFlight?: number;
   readonly log?: Logger;
 }
 
@@ -42,92 +37,9 @@ export function eventMessage(event: RecordedEvent): OutgoingMessage {
 const isAlertEvent = (event: RecordedEvent) => event.type.startsWith('Alert');
 
 /**
- * The pages sent and not yet acknowledged, oldest first. The checkpoint passes a page only once it and
- * every page before it are acknowledged, so it moves in log order however the acknowledgements come;
- * at the first failure the pages after it are dropped, to be read again from the checkpoint. The
- * checkpoint is written beside the sends, not between them: one write at a time, each past every
- * page acknowledged by then.
- */
-class PagesInFlight {
-  private readonly sent: { readonly page: readonly RecordedEvent[]; readonly acknowledged: Promise<void> }[] = [];
-  /** Acknowledged, in order, and not yet checkpointed. */
-  private acknowledged: RecordedEvent[] = [];
-  private writingNow = false;
-  private writing?: Promise<void>;
-  private failure?: { readonly error: unknown };
-
-  constructor(
-    private readonly most: number,
-    /** Moves the checkpoint past these events, which follow it in the log. */
-    private readonly checkpoint: (events: readonly RecordedEvent[]) => Promise<void>,
-  ) {}
-
-  /** Takes a page being sent; returns once fewer than the most are unacknowledged. */
-  add(page: readonly RecordedEvent[], acknowledged: Promise<void>): Promise<void> {
-    acknowledged.catch(() => undefined); // a failure surfaces when its page is the oldest
-    this.sent.push({ page, acknowledged });
-    return this.settle(this.most - 1);
-  }
-
-  /** Waits for every page in flight, and for the checkpoint to pass them. */
-  async drain(): Promise<void> {
-    await this.settle(0);
-    await this.written();
-  }
-
-  private async settle(keep: number): Promise<void> {
-    try {
-      while (this.sent.length > keep) {
-        if (this.failure) throw this.failure.error;
-        await (this.sent[0] as (typeof this.sent)[number]).acknowledged;
-        this.acknowledged.push(...(this.sent.shift() as (typeof this.sent)[number]).page);
-        this.write();
-      }
-      if (this.failure) throw this.failure.error;
-    } catch (error) {
-      this.sent.length = 0;
-      // What was acknowledged is checkpointed first, so resuming from the checkpoint skips it.
-      await this.written().catch(() => undefined);
-      throw error;
-    }
-  }
-
-  /** Starts writing what is acknowledged, unless a write is under way: that one takes it next. */
-  private write(): void {
-    if (this.writingNow) return;
-    this.writingNow = true;
-    this.writing = (async () => {
-      try {
-        while (this.acknowledged.length > 0 && !this.failure) {
-          const events = this.acknowledged;
-          this.acknowledged = [];
-          await this.checkpoint(events);
-        }
-      } catch (error) {
-        this.failure = { error };
-      } finally {
-        // In the same turn as the loop's last look, so nothing acknowledged meanwhile is left unwritten.
-        this.writingNow = false;
-      }
-    })();
-  }
-
-  /** The checkpoint past every page acknowledged so far; throws if a write failed (the pages are sent again). */
-  private async written(): Promise<void> {
-    while (this.writingNow) await this.writing;
-    if (!this.failure) return;
-    const { error } = this.failure;
-    this.failure = undefined;
-    this.acknowledged = [];
-    throw error;
-  }
-}
-
-/**
  * Publishes the event log to Kafka, in log order, at least once (and the scorecard feed): the checkpoint moves only after the
- * broker acknowledged the page, and every page before it, from every in-sync replica, so a crash
- * re-sends at most the pages in flight, which consumers recognise by stream revision (or event id).
- * Alert events also go to the alerts topic.
+ * broker acknowledged the page from every in-sync replica, so a crash re-sends at most one page,
+ * which consumers recognise by stream revision (or event id). Alert events also go to the alerts topic.
  */
 export class Relay {
   private readonly stopping = new AbortController();
@@ -135,7 +47,6 @@ export class Relay {
   private readonly batchSize: number;
   private readonly retryMs: number;
   private readonly stepDownAfterMs: number;
-  private readonly pagesInFlight: number;
   private readonly log?: Logger;
 
   constructor(
@@ -150,7 +61,6 @@ export class Relay {
     this.batchSize = options.batchSize ?? 1000;
     this.retryMs = options.retryMs ?? 1000;
     this.stepDownAfterMs = options.stepDownAfterMs ?? 30_000;
-    this.pagesInFlight = transport.sendsMayOverlap ? (options.pagesInFlight ?? 4) : 1;
     this.log = options.log;
   }
 
@@ -166,12 +76,10 @@ export class Relay {
   /** Publishes what the log holds now (tests and benchmarks); returns how many events it published. */
   async publishPending(): Promise<number> {
     let published = 0;
-    const inFlight = this.newPagesInFlight();
     for await (const page of this.store.pages(await outboundCheckpoint(this.pool, RELAY), this.batchSize)) {
-      await inFlight.add(page, this.sendPage(page));
+      await this.publish(page);
       published += page.length;
     }
-    await inFlight.drain();
     return published;
   }
 
@@ -212,25 +120,17 @@ export class Relay {
           return 0;
         }
       };
-      const inFlight = this.newPagesInFlight();
       try {
         leader = await this.becomeLeader(signal, stop);
         if (!leader) return;
         this.log?.info('relay publishing the event log');
-        // Until the lock is lost, the log's sends have failed for too long, or the relay stops: then after the pages in hand.
+        // Until the lock is lost, the log's sends have failed for too long, or the relay stops: then after the page in hand.
         await followLog(
           this.store,
           {
-            checkpoint: async () => {
-              // Resuming after a failure: the pages still in flight end first, so it resumes after them.
-              await inFlight.drain().catch(() => undefined);
-              return outboundCheckpoint(this.pool, RELAY);
-            },
-            handle: (page) => inFlight.add(page, this.sendPage(page, send)),
-            idle: async () => {
-              await inFlight.drain();
-              return publishScorecards();
-            },
+            checkpoint: () => outboundCheckpoint(this.pool, RELAY),
+            handle: (page) => this.publish(page, send),
+            idle: publishScorecards,
           },
           term.signal,
           {
@@ -242,7 +142,6 @@ export class Relay {
             log: this.log,
           },
         );
-        await inFlight.drain();
       } catch (error) {
         this.log?.error({ err: error }, 'relay stopped; retrying');
         await sleep(this.retryMs, undefined, { signal }).catch(() => undefined);
@@ -266,21 +165,17 @@ export class Relay {
     return undefined;
   }
 
-  private newPagesInFlight(): PagesInFlight {
-    return new PagesInFlight(this.pagesInFlight, (events) => passOutboundPage(this.pool, RELAY, events));
-  }
-
-  /** Sends the page's events, and its alert events to the alerts topic; resolves once acknowledged. */
-  private sendPage(
+  private async publish(
     page: readonly RecordedEvent[],
     send = (batches: readonly TopicMessages[]) => this.transport.send(batches),
   ): Promise<void> {
     const messages = page.map(eventMessage);
     // Keyed by the alert's stream too, so each alert's lifecycle stays in order for its consumers.
     const alerts = messages.filter((_, i) => isAlertEvent(page[i] as RecordedEvent));
-    return send([
+    await send([
       { topic: this.names.events, messages },
       { topic: this.names.alerts, messages: alerts },
     ]);
+    await passOutboundPage(this.pool, RELAY, page);
   }
 }

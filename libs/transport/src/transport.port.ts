@@ -52,13 +52,6 @@ export interface Consumption {
  * publishing resolves only once every in-sync replica has the messages, in order per key.
  */
 export abstract class Transport {
-  /**
-   * Whether a send may start before the ones before it are acknowledged: true only where, whichever
-   * send fails, each partition is left holding a prefix of what was sent to it, in send order. Else a
-   * failed send could be followed by a later one that lands, putting a stream's later events ahead of
-   * its earlier ones, which consumers skip as seen once they come again.
-   */
-  readonly sendsMayOverlap: boolean = false;
   abstract ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   /** Messages for several topics as one produce request: resolved once every in-sync replica has them all. */
   abstract send(batches: readonly TopicMessages[]): Promise<void>;
