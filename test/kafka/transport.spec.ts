@@ -313,7 +313,8 @@ describeWithKafka('Kafka sends through librdkafka', (brokers) => {
 
   it('queues sends that overlap in the order they were issued, though the first waits for room in the local queue', async () => {
     if (rdkafka instanceof Error) return;
-    const transport = new RdKafkaTransport(rdkafka, brokers, 'salesledger-test');
+    // 81 MB to acknowledge: more time than a send usually gets, on a loaded machine.
+    const transport = new RdKafkaTransport(rdkafka, brokers, 'salesledger-test', undefined, { sendTimeoutMs: 110_000 });
     const topic = `${prefix}.overlapping`;
     try {
       await transport.ensureTopics([{ name: topic, partitions: 2 }]);
