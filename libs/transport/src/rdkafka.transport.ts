@@ -111,8 +111,8 @@ export interface RdKafkaTuning extends KafkaTuning {
  *   any retry;
  * - no message is ever given up on (no message timeout), and a batch the broker refuses for good stops
  *   the producer (`enable.gapless.guarantee`): nothing after it is sent;
- * - sends queue their messages one after another; when one cannot queue all of its messages, those
- *   issued before that was known are refused unqueued.
+ * - sends queue their messages one after another; when one cannot queue all of its messages, or one
+ *   of its messages fails, the sends issued before that was known and not yet queued are refused.
  */
 export class RdKafkaTransport extends KafkaTransport {
   private readonly sendTimeoutMs: number;
@@ -235,8 +235,13 @@ export class RdKafkaTransport extends KafkaTransport {
         { acks: -1, partitioner: 'murmur2_random', 'message.timeout.ms': 0 },
       );
       producer.on('delivery-report', (error, { opaque }) => {
-        if (error) this.settle(opaque, asError(error));
-        else if (--opaque.left === 0) this.settle(opaque);
+        if (!error) {
+          if (--opaque.left === 0) this.settle(opaque);
+          return;
+        }
+        // The sends still waiting to queue were issued before anyone knew: they must not land after it.
+        this.refusedThrough = this.issued;
+        this.settle(opaque, asError(error));
       });
       producer.on('event.error', (error) => {
         if (error.code === FATAL || /fatal/i.test(error.message)) this.failedForGood(producer, error);
