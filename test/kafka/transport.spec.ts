@@ -190,25 +190,17 @@ describe.each(senders)('Kafka sends through %s', (_, sender) => {
     it("delivers each key's messages in the order of its sends, with their headers, on kafkajs's partition for the key", async () => {
       const topic = `${prefix}.keys`;
       await transport.ensureTopics([{ name: topic, partitions: 3 }]);
+      // Messages n = from, from + 1, ...: n in the value and a header, keyed by n mod 7.
+      const numbered = (from: number, count: number) =>
+        Array.from({ length: count }, (_, i) => ({
+          key: `k-${(from + i) % 7}`,
+          value: `{"n":${from + i}}`,
+          headers: { n: String(from + i) },
+        }));
       const total = 5000;
-      for (let from = 0; from < total; from += 1000)
-        await transport.publish(
-          topic,
-          Array.from({ length: 1000 }, (_, i) => ({
-            key: `k-${(from + i) % 7}`,
-            value: `{"n":${from + i}}`,
-            headers: { n: String(from + i) },
-          })),
-        );
+      for (let from = 0; from < total; from += 1000) await transport.publish(topic, numbered(from, 1000));
       // And each key sent by kafkajs itself: a relay that changes adapters must keep each key's partition.
-      await reader.publish(
-        topic,
-        Array.from({ length: 7 }, (_, i) => ({
-          key: `k-${(total + i) % 7}`,
-          value: `{"n":${total + i}}`,
-          headers: { n: String(total + i) },
-        })),
-      );
+      await reader.publish(topic, numbered(total, 7));
 
       const seen = await readTopic(brokers, topic, `${prefix}.group`);
       expect(seen).toHaveLength(total + 7);
