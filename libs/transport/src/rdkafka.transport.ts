@@ -126,7 +126,10 @@ export class RdKafkaTransport extends KafkaTransport {
   /** The sends' queueing, one after another in call order. */
   private queueing: Promise<void> = Promise.resolve();
   private issued = 0;
-  /** Sends numbered up to this were issued before one failed to queue all its messages: they are refused. */
+  /**
+   * Sends numbered up to this were issued before a send failed to queue all its messages, or a message
+   * failed: those not yet queued are refused.
+   */
   private refusedThrough = 0;
 
   constructor(
