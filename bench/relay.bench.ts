@@ -58,7 +58,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import pino from 'pino';
-import type { NewEvent, RecordedEvent } from '@salesledger/domain/event';
+import type { NewEvent, RecordedEventJson } from '@salesledger/domain/event';
 import type { EventStore } from '@salesledger/domain/event-store.port';
 import { PostgresEventStore } from '@salesledger/event-store/postgres-event-store.adapter';
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
@@ -185,9 +185,9 @@ interface Prepared {
 
 /** A catch-up read of the log in the relay's pages, then eventMessage over every page (timed apart). */
 async function prepare(store: EventStore): Promise<Prepared> {
-  const eventPages: RecordedEvent[][] = [];
+  const eventPages: RecordedEventJson[][] = [];
   let started = performance.now();
-  for await (const page of store.pages(null, PAGE)) eventPages.push(page);
+  for await (const page of store.pages(null, PAGE, 'json')) eventPages.push(page);
   const readSeconds = seconds(started);
   started = performance.now();
   const pages = eventPages.map((page) => page.map(eventMessage));
@@ -258,15 +258,15 @@ class TimedTransport extends Transport {
   }
 }
 
-/** Wraps the store's readAll and the pool's query (the relay's checkpoint statements) with a stopwatch. */
+/** Wraps the store's readAllJson (the relay's read) and the pool's query (its checkpoint statements) with a stopwatch. */
 function instrument(store: EventStore, pool: Pool, watch: Stopwatch): () => void {
-  const readAll = store.readAll.bind(store);
-  store.readAll = (from, limit) => watch.time('read', () => readAll(from, limit));
+  const readAllJson = store.readAllJson.bind(store);
+  store.readAllJson = (from, limit) => watch.time('read', () => readAllJson(from, limit));
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
   (pool as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) =>
     watch.time('checkpoint', () => query(...args));
   return () => {
-    store.readAll = readAll;
+    store.readAllJson = readAllJson;
     (pool as unknown as { query: unknown }).query = query;
   };
 }
@@ -953,7 +953,7 @@ function report(r: Results, config: Config): string {
     ],
     [
       'store read alone',
-      `readAll, pages of ${PAGE}, whole log (sealed beforehand)`,
+      `readAllJson (as the relay reads), pages of ${PAGE}, whole log (sealed beforehand)`,
       `${fmt(p.readSeconds, 2)} s`,
       `${fmt(p.events / p.readSeconds)} events/s`,
       '',

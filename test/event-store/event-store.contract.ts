@@ -1,4 +1,4 @@
-import type { NewEvent, RecordedEvent } from '@salesledger/domain/event';
+import type { NewEvent, RecordedEvent, RecordedEventJson } from '@salesledger/domain/event';
 import type { EventStore, ExpectedRevision } from '@salesledger/domain/event-store.port';
 import { ConflictError, InvalidInputError, WrongExpectedRevisionError } from '@salesledger/domain/errors';
 import { chainHash, eventDigest } from '@salesledger/domain/event-hash';
@@ -173,6 +173,31 @@ export function eventStoreContract(
       const middle = everything[everything.length - 4] as RecordedEvent;
       const rest = await store.readAll(middle.checkpoint, 100);
       expect(rest.map((e) => e.eventId)).toEqual(everything.slice(-3).map((e) => e.eventId));
+    });
+
+    it('reads the same events in the json form, each with its data as JSON text', async () => {
+      const stream = uniqueStream();
+      const data = {
+        amount: 12.5,
+        note: 'Grüße, "quoted" \\ \u2028 €',
+        tags: ['a', 7],
+        nested: { ok: true, none: null },
+      };
+      await store.append(stream, [newEvent('VisitLogged', data), newEvent()], 'no-stream');
+      const parsed = await readEverything(store, 3);
+      const json: RecordedEventJson[] = [];
+      for await (const page of store.pages(null, 3, 'json')) json.push(...page);
+      expect(json.map(({ dataJson, ...event }) => ({ ...event, data: JSON.parse(dataJson) }))).toEqual(parsed);
+      expect(JSON.parse((json.find((e) => e.streamId === stream) as RecordedEventJson).dataJson)).toEqual(data);
+
+      const controller = new AbortController();
+      const followed: RecordedEventJson[] = [];
+      const before = parsed[parsed.length - 3]?.checkpoint ?? null;
+      for await (const event of store.subscribeJson({ from: before, signal: controller.signal })) {
+        followed.push(event);
+        if (followed.length === 2) controller.abort();
+      }
+      expect(followed).toEqual(json.slice(-2));
     });
 
     it('subscribes from a checkpoint and delivers later appends in order', async () => {

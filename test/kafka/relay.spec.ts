@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Big from 'big.js';
-import { publicStreamId, type IntegrationEvent } from '@salesledger/contracts/integration-event';
+import { publicStreamId, toIntegrationEvent, type IntegrationEvent } from '@salesledger/contracts/integration-event';
 import { validateIntegrationEvent } from '@salesledger/contracts/integration-event-schemas';
 import { alertDecider } from '@salesledger/domain/alerts/alert.decider';
 import { handleCommand } from '@salesledger/domain/command-handler';
+import type { RecordedEvent } from '@salesledger/domain/event';
 import { streams } from '@salesledger/domain/streams';
 import { KafkaTransport } from '@salesledger/transport/kafka.transport';
 import { Relay } from '@salesledger/transport/relay';
@@ -54,10 +55,13 @@ describeWithKafka('the relay from the event log to Kafka', (brokers) => {
     await world.kill(relay);
 
     const messages = await world.readTopic(world.names.events);
+    const logged = new Map((await logEvents(world.store)).map((e) => [e.position, e]));
     const positions = new Set<number>();
     for (const message of messages) {
       const event = JSON.parse(message.value as string) as IntegrationEvent;
       expect(validateIntegrationEvent(event)).toEqual({ valid: true });
+      // Its data went out as the JSON text the store holds: the same message as built from the parsed event.
+      expect(event).toEqual(toIntegrationEvent(logged.get(event.position) as RecordedEvent));
       expect(message.key).toBe(event.streamId);
       expect(message.headers).toMatchObject({
         'event-id': event.id,
@@ -66,7 +70,7 @@ describeWithKafka('the relay from the event log to Kafka', (brokers) => {
       });
       positions.add(event.position);
     }
-    const all = (await logEvents(world.store)).map((e) => e.position);
+    const all = [...logged.keys()];
     expect([...positions].sort((a, b) => a - b)).toEqual(all.sort((a, b) => a - b));
     // At least once, not many times: at most the page in flight at the kill was sent twice.
     expect(messages.length - all.length).toBeLessThanOrEqual(1000);

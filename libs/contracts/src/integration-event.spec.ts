@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedDemoOrganisation } from '@salesledger/demo/demo-organisation';
-import type { RecordedEvent } from '@salesledger/domain/event';
+import { withDataJson, type RecordedEvent } from '@salesledger/domain/event';
 import { streams } from '@salesledger/domain/streams';
 import { tokenHash } from '@salesledger/sales/shared/token-hash';
 import { domainSamples, SAMPLE_TOKEN } from '../../../test/support/domain-samples';
 import { MemoryEventStore } from '../../../test/support/memory-event-store';
 import {
   integrationEventHeaders,
+  integrationEventJson,
   toIntegrationEvent,
   toRecordedEvent,
   type IntegrationEvent,
@@ -128,6 +129,15 @@ describe('a published event', () => {
       correlationId: back.eventId,
       causationId: back.eventId,
     });
+  });
+
+  it('is the same message when built from data kept as JSON text, as the relay publishes it', () => {
+    for (const event of samples) {
+      const { envelope, json } = integrationEventJson(withDataJson(event));
+      expect(JSON.parse(json)).toEqual(toIntegrationEvent(event));
+      expect(json).toBe(JSON.stringify(toIntegrationEvent(event)));
+      expect(integrationEventHeaders(envelope)).toEqual(integrationEventHeaders(toIntegrationEvent(event)));
+    }
   });
 
   it('has the headers the relay sets', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Actor, JsonObject, RecordedEvent } from '@salesledger/domain/event';
+import type { Actor, JsonObject, RecordedEvent, RecordedEventJson } from '@salesledger/domain/event';
 import { SCHEMA_VERSION } from './schemas/schema-parts';
 
 /**
@@ -27,6 +27,23 @@ export interface IntegrationEvent<Type extends string = string, Data extends Jso
  * renamed: see `publicStreamId`.
  */
 export function toIntegrationEvent(event: RecordedEvent): IntegrationEvent {
+  return { ...envelopeOf(event), data: event.data };
+}
+
+/** The message of a stored event as JSON text, its data spliced in as the store holds it, never parsed. */
+export function integrationEventJson(event: RecordedEventJson): {
+  readonly envelope: IntegrationEventEnvelope;
+  readonly json: string;
+} {
+  const envelope = envelopeOf(event);
+  // data comes last, as in toIntegrationEvent's messages.
+  return { envelope, json: `${JSON.stringify(envelope).slice(0, -1)},"data":${event.dataJson}}` };
+}
+
+/** A message without its data. */
+export type IntegrationEventEnvelope = Omit<IntegrationEvent, 'data'>;
+
+function envelopeOf(event: Omit<RecordedEvent, 'data'>): IntegrationEventEnvelope {
   return {
     id: event.eventId,
     type: event.type,
@@ -36,7 +53,6 @@ export function toIntegrationEvent(event: RecordedEvent): IntegrationEvent {
     position: event.position,
     recordedAt: event.metadata.recordedAt,
     actor: { userId: event.metadata.actor.userId, role: event.metadata.actor.role },
-    data: event.data,
   };
 }
 
@@ -81,7 +97,7 @@ export function toRecordedEvent(message: IntegrationEvent): RecordedEvent {
 }
 
 /** The Kafka headers the relay sets, so consumers can route and dedupe without parsing the value. */
-export function integrationEventHeaders(message: IntegrationEvent): Record<string, string> {
+export function integrationEventHeaders(message: IntegrationEventEnvelope): Record<string, string> {
   return {
     'event-id': message.id,
     'event-type': message.type,

@@ -1,5 +1,5 @@
 import type { DomainEvent } from './decider';
-import type { Checkpoint, NewEvent, RecordedEvent } from './event';
+import { withDataJson, type Checkpoint, type NewEvent, type RecordedEvent, type RecordedEventJson } from './event';
 
 /** A stored event of a known domain type. */
 export type Recorded<E extends DomainEvent> = RecordedEvent & E;
@@ -24,6 +24,14 @@ export interface LogWakeup {
   /** Resolves at the first append heard after `generation`, after `ms` at the latest, or when the signal aborts. */
   wait(ms: number, signal: AbortSignal, generation: number): Promise<void>;
 }
+
+/** The forms a read of the log hands events over in: `json` leaves each event's data as the JSON text the store holds. */
+export interface LogForms {
+  readonly parsed: RecordedEvent;
+  readonly json: RecordedEventJson;
+}
+
+export type LogForm = keyof LogForms;
 
 export interface SubscribeOptions {
   readonly from: Checkpoint | null;
@@ -54,16 +62,27 @@ export abstract class EventStore {
   /** Up to `limit` events after `from` in global order. Never skips an event that commits later. */
   abstract readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]>;
 
+  /** As `readAll`, each event's data left as the JSON text the store holds (stringified here for adapters that parse it). */
+  async readAllJson(from: Checkpoint | null, limit: number): Promise<RecordedEventJson[]> {
+    return (await this.readAll(from, limit)).map(withDataJson);
+  }
+
   /** The last event of the log (its position and when it was recorded), or null when the log is empty. */
   abstract head(): Promise<{ position: number; recordedAt: string } | null>;
 
   /**
    * The log after `from` as it stands now, page by page (a short page is the last), each page read
-   * while the caller handles the one before.
+   * while the caller handles the one before; in the `json` form, pages of `readAllJson`.
    */
-  async *pages(from: Checkpoint | null, pageSize: number): AsyncGenerator<RecordedEvent[]> {
+  async *pages<F extends LogForm = 'parsed'>(
+    from: Checkpoint | null,
+    pageSize: number,
+    form?: F,
+  ): AsyncGenerator<LogForms[F][]> {
     const read = (after: Checkpoint | null) => {
-      const page = this.readAll(after, pageSize);
+      const page = (form === 'json' ? this.readAllJson(after, pageSize) : this.readAll(after, pageSize)) as Promise<
+        LogForms[F][]
+      >;
       page.catch(() => undefined); // a failed read surfaces when its page is asked for
       return page;
     };
@@ -85,6 +104,11 @@ export abstract class EventStore {
 
   /** Every event after `from`, in global order, until the signal aborts; resumable by checkpoint. */
   abstract subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent>;
+
+  /** As `subscribe`, the events as `readAllJson` gives them. */
+  async *subscribeJson(options: SubscribeOptions): AsyncIterable<RecordedEventJson> {
+    for await (const event of this.subscribe(options)) yield withDataJson(event);
+  }
 
   abstract close(): Promise<void>;
 }

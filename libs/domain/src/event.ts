@@ -42,5 +42,17 @@ export interface RecordedEvent<Type extends string = string, Data extends JsonOb
   readonly hash: string;
 }
 
+/**
+ * A stored event whose data is still the JSON text the store holds. Whoever passes events on unread
+ * (the relay) is spared parsing each one and stringifying it again.
+ */
+export interface RecordedEventJson extends Omit<RecordedEvent, 'data'> {
+  readonly dataJson: string;
+}
+
+export function withDataJson({ data, ...event }: RecordedEvent): RecordedEventJson {
+  return { ...event, dataJson: JSON.stringify(data) };
+}
+
 /** Opaque, adapter-specific resume key; `null` means the beginning of the log. */
 export type Checkpoint = string;

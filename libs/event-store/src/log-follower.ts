@@ -1,17 +1,17 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Checkpoint, RecordedEvent } from '@salesledger/domain/event';
-import type { EventStore, LogWakeup } from '@salesledger/domain/event-store.port';
+import type { EventStore, LogForm, LogForms, LogWakeup } from '@salesledger/domain/event-store.port';
 
 /** What follows the log: where it stands, and what it does with each page. */
-export interface LogReader {
+export interface LogReader<E extends LogForms[LogForm] = RecordedEvent> {
   /** Where to resume from: read when following starts, and again after a failed page. */
   checkpoint(): Promise<Checkpoint | null>;
   /**
    * Handles the page that follows `from`, and moves the checkpoint past it. Throwing hands the page
    * back: it is read again from `checkpoint()`, at once for CheckpointMoved, else after a pause.
    */
-  handle(page: readonly RecordedEvent[], from: Checkpoint | null): Promise<void>;
+  handle(page: readonly E[], from: Checkpoint | null): Promise<void>;
   /**
    * Work for the gaps between pages: run whenever no event is in hand after a page (and at the
    * start), then every poll interval while none comes. A positive count says there is more: it runs
@@ -23,9 +23,11 @@ export interface LogReader {
 /** Someone else (another replica, or a rebuild's swap) moved the checkpoint: resume from where it is now. */
 export class CheckpointMoved extends Error {}
 
-export interface FollowOptions {
+export interface FollowOptions<F extends LogForm = 'parsed'> {
   /** Names the follower in its log lines. */
   readonly name: string;
+  /** The form the pages come in (`EventStore.subscribe`, or `subscribeJson` for `json`). */
+  readonly form?: F;
   readonly pageSize?: number;
   /** How long to wait at the head of the log before reading again, unless `wakeup` says sooner. */
   readonly pollIntervalMs?: number;
@@ -42,11 +44,11 @@ export interface FollowOptions {
  * each page is handled at least once and, by a reader that checkpoints in the same transaction,
  * exactly once. Returns when the signal aborts, after the page in hand.
  */
-export async function followLog(
+export async function followLog<F extends LogForm = 'parsed'>(
   store: EventStore,
-  reader: LogReader,
+  reader: LogReader<LogForms[F]>,
   signal: AbortSignal,
-  options: FollowOptions,
+  options: FollowOptions<F>,
 ): Promise<void> {
   const pageSize = options.pageSize ?? 1000;
   const pollIntervalMs = options.pollIntervalMs ?? 20;
@@ -54,16 +56,13 @@ export async function followLog(
     const subscription = new AbortController();
     const stop = () => subscription.abort();
     signal.addEventListener('abort', stop, { once: true });
-    let pages: PageBuffer | undefined;
+    let pages: PageBuffer<LogForms[F]> | undefined;
     try {
       let from = await reader.checkpoint();
-      const events = store.subscribe({
-        from,
-        signal: subscription.signal,
-        pageSize,
-        pollIntervalMs,
-        wakeup: options.wakeup,
-      });
+      const subscribing = { from, signal: subscription.signal, pageSize, pollIntervalMs, wakeup: options.wakeup };
+      const events = (
+        options.form === 'json' ? store.subscribeJson(subscribing) : store.subscribe(subscribing)
+      ) as AsyncIterable<LogForms[F]>;
       pages = new PageBuffer(events, pageSize);
       // How long to wait for an event before the idle work runs: not at all after a page, so a
       // steady trickle of events cannot keep it from running.
@@ -76,7 +75,7 @@ export async function followLog(
           continue;
         }
         await reader.handle(page, from);
-        from = (page.at(-1) as RecordedEvent).checkpoint;
+        from = (page.at(-1) as LogForms[F]).checkpoint;
         quietMs = busy;
       }
     } catch (error) {
@@ -97,8 +96,8 @@ export async function followLog(
  * Gathers a subscription's events into pages of at most `size`, reading one page ahead: while the
  * reader handles a page, the next is read into the buffer.
  */
-class PageBuffer {
-  private buffer: RecordedEvent[] = [];
+class PageBuffer<E> {
+  private buffer: E[] = [];
   private failure: { readonly error: unknown } | undefined;
   private ended = false;
   private closed = false;
@@ -107,7 +106,7 @@ class PageBuffer {
   private readonly pump: Promise<void>;
 
   constructor(
-    events: AsyncIterable<RecordedEvent>,
+    events: AsyncIterable<E>,
     private readonly size: number,
   ) {
     this.pump = this.fill(events);
@@ -117,7 +116,7 @@ class PageBuffer {
    * The events in hand, at most a page, once at least one has arrived: after `ms` (or when the
    * signal aborts) an empty page instead. A failed read is thrown once the events before it are taken.
    */
-  async take(ms: number | undefined, signal: AbortSignal): Promise<RecordedEvent[]> {
+  async take(ms: number | undefined, signal: AbortSignal): Promise<E[]> {
     if (this.buffer.length === 0 && !this.ended) await this.arrival(ms, signal);
     // A page read from the store arrives an event at a time: let the rest of it come in.
     if (this.buffer.length > 0 && this.buffer.length < this.size) await nextTurn();
@@ -148,7 +147,7 @@ class PageBuffer {
     });
   }
 
-  private async fill(events: AsyncIterable<RecordedEvent>): Promise<void> {
+  private async fill(events: AsyncIterable<E>): Promise<void> {
     try {
       for await (const event of events) {
         if (this.closed) break;

@@ -1,11 +1,13 @@
 import type { DomainEvent } from '@salesledger/domain/decider';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DatabaseError, type Pool } from 'pg';
-import type { Checkpoint, NewEvent, RecordedEvent } from '@salesledger/domain/event';
+import type { Checkpoint, NewEvent, RecordedEvent, RecordedEventJson } from '@salesledger/domain/event';
 import {
   EventStore,
   type AppendResult,
   type ExpectedRevision,
+  type LogForm,
+  type LogForms,
   type Recorded,
   type SubscribeOptions,
 } from '@salesledger/domain/event-store.port';
@@ -23,22 +25,39 @@ interface EventRow {
   stream_revision: string;
   event_id: string;
   type: string;
+  /** One of the two, as the statement read it. */
   data: RecordedEvent['data'];
+  data_json: string;
   metadata: RecordedEvent['metadata'];
   hash: string;
 }
 
-const EVENT_COLUMNS = `e.position, e.stream_id, e.stream_revision, e.event_id, e.type, e.data, e.metadata,
-  encode(e.hash, 'hex') AS hash`;
+/** The event's columns, with `data` as given (parsed jsonb, or its text). */
+const eventColumns = (data = 'e.data') => `e.position, e.stream_id, e.stream_revision, e.event_id, e.type, ${data},
+  e.metadata, encode(e.hash, 'hex') AS hash`;
+const EVENT_COLUMNS = eventColumns();
 
 // The sealed log is the read order: the sealer hands out seq numbers serially and each sealing
 // commits before the next begins, so a reader always sees a gap-free prefix of it. The lateral join
 // keeps the plan a walk of the log's key with one lookup per event even when the log's statistics
 // are stale (after a bulk seal the planner would otherwise hash-join the whole events table).
-const READ_ALL = `SELECT l.seq, ${EVENT_COLUMNS}
+const readAllStatement = (columns: string) => `SELECT l.seq, ${columns}
   FROM (SELECT seq, position FROM event_store.log WHERE seq > $1 ORDER BY seq LIMIT $2) l
   CROSS JOIN LATERAL (SELECT * FROM event_store.events WHERE position = l.position) e
   ORDER BY l.seq`;
+
+/** How each form of the log is read: its statement, and the event made of each row. */
+const LOG_READS: {
+  readonly [F in LogForm]: { readonly name: string; readonly text: string; toEvent(row: EventRow): LogForms[F] };
+} = {
+  parsed: { name: 'event_store.read_all', text: readAllStatement(EVENT_COLUMNS), toEvent: toRecordedEvent },
+  // jsonb's text as PostgreSQL prints it: pg would otherwise parse it, for the relay to stringify it again.
+  json: {
+    name: 'event_store.read_all_json',
+    text: readAllStatement(eventColumns('e.data::text AS data_json')),
+    toEvent: toRecordedEventJson,
+  },
+};
 
 export interface PostgresEventStoreOptions {
   /** How long an idle subscription waits before polling again. */
@@ -133,13 +152,21 @@ export class PostgresEventStore extends EventStore {
     return rows.map(toRecordedEvent) as Recorded<E>[];
   }
 
+  readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]> {
+    return this.readLog('parsed', from, limit);
+  }
+
+  override readAllJson(from: Checkpoint | null, limit: number): Promise<RecordedEventJson[]> {
+    return this.readLog('json', from, limit);
+  }
+
   /** Reads the sealed log; at its end, seals what has committed since and reads on. */
-  async readAll(from: Checkpoint | null, limit: number): Promise<RecordedEvent[]> {
+  private async readLog<F extends LogForm>(form: F, from: Checkpoint | null, limit: number): Promise<LogForms[F][]> {
     const after = from ? await this.seqOf(from) : '0';
-    const page = await this.readSealed(after, limit);
+    const page = await this.readSealed(form, after, limit);
     if (page.length >= limit || (await this.seal(limit - page.length)) === 0) return page;
     const last = page.at(-1)?.checkpoint ?? after;
-    return [...page, ...(await this.readSealed(last, limit - page.length))];
+    return [...page, ...(await this.readSealed(form, last, limit - page.length))];
   }
 
   /** Seals up to `limit` committed events (every one when null); returns how many. */
@@ -154,11 +181,10 @@ export class PostgresEventStore extends EventStore {
     return rows[0]?.sealed ?? 0;
   }
 
-  private async readSealed(after: string, limit: number): Promise<RecordedEvent[]> {
-    const { rows } = await this.track(() =>
-      this.pool.query<EventRow>({ name: 'event_store.read_all', text: READ_ALL, values: [after, limit] }),
-    );
-    return rows.map(toRecordedEvent);
+  private async readSealed<F extends LogForm>(form: F, after: string, limit: number): Promise<LogForms[F][]> {
+    const { name, text, toEvent } = LOG_READS[form];
+    const { rows } = await this.track(() => this.pool.query<EventRow>({ name, text, values: [after, limit] }));
+    return rows.map(toEvent);
   }
 
   /** The seq a checkpoint stands for; checkpoints saved before the sealed log name an event's position. */
@@ -187,19 +213,24 @@ export class PostgresEventStore extends EventStore {
     return row ? { position: Number(row.position), recordedAt: row.recorded_at.toISOString() } : null;
   }
 
-  async *subscribe({
-    from,
-    signal,
-    pageSize = 1000,
-    pollIntervalMs = this.pollIntervalMs,
-    wakeup,
-  }: SubscribeOptions): AsyncIterable<RecordedEvent> {
+  subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent> {
+    return this.follow(options, (from, limit) => this.readAll(from, limit));
+  }
+
+  override subscribeJson(options: SubscribeOptions): AsyncIterable<RecordedEventJson> {
+    return this.follow(options, (from, limit) => this.readAllJson(from, limit));
+  }
+
+  private async *follow<E extends LogForms[LogForm]>(
+    { from, signal, pageSize = 1000, pollIntervalMs = this.pollIntervalMs, wakeup }: SubscribeOptions,
+    read: (from: Checkpoint | null, limit: number) => Promise<E[]>,
+  ): AsyncIterable<E> {
     let checkpoint = from;
     let woken = false;
     let recheckMs = 0;
     while (!signal.aborted) {
       const heard = wakeup?.generation ?? 0;
-      const page = await this.readAll(checkpoint, pageSize);
+      const page = await read(checkpoint, pageSize);
       for (const event of page) {
         yield event;
         checkpoint = event.checkpoint;
@@ -310,7 +341,8 @@ function translateAppendError(error: unknown, streamId: string, expected: Expect
   return error;
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
+/** What every form of an event shares. */
+function storedEvent(row: EventRow): Omit<RecordedEvent, 'data'> {
   return {
     streamId: row.stream_id,
     revision: Number(row.stream_revision),
@@ -319,8 +351,15 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     checkpoint: row.seq ?? `0/${row.position}`,
     eventId: row.event_id,
     type: row.type,
-    data: row.data,
     metadata: row.metadata,
     hash: row.hash,
   };
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return { ...storedEvent(row), data: row.data };
+}
+
+function toRecordedEventJson(row: EventRow): RecordedEventJson {
+  return { ...storedEvent(row), dataJson: row.data_json };
 }

@@ -22,9 +22,9 @@ export async function outboundPosition(db: Pool | ClientBase, name: string): Pro
 export async function passOutboundPage(
   db: Pool | ClientBase,
   name: string,
-  page: readonly RecordedEvent[],
+  page: readonly Pick<RecordedEvent, 'checkpoint' | 'position'>[],
 ): Promise<void> {
-  const last = page.at(-1) as RecordedEvent;
+  const last = page.at(-1) as Pick<RecordedEvent, 'checkpoint'>;
   await db.query(
     `UPDATE ${OUTBOUND}.relay_checkpoints SET checkpoint = $2, position = greatest(position, $3),
        events_published = events_published + $4, updated_at = now() WHERE name = $1`,

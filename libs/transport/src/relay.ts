@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import { integrationEventHeaders, toIntegrationEvent } from '@salesledger/contracts/integration-event';
-import type { RecordedEvent } from '@salesledger/domain/event';
+import { integrationEventHeaders, integrationEventJson } from '@salesledger/contracts/integration-event';
+import type { RecordedEventJson } from '@salesledger/domain/event';
 import type { EventStore, LogWakeup } from '@salesledger/domain/event-store.port';
 import { followLog } from '@salesledger/event-store/log-follower';
 import { LOCKS, tryHoldLock } from '@salesledger/postgres/advisory-locks';
@@ -29,12 +29,12 @@ export interface RelayOptions {
 }
 
 /** The Kafka message of a stored event: keyed by its (public) stream id, so a stream's order is kept. */
-export function eventMessage(event: RecordedEvent): OutgoingMessage {
-  const message = toIntegrationEvent(event);
-  return { key: message.streamId, value: JSON.stringify(message), headers: integrationEventHeaders(message) };
+export function eventMessage(event: RecordedEventJson): OutgoingMessage {
+  const { envelope, json } = integrationEventJson(event);
+  return { key: envelope.streamId, value: json, headers: integrationEventHeaders(envelope) };
 }
 
-const isAlertEvent = (event: RecordedEvent) => event.type.startsWith('Alert');
+const isAlertEvent = (event: RecordedEventJson) => event.type.startsWith('Alert');
 
 /**
  * Publishes the event log to Kafka, in log order, at least once (and the scorecard feed): the checkpoint moves only after the
@@ -76,7 +76,7 @@ export class Relay {
   /** Publishes what the log holds now (tests and benchmarks); returns how many events it published. */
   async publishPending(): Promise<number> {
     let published = 0;
-    for await (const page of this.store.pages(await outboundCheckpoint(this.pool, RELAY), this.batchSize)) {
+    for await (const page of this.store.pages(await outboundCheckpoint(this.pool, RELAY), this.batchSize, 'json')) {
       await this.publish(page);
       published += page.length;
     }
@@ -135,6 +135,8 @@ export class Relay {
           term.signal,
           {
             name: 'relay',
+            // The events pass on unread: their data is published as the JSON text the store holds.
+            form: 'json',
             pageSize: this.batchSize,
             pollIntervalMs: this.options.pollIntervalMs ?? 20,
             retryMs: this.retryMs,
@@ -166,12 +168,12 @@ export class Relay {
   }
 
   private async publish(
-    page: readonly RecordedEvent[],
+    page: readonly RecordedEventJson[],
     send = (batches: readonly TopicMessages[]) => this.transport.send(batches),
   ): Promise<void> {
     const messages = page.map(eventMessage);
     // Keyed by the alert's stream too, so each alert's lifecycle stays in order for its consumers.
-    const alerts = messages.filter((_, i) => isAlertEvent(page[i] as RecordedEvent));
+    const alerts = messages.filter((_, i) => isAlertEvent(page[i] as RecordedEventJson));
     await send([
       { topic: this.names.events, messages },
       { topic: this.names.alerts, messages: alerts },
