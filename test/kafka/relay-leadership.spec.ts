@@ -5,7 +5,9 @@ import { PostgresEventStore } from '@salesledger/event-store/postgres-event-stor
 import { migrateEventStore } from '@salesledger/event-store/postgres-migrations';
 import { READ_MODEL } from '@salesledger/postgres/schemas';
 import { migrateOutbound, migrateReadModel } from '@salesledger/read-model/migrate';
-import { Relay } from '@salesledger/transport/relay';
+import { LOCKS } from '@salesledger/postgres/advisory-locks';
+import { outboundCheckpoint } from '@salesledger/read-model/outbound-checkpoints';
+import { Relay, RELAY } from '@salesledger/transport/relay';
 import { ScorecardFeed } from '@salesledger/transport/scorecard-feed';
 import { kafkaNames } from '@salesledger/transport/topics';
 import { Transport, type Consumption, type TopicMessages } from '@salesledger/transport/transport.port';
@@ -51,6 +53,19 @@ class RecordingBroker extends Transport {
     throw new Error('the relay only publishes');
   }
   async close(): Promise<void> {}
+}
+
+/** A broker that holds every send until it is released. */
+class HoldingBroker extends RecordingBroker {
+  sends = 0;
+  release!: () => void;
+  private readonly released = new Promise<void>((resolve) => (this.release = resolve));
+
+  override async send(batches: readonly TopicMessages[]): Promise<void> {
+    this.sends++;
+    await this.released;
+    return super.send(batches);
+  }
 }
 
 const [server] = postgresServers();
@@ -145,6 +160,45 @@ describe('relays standing by for one another', () => {
     } finally {
       await stop();
     }
+  }, 60_000);
+
+  it("keep the checkpoint where the new leader moved it when the deposed leader's page is acknowledged late", async () => {
+    // given a leader whose first page of new events the broker has not acknowledged yet
+    await appendHistory(store, organisationsLog(1, 14, 30));
+    const holding = new HoldingBroker();
+    const deposed = new Relay(store, pool, holding, names, { ...options, batchSize: 5 });
+    deposed.start();
+    try {
+      await eventually(
+        'the page sent',
+        async () => holding.sends,
+        (sends) => sends > 0,
+      );
+      // when it loses its lock (its session ends), and a standby takes over and publishes the rest
+      await pool.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks
+          WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = $1`,
+        [LOCKS.relayLeader],
+      );
+      const head = (await logEvents(store)).at(-1)?.checkpoint;
+      const standby = new Relay(store, pool, new RecordingBroker(), names, options);
+      standby.start();
+      try {
+        await eventually(
+          'the standby at the head',
+          () => outboundCheckpoint(pool, RELAY),
+          (at) => at === head,
+        );
+      } finally {
+        await standby.stop();
+      }
+      // and only then the broker acknowledges the deposed leader's page
+      holding.release();
+    } finally {
+      await deposed.stop();
+    }
+    // then the checkpoint stays at the head
+    expect(await outboundCheckpoint(pool, RELAY)).toBe((await logEvents(store)).at(-1)?.checkpoint);
   }, 60_000);
 
   /**

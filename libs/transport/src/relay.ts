@@ -123,13 +123,16 @@ export class Relay {
       try {
         leader = await this.becomeLeader(signal, stop);
         if (!leader) return;
+        const lockHolder = leader;
         this.log?.info('relay publishing the event log');
         // Until the lock is lost, the log's sends have failed for too long, or the relay stops: then after the page in hand.
         await followLog(
           this.store,
           {
             checkpoint: () => outboundCheckpoint(this.pool, RELAY),
-            handle: (page) => this.publish(page, send),
+            // Through the session that holds the lock: once it is lost, a page acknowledged late
+            // cannot move the checkpoint back behind a new leader's.
+            handle: (page) => this.publish(page, send, lockHolder),
             idle: publishScorecards,
           },
           term.signal,
@@ -170,6 +173,7 @@ export class Relay {
   private async publish(
     page: readonly RecordedEventJson[],
     send = (batches: readonly TopicMessages[]) => this.transport.send(batches),
+    checkpoints: Pool | PoolClient = this.pool,
   ): Promise<void> {
     const messages = page.map(eventMessage);
     // Keyed by the alert's stream too, so each alert's lifecycle stays in order for its consumers.
@@ -178,6 +182,6 @@ export class Relay {
       { topic: this.names.events, messages },
       { topic: this.names.alerts, messages: alerts },
     ]);
-    await passOutboundPage(this.pool, RELAY, page);
+    await passOutboundPage(checkpoints, RELAY, page);
   }
 }
