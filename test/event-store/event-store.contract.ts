@@ -177,11 +177,12 @@ export function eventStoreContract(
 
     it('reads the same events in the json form, each with its data as JSON text', async () => {
       const stream = uniqueStream();
+      // jsonb prints numbers in full and orders keys its own way: the text differs, the value must not.
       const data = {
         amount: 12.5,
         note: 'Grüße, "quoted" \\ \u2028 €',
-        tags: ['a', 7],
-        nested: { ok: true, none: null },
+        tags: ['a', 7, 1e21, 1e-7, -0.5],
+        nested: { ok: true, none: null, '10': 1, '9': 2 },
       };
       await store.append(stream, [newEvent('VisitLogged', data), newEvent()], 'no-stream');
       const parsed = await readEverything(store, 3);

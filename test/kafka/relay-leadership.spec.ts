@@ -176,8 +176,9 @@ describe('relays standing by for one another', () => {
       );
       // when it loses its lock (its session ends), and a standby takes over and publishes the rest
       await pool.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_locks
-          WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = $1`,
+        `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+          WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+            AND ((l.classid::bigint << 32) | l.objid::bigint) = $1`,
         [LOCKS.relayLeader],
       );
       const head = (await logEvents(store)).at(-1)?.checkpoint;

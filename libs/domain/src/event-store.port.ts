@@ -32,6 +32,7 @@ export interface LogForms {
 }
 
 export type LogForm = keyof LogForms;
+export type LogEvent = LogForms[LogForm];
 
 export interface SubscribeOptions {
   readonly from: Checkpoint | null;
@@ -74,15 +75,11 @@ export abstract class EventStore {
    * The log after `from` as it stands now, page by page (a short page is the last), each page read
    * while the caller handles the one before; in the `json` form, pages of `readAllJson`.
    */
-  async *pages<F extends LogForm = 'parsed'>(
-    from: Checkpoint | null,
-    pageSize: number,
-    form?: F,
-  ): AsyncGenerator<LogForms[F][]> {
-    const read = (after: Checkpoint | null) => {
-      const page = (form === 'json' ? this.readAllJson(after, pageSize) : this.readAll(after, pageSize)) as Promise<
-        LogForms[F][]
-      >;
+  pages(from: Checkpoint | null, pageSize: number, form?: 'parsed'): AsyncGenerator<RecordedEvent[]>;
+  pages(from: Checkpoint | null, pageSize: number, form: 'json'): AsyncGenerator<RecordedEventJson[]>;
+  async *pages(from: Checkpoint | null, pageSize: number, form: LogForm = 'parsed'): AsyncGenerator<LogEvent[]> {
+    const read = (after: Checkpoint | null): Promise<LogEvent[]> => {
+      const page = form === 'json' ? this.readAllJson(after, pageSize) : this.readAll(after, pageSize);
       page.catch(() => undefined); // a failed read surfaces when its page is asked for
       return page;
     };

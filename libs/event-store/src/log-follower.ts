@@ -1,10 +1,10 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { Checkpoint, RecordedEvent } from '@salesledger/domain/event';
-import type { EventStore, LogForm, LogForms, LogWakeup } from '@salesledger/domain/event-store.port';
+import type { Checkpoint, RecordedEvent, RecordedEventJson } from '@salesledger/domain/event';
+import type { EventStore, LogEvent, LogForm, LogWakeup } from '@salesledger/domain/event-store.port';
 
 /** What follows the log: where it stands, and what it does with each page. */
-export interface LogReader<E extends LogForms[LogForm] = RecordedEvent> {
+export interface LogReader<E extends LogEvent = RecordedEvent> {
   /** Where to resume from: read when following starts, and again after a failed page. */
   checkpoint(): Promise<Checkpoint | null>;
   /**
@@ -23,11 +23,9 @@ export interface LogReader<E extends LogForms[LogForm] = RecordedEvent> {
 /** Someone else (another replica, or a rebuild's swap) moved the checkpoint: resume from where it is now. */
 export class CheckpointMoved extends Error {}
 
-export interface FollowOptions<F extends LogForm = 'parsed'> {
+export interface FollowOptions {
   /** Names the follower in its log lines. */
   readonly name: string;
-  /** The form the pages come in (`EventStore.subscribe`, or `subscribeJson` for `json`). */
-  readonly form?: F;
   readonly pageSize?: number;
   /** How long to wait at the head of the log before reading again, unless `wakeup` says sooner. */
   readonly pollIntervalMs?: number;
@@ -44,11 +42,24 @@ export interface FollowOptions<F extends LogForm = 'parsed'> {
  * each page is handled at least once and, by a reader that checkpoints in the same transaction,
  * exactly once. Returns when the signal aborts, after the page in hand.
  */
-export async function followLog<F extends LogForm = 'parsed'>(
+export function followLog(
   store: EventStore,
-  reader: LogReader<LogForms[F]>,
+  reader: LogReader,
   signal: AbortSignal,
-  options: FollowOptions<F>,
+  options: FollowOptions & { readonly form?: 'parsed' },
+): Promise<void>;
+/** The same, the pages in the json form (`EventStore.subscribeJson`). */
+export function followLog(
+  store: EventStore,
+  reader: LogReader<RecordedEventJson>,
+  signal: AbortSignal,
+  options: FollowOptions & { readonly form: 'json' },
+): Promise<void>;
+export async function followLog<E extends LogEvent>(
+  store: EventStore,
+  reader: LogReader<E>,
+  signal: AbortSignal,
+  options: FollowOptions & { readonly form?: LogForm },
 ): Promise<void> {
   const pageSize = options.pageSize ?? 1000;
   const pollIntervalMs = options.pollIntervalMs ?? 20;
@@ -56,13 +67,13 @@ export async function followLog<F extends LogForm = 'parsed'>(
     const subscription = new AbortController();
     const stop = () => subscription.abort();
     signal.addEventListener('abort', stop, { once: true });
-    let pages: PageBuffer<LogForms[F]> | undefined;
+    let pages: PageBuffer<E> | undefined;
     try {
       let from = await reader.checkpoint();
       const subscribing = { from, signal: subscription.signal, pageSize, pollIntervalMs, wakeup: options.wakeup };
       const events = (
         options.form === 'json' ? store.subscribeJson(subscribing) : store.subscribe(subscribing)
-      ) as AsyncIterable<LogForms[F]>;
+      ) as AsyncIterable<E>;
       pages = new PageBuffer(events, pageSize);
       // How long to wait for an event before the idle work runs: not at all after a page, so a
       // steady trickle of events cannot keep it from running.
@@ -75,7 +86,7 @@ export async function followLog<F extends LogForm = 'parsed'>(
           continue;
         }
         await reader.handle(page, from);
-        from = (page.at(-1) as LogForms[F]).checkpoint;
+        from = (page.at(-1) as E).checkpoint;
         quietMs = busy;
       }
     } catch (error) {

@@ -6,6 +6,7 @@ import {
   EventStore,
   type AppendResult,
   type ExpectedRevision,
+  type LogEvent,
   type LogForm,
   type LogForms,
   type Recorded,
@@ -221,7 +222,7 @@ export class PostgresEventStore extends EventStore {
     return this.follow(options, (from, limit) => this.readAllJson(from, limit));
   }
 
-  private async *follow<E extends LogForms[LogForm]>(
+  private async *follow<E extends LogEvent>(
     { from, signal, pageSize = 1000, pollIntervalMs = this.pollIntervalMs, wakeup }: SubscribeOptions,
     read: (from: Checkpoint | null, limit: number) => Promise<E[]>,
   ): AsyncIterable<E> {

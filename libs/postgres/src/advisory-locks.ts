@@ -20,8 +20,9 @@ export const LOCKS = {
 /**
  * Takes a session-level advisory lock on a pooled connection of its own, which holds it until
  * `release(true)` closes the connection. Resolves to nothing when another session holds the lock.
- * The connection then sits idle: losing it only frees the lock, so it must not crash the process,
- * and `onLost` is how the holder hears of it.
+ * Losing the connection frees the lock, so it must not crash the process: `onLost` is how the
+ * holder hears of it. A holder may write through the connection what only the holder may write
+ * (the relay its checkpoint): once the lock is lost, those writes fail.
  */
 export async function tryHoldLock(
   pool: Pool,
