@@ -180,16 +180,13 @@ export class RdKafkaTransport extends KafkaTransport {
       const producer = await this.startedProducer();
       for (const { topic, messages } of batches)
         for (const { key, value, headers } of messages) {
-          // Failed already (refused, timed out, or its producer lost): what is left must not land after that.
-          if (delivery.settled) return delivered;
           const headerList = headers ? Object.entries(headers).map(([name, text]) => ({ [name]: text })) : undefined;
           const bytes = value === null ? null : Buffer.from(value);
-          // A full local queue drains as earlier messages are delivered.
           const produce = () => producer.produce(topic, null, bytes, key, undefined, delivery, headerList);
-          while (!this.produced(producer, produce)) {
-            if (delivery.settled) return delivered;
-            await sleep(POLL_MS);
-          }
+          // A full local queue drains as earlier messages are delivered. A send that has failed (refused,
+          // timed out, or its producer lost) queues nothing more: what is left must not land after that.
+          while (!delivery.settled && !this.produced(producer, produce)) await sleep(POLL_MS);
+          if (delivery.settled) return delivered;
         }
       queuedAll = true;
     } catch (error) {
