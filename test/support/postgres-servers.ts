@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { withPgClient } from '@salesledger/postgres/client';
 
 export interface PostgresServer {
@@ -27,6 +28,9 @@ export function skipLoudly(what: string, how: string, { ciHasIt = true } = {}): 
   console.warn(message);
 }
 
+/** How long dropping a database waits for its sessions to end before it ends them. */
+const SESSIONS_END_MS = 2000;
+
 /** Creates an empty database on the server; returns its URL and a function that drops it. */
 export async function createDatabase(server: PostgresServer): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `salesledger_test_${randomBytes(6).toString('hex')}`;
@@ -35,9 +39,21 @@ export async function createDatabase(server: PostgresServer): Promise<{ url: str
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: async () => {
-      await withPgClient(server.url, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    },
+    drop: () =>
+      withPgClient(server.url, async (client) => {
+        // A pool's end() resolves before its connections have closed. Forced off, such a connection
+        // reports 57P01 to its pool, which no one listens to any more: an uncaught error in whichever
+        // spec runs then. So the sessions get a moment to end, and FORCE ends only what was left open.
+        for (let waited = 0; waited < SESSIONS_END_MS; waited += 20) {
+          const { rows } = await client.query<{ open: number }>(
+            'SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if (rows[0]?.open === 0) break;
+          await sleep(20);
+        }
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }),
   };
 }
 
