@@ -202,6 +202,7 @@ async function upsertAlerts(client: ClientBase, schema: string, rows: AlertRow[]
 /** Alerts are whole after apply: nothing is left to derive. */
 export const alertsProjection: Projection = {
   name: 'alerts',
+  applies: isAlertEvent,
   apply: applyAlertEvents,
   derive: async () => undefined,
 };

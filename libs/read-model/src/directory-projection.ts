@@ -247,6 +247,7 @@ async function insertNew(client: ClientBase, table: string, key: string, rows: r
 
 export const directoryProjection: Projection = {
   name: 'directory',
+  applies: isDirectoryEvent,
   apply: applyDirectoryEvents,
   derive: async () => undefined,
 };

@@ -8,6 +8,12 @@ import { inTransaction } from '@salesledger/postgres/pool';
 
 export interface Projection {
   readonly name: string;
+  /**
+   * Whether `apply` takes this event. The others pass the projection by: no stream revision of
+   * theirs is looked up or kept for it, which spares the projections of a few event types a
+   * lookup and a row per stream of every other event.
+   */
+  applies(event: RecordedEvent): boolean;
   /** Applies a batch in the caller's transaction; throwing rolls the whole batch back. */
   apply(client: ClientBase, schema: string, events: readonly RecordedEvent[]): Promise<void>;
   /** Computes what the batches applied since the last call left to derive (kept in the schema, so crash-safe). */
@@ -254,7 +260,7 @@ export async function recordProjectionFailure(
  * Applies a page of the log and moves the projection's checkpoint past it, in the caller's
  * transaction. `unapplied`: the caller knows the projection holds none of the page (a rebuild's
  * replay with every projection at one checkpoint), so no stream's revision is looked up or noted;
- * the caller then keeps `applied_streams` whole itself.
+ * the caller then keeps `applied_streams` whole itself, for the events the projection applies.
  */
 export async function applyAndCheckpoint(
   client: ClientBase,
@@ -264,7 +270,9 @@ export async function applyAndCheckpoint(
   { unapplied = false } = {},
 ): Promise<void> {
   const last = page.at(-1) as RecordedEvent;
-  const fresh = unapplied ? page : await skipApplied(client, schema, projection.name, page);
+  const fresh = unapplied
+    ? page.filter((event) => projection.applies(event))
+    : await skipApplied(client, schema, projection, page);
   if (fresh.length > 0) await projection.apply(client, schema, fresh);
   await client.query(
     `UPDATE ${schema}.projection_checkpoints SET checkpoint = $2, position = greatest(position, $3), recorded_at = $4,
@@ -295,6 +303,7 @@ export async function applyDelivered(
   events: readonly RecordedEvent[],
   schema = READ_MODEL,
 ): Promise<number> {
+  if (events.length === 0) return 0;
   return inTransaction(pool, async (client) => {
     // Created if need be and locked for this transaction in one statement.
     await client.query(
@@ -302,40 +311,45 @@ export async function applyDelivered(
        ON CONFLICT (name) DO UPDATE SET name = excluded.name`,
       [projection.name],
     );
-    const fresh = await skipApplied(client, schema, projection.name, events);
+    const fresh = await skipApplied(client, schema, projection, events);
     if (fresh.length > 0) {
       await projection.apply(client, schema, fresh);
       await projection.derive(client, schema);
-      const last = fresh.reduce((a, b) => (b.position > a.position ? b : a));
-      await client.query(
-        `UPDATE ${schema}.projection_checkpoints SET position = greatest(position, $2),
-           recorded_at = greatest(recorded_at, $3), events_applied = events_applied + $4, updated_at = now(),
-           failed_position = NULL, failed_event_type = NULL, failed_error = NULL, failed_at = NULL
-         WHERE name = $1`,
-        [projection.name, last.position, last.metadata.recordedAt, fresh.length],
-      );
     }
+    // The events it does not apply move its position too: it has caught up with them. Moved only
+    // forwards, so a redelivery changes nothing.
+    const last = events.reduce((a, b) => (b.position > a.position ? b : a));
+    await client.query(
+      `UPDATE ${schema}.projection_checkpoints SET position = greatest(position, $2),
+         recorded_at = greatest(recorded_at, $3), events_applied = events_applied + $4, updated_at = now(),
+         failed_position = NULL, failed_event_type = NULL, failed_error = NULL, failed_at = NULL
+       WHERE name = $1`,
+      [projection.name, last.position, last.metadata.recordedAt, fresh.length],
+    );
     return fresh.length;
   });
 }
 
 /**
- * The events not applied yet, judged by each stream's last applied revision, which is then moved
- * on: whichever way events arrive (the log, or a redelivering broker), none counts twice.
+ * The events the projection applies and has not applied yet, judged by each stream's last applied
+ * revision, which is then moved on: whichever way events arrive (the log, or a redelivering
+ * broker), none counts twice.
  */
 async function skipApplied(
   client: ClientBase,
   schema: string,
-  projection: string,
+  projection: Projection,
   events: readonly RecordedEvent[],
 ): Promise<RecordedEvent[]> {
-  const streamIds = [...new Set(events.map((e) => e.streamId))];
+  const own = events.filter((event) => projection.applies(event));
+  if (own.length === 0) return [];
+  const streamIds = [...new Set(own.map((e) => e.streamId))];
   const { rows } = await client.query(
     `SELECT stream_id, revision FROM ${schema}.applied_streams WHERE projection = $1 AND stream_id = ANY($2)`,
-    [projection, streamIds],
+    [projection.name, streamIds],
   );
   const applied = new Map<string, number>(rows.map((row) => [row.stream_id as string, row.revision as number]));
-  const fresh = events.filter((event) => {
+  const fresh = own.filter((event) => {
     if (event.revision <= (applied.get(event.streamId) ?? -1)) return false;
     applied.set(event.streamId, event.revision);
     return true;
@@ -345,7 +359,7 @@ async function skipApplied(
     await client.query(
       `INSERT INTO ${schema}.applied_streams SELECT $1, * FROM unnest($2::text[], $3::int[])
        ON CONFLICT (projection, stream_id) DO UPDATE SET revision = excluded.revision`,
-      [projection, moved, moved.map((id) => applied.get(id))],
+      [projection.name, moved, moved.map((id) => applied.get(id))],
     );
   }
   return fresh;

@@ -38,10 +38,13 @@ export async function stageRebuild(pool: Pool, schema: string): Promise<void> {
   await pool.query(
     `CREATE TABLE IF NOT EXISTS ${schema}.staged_indexes (name text PRIMARY KEY, definition text NOT NULL)`,
   );
-  // Each replayed event's stream revision, while every projection is at one checkpoint (see
-  // rebuild.ts). Logged or not with the checkpoints, so that a crash keeps both or neither.
+  // Each replayed event's stream revision, for each projection that applies it, while every
+  // projection is at one checkpoint (see rebuild.ts). Logged or not with the checkpoints, so that a
+  // crash keeps both or neither. One left by an earlier version has no projection column: its
+  // notes, for every projection alike, get none.
   await pool.query(
-    `CREATE TABLE IF NOT EXISTS ${schema}.applied_staging (stream_id text NOT NULL, revision int NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${schema}.applied_staging (projection text, stream_id text NOT NULL, revision int NOT NULL);
+     ALTER TABLE ${schema}.applied_staging ADD COLUMN IF NOT EXISTS projection text`,
   );
   const { rows: logged } = await pool.query(
     `SELECT FROM pg_class WHERE oid = '${schema}.projection_checkpoints'::regclass AND relpersistence = 'p'

@@ -178,6 +178,7 @@ export async function unsettledScorecards(db: Pool | ClientBase, s: string): Pro
 /** The sales read model as the projector runs it: facts applied per batch, figures derived, scorecards settled. */
 export const scorecardsProjection: Projection = {
   name: 'scorecards',
+  applies: isSalesEvent,
   apply: applyScorecardEvents,
   derive: deriveFigures,
   settle: settleScorecards,
