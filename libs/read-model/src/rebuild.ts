@@ -8,7 +8,7 @@ import { LOCKS, tryHoldLock } from '@salesledger/postgres/advisory-locks';
 import { inTransaction, transaction } from '@salesledger/postgres/pool';
 import { applyAndCheckpoint, deriveAll, ProjectionRunner } from './projection-runner';
 import { PROJECTIONS } from './projections';
-import { indexRebuild, logRebuild, stageRebuild } from './rebuild-staging';
+import { analyzeStaged, indexRebuild, logRebuild, stageRebuild } from './rebuild-staging';
 import { createReportingViews } from './reporting';
 
 export interface RebuildProgress {
@@ -155,6 +155,8 @@ async function replay(
   const head = await store.head();
   const total = Math.max(0, (head?.position ?? 0) - Number(rows[0]?.position ?? 0));
   let applied = 0;
+  // Statistics after the first page, then each time the replay has doubled what it applied.
+  let analyzeAt = 1;
   onProgress?.({ applied, total });
   for await (const events of store.pages(rows[0]?.checkpoint ?? null, batchSize)) {
     await inTransaction(pool, async (client) => {
@@ -164,6 +166,10 @@ async function replay(
       if (inStep) await noteApplied(client, events);
     });
     applied += events.length;
+    if (applied >= analyzeAt) {
+      await analyzeStaged(pool, REBUILD);
+      analyzeAt = applied * 2;
+    }
     onProgress?.({ applied, total: Math.max(total, applied) });
     // The page read ahead is dropped: the checkpoint already says where to resume.
     if (signal?.aborted) return false;
