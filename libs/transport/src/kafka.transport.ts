@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import {
@@ -41,6 +42,60 @@ export interface KafkaTuning {
   readonly sessionTimeoutMs?: number;
 }
 
+export type TopicAdmin = Pick<Admin, 'listTopics' | 'createTopics' | 'fetchTopicMetadata'>;
+
+/** What a broker may answer about a topic created a moment ago, until every broker has heard of it. */
+const NOT_SERVED_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/**
+ * Creates the topics not there yet, then waits until each of their partitions has a leader. Not
+ * kafkajs's own wait (`waitForLeaders`): it retries only LEADER_NOT_AVAILABLE, while a KRaft broker
+ * may answer UNKNOWN_TOPIC_OR_PARTITION for a moment after creating a topic, and kafkajs then fails
+ * a creation that succeeded (kafkajs#815): a process starting against a new cluster would exit.
+ */
+export async function createMissingTopics(
+  admin: TopicAdmin,
+  topics: readonly TopicSpec[],
+  { timeoutMs = 30_000, everyMs = 100 } = {},
+): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((topic) => !existing.has(topic.name));
+  if (missing.length === 0) return;
+  await admin.createTopics({
+    waitForLeaders: false,
+    topics: missing.map((topic) => ({
+      topic: topic.name,
+      numPartitions: topic.partitions,
+      configEntries: [
+        ...(topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+        ...(topic.keepForever
+          ? [
+              { name: 'retention.ms', value: '-1' },
+              { name: 'retention.bytes', value: '-1' },
+            ]
+          : []),
+      ],
+    })),
+  });
+  const led = async () => {
+    try {
+      const { topics: served } = await admin.fetchTopicMetadata({ topics: missing.map((topic) => topic.name) });
+      return missing.every((topic) => {
+        const partitions = served.find((each) => each.name === topic.name)?.partitions ?? [];
+        return partitions.length === topic.partitions && partitions.every((partition) => partition.leader >= 0);
+      });
+    } catch (error) {
+      if (NOT_SERVED_YET.has((error as { type?: string }).type ?? '')) return false;
+      throw error;
+    }
+  };
+  for (const deadline = Date.now() + timeoutMs; !(await led()); await sleep(everyMs))
+    if (Date.now() >= deadline)
+      throw new Error(
+        `Kafka created ${missing.map((topic) => topic.name).join(', ')} but not all their partitions had a leader after ${timeoutMs / 1000} s`,
+      );
+}
+
 /** Kafka through kafkajs: an idempotent producer with acks from every in-sync replica. */
 export class KafkaTransport extends Transport {
   private readonly kafka: Kafka;
@@ -71,25 +126,7 @@ export class KafkaTransport extends Transport {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((topic) => !existing.has(topic.name));
-      if (missing.length === 0) return;
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic: topic.name,
-          numPartitions: topic.partitions,
-          configEntries: [
-            ...(topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
-            ...(topic.keepForever
-              ? [
-                  { name: 'retention.ms', value: '-1' },
-                  { name: 'retention.bytes', value: '-1' },
-                ]
-              : []),
-          ],
-        })),
-      });
+      await createMissingTopics(admin, topics);
     } finally {
       await admin.disconnect();
     }

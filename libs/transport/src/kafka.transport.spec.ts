@@ -1,0 +1,79 @@
+import type { ITopicMetadata } from 'kafkajs';
+import { createMissingTopics, type TopicAdmin } from './kafka.transport';
+import type { TopicSpec } from './transport.port';
+
+const EVENTS: TopicSpec = { name: 'events', partitions: 2, keepForever: true };
+const AUDIT: TopicSpec = { name: 'audit', partitions: 1 };
+
+/** An admin whose metadata answers come from `answers` in turn, the last one repeated. */
+function admin(existing: string[], answers: (ITopicMetadata[] | Error)[]) {
+  const created: string[][] = [];
+  let asked = 0;
+  const fake: TopicAdmin = {
+    listTopics: async () => existing,
+    createTopics: async ({ topics, waitForLeaders }) => {
+      expect(waitForLeaders).toBe(false);
+      created.push(topics.map((topic) => topic.topic));
+      return true;
+    },
+    fetchTopicMetadata: async () => {
+      const answer = answers[Math.min(asked++, answers.length - 1)] as ITopicMetadata[] | Error;
+      if (answer instanceof Error) throw answer;
+      return { topics: answer };
+    },
+  };
+  return { fake, created, asked: () => asked };
+}
+
+/** An error as kafkajs throws it for a broker's answer. */
+const answer = (type: string) => Object.assign(new Error(type), { type });
+
+const partitions = (...leaders: number[]) =>
+  leaders.map((leader, partitionId) => ({
+    partitionErrorCode: 0,
+    partitionId,
+    leader,
+    replicas: [leader],
+    isr: [leader],
+  }));
+
+describe('createMissingTopics', () => {
+  it('creates only the missing topics and waits through "unknown topic" and leaderless answers', async () => {
+    // given a broker that has yet to serve the new topic, then serves it without, then with, leaders
+    const { fake, created, asked } = admin(
+      ['audit'],
+      [
+        answer('UNKNOWN_TOPIC_OR_PARTITION'),
+        answer('LEADER_NOT_AVAILABLE'),
+        [{ name: 'events', partitions: partitions(1) }],
+        [{ name: 'events', partitions: partitions(1, -1) }],
+        [{ name: 'events', partitions: partitions(1, 1) }],
+      ],
+    );
+    // when
+    await createMissingTopics(fake, [EVENTS, AUDIT], { everyMs: 1 });
+    // then
+    expect(created).toEqual([['events']]);
+    expect(asked()).toBe(5);
+  });
+
+  it('creates nothing when every topic exists', async () => {
+    const { fake, created, asked } = admin(['events', 'audit'], []);
+    await createMissingTopics(fake, [EVENTS, AUDIT]);
+    expect(created).toEqual([]);
+    expect(asked()).toBe(0);
+  });
+
+  it('gives up after its timeout, naming the topics, when a partition never gets a leader', async () => {
+    const { fake } = admin([], [[{ name: 'events', partitions: partitions(1, -1) }]]);
+    await expect(createMissingTopics(fake, [EVENTS], { timeoutMs: 50, everyMs: 5 })).rejects.toThrow(
+      'Kafka created events but not all their partitions had a leader after 0.05 s',
+    );
+  });
+
+  it('fails at once on any other answer', async () => {
+    const { fake, asked } = admin([], [answer('TOPIC_AUTHORIZATION_FAILED')]);
+    await expect(createMissingTopics(fake, [EVENTS], { everyMs: 1 })).rejects.toThrow('TOPIC_AUTHORIZATION_FAILED');
+    expect(asked()).toBe(1);
+  });
+});
