@@ -18,7 +18,12 @@ export class ProjectionStatusResponse {
   @ApiProperty({ example: 'scorecards' }) name!: string;
   @ApiProperty({ enum: ['running', 'failed', 'not started'] }) state!: string;
   @ApiProperty({ type: Number, nullable: true, example: 6074 }) position!: number | null;
-  @ApiProperty({ example: 6074 }) eventsApplied!: number;
+  @ApiProperty({
+    example: 5800,
+    description:
+      'events of the types this projection applies that it has applied (others pass it by: the alerts apply only alert events)',
+  })
+  eventsApplied!: number;
   @ApiProperty({ example: 0 }) lagEvents!: number;
   @ApiProperty({ example: 0 }) lagSeconds!: number;
   @ApiProperty({ type: String, nullable: true }) updatedAt!: string | null;

@@ -1,35 +1,20 @@
-import { Client, Pool, type ClientBase, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
+import { Pool, type ClientBase, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
 import './date-type';
 
 /**
  * A connection pool whose idle clients may lose their server without crashing the process, and
- * whose sessions never JIT-compile a statement (see Session).
+ * whose connections never JIT-compile a statement. PostgreSQL compiles any statement it estimates
+ * above `jit_above_cost`, and a lookup of a few thousand keys (an unnest of an array joined
+ * through an index) is estimated there though it runs in milliseconds: a rebuild's replay spent
+ * 100–190 ms compiling one such lookup per page. Set by a statement as each connection opens,
+ * before it is handed out (a failure ends it): a startup option would save the round trip, but
+ * connection poolers such as PgBouncer refuse one.
  */
 export function openPool(url: string, onError: (error: Error) => void, max = 10): Pool {
-  const pool = new Pool({ connectionString: url, max, Client: Session });
+  const pool = new Pool({ connectionString: url, max, onConnect: (client) => client.query('SET jit = off') });
   // The next query reconnects; the error is only worth reporting.
   pool.on('error', onError);
   return pool;
-}
-
-/**
- * A connection with JIT compilation off, set as it connects, before its first query. PostgreSQL
- * compiles any statement it estimates above `jit_above_cost`, and a lookup of a few thousand keys
- * (an unnest of an array joined through an index) is estimated there though it runs in
- * milliseconds: a rebuild's replay spent 100–190 ms compiling one such lookup per page. A startup
- * option would set it without a round trip, but connection poolers such as PgBouncer refuse one.
- */
-class Session extends Client {
-  override connect(): Promise<Client>;
-  override connect(callback: (error: Error | null, client?: Client) => void): void;
-  override connect(callback?: (error: Error | null, client?: Client) => void): Promise<Client> | void {
-    const connected = super.connect().then(async () => {
-      await this.query('SET jit = off');
-      return this;
-    });
-    if (!callback) return connected;
-    connected.then((client) => callback(null, client), callback);
-  }
 }
 
 /** Runs `work` in one transaction on one client: committed if it resolves, rolled back if it throws. */

@@ -43,7 +43,7 @@ export async function stageRebuild(pool: Pool, schema: string): Promise<void> {
   // crash keeps both or neither. One left by an earlier version has no projection column: its
   // notes, for every projection alike, get none.
   await pool.query(
-    `CREATE TABLE IF NOT EXISTS ${schema}.applied_staging (projection text, stream_id text NOT NULL, revision int NOT NULL);
+    `CREATE TABLE IF NOT EXISTS ${schema}.applied_staging (stream_id text NOT NULL, revision int NOT NULL, projection text);
      ALTER TABLE ${schema}.applied_staging ADD COLUMN IF NOT EXISTS projection text`,
   );
   const { rows: logged } = await pool.query(

@@ -27,6 +27,8 @@ function admin(existing: string[], answers: (ITopicMetadata[] | Error)[]) {
 
 /** An error as kafkajs throws it for a broker's answer. */
 const answer = (type: string) => Object.assign(new Error(type), { type });
+/** The error kafkajs throws when it gives up retrying an answer itself: the answer is its cause. */
+const gaveUpOn = (type: string) => Object.assign(new Error('retries exhausted'), { cause: answer(type) });
 
 const partitions = (...leaders: number[]) =>
   leaders.map((leader, partitionId) => ({
@@ -36,6 +38,7 @@ const partitions = (...leaders: number[]) =>
     replicas: [leader],
     isr: [leader],
   }));
+const AUDIT_LED = { name: 'audit', partitions: partitions(1) };
 
 describe('createMissingTopics', () => {
   it('creates only the missing topics and waits through "unknown topic" and leaderless answers', async () => {
@@ -44,10 +47,10 @@ describe('createMissingTopics', () => {
       ['audit'],
       [
         answer('UNKNOWN_TOPIC_OR_PARTITION'),
-        answer('LEADER_NOT_AVAILABLE'),
-        [{ name: 'events', partitions: partitions(1) }],
-        [{ name: 'events', partitions: partitions(1, -1) }],
-        [{ name: 'events', partitions: partitions(1, 1) }],
+        gaveUpOn('LEADER_NOT_AVAILABLE'),
+        [AUDIT_LED, { name: 'events', partitions: partitions(1) }],
+        [AUDIT_LED, { name: 'events', partitions: partitions(1, -1) }],
+        [AUDIT_LED, { name: 'events', partitions: partitions(1, 1) }],
       ],
     );
     // when
@@ -57,17 +60,23 @@ describe('createMissingTopics', () => {
     expect(asked()).toBe(5);
   });
 
-  it('creates nothing when every topic exists', async () => {
-    const { fake, created, asked } = admin(['events', 'audit'], []);
-    await createMissingTopics(fake, [EVENTS, AUDIT]);
+  it('creates nothing when every topic exists, and waits for the leaders of topics created a moment ago', async () => {
+    const { fake, created, asked } = admin(
+      ['events', 'audit'],
+      [
+        [AUDIT_LED, { name: 'events', partitions: partitions(-1, -1) }],
+        [AUDIT_LED, { name: 'events', partitions: partitions(1, 1) }],
+      ],
+    );
+    await createMissingTopics(fake, [EVENTS, AUDIT], { everyMs: 1 });
     expect(created).toEqual([]);
-    expect(asked()).toBe(0);
+    expect(asked()).toBe(2);
   });
 
   it('gives up after its timeout, naming the topics, when a partition never gets a leader', async () => {
     const { fake } = admin([], [[{ name: 'events', partitions: partitions(1, -1) }]]);
     await expect(createMissingTopics(fake, [EVENTS], { timeoutMs: 50, everyMs: 5 })).rejects.toThrow(
-      'Kafka created events but not all their partitions had a leader after 0.05 s',
+      'not every partition of events had a leader 0.05 s after they were created',
     );
   });
 

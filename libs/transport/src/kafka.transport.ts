@@ -48,10 +48,11 @@ export type TopicAdmin = Pick<Admin, 'listTopics' | 'createTopics' | 'fetchTopic
 const NOT_SERVED_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
 
 /**
- * Creates the topics not there yet, then waits until each of their partitions has a leader. Not
- * kafkajs's own wait (`waitForLeaders`): it retries only LEADER_NOT_AVAILABLE, while a KRaft broker
- * may answer UNKNOWN_TOPIC_OR_PARTITION for a moment after creating a topic, and kafkajs then fails
- * a creation that succeeded (kafkajs#815): a process starting against a new cluster would exit.
+ * Creates the topics not there yet, then waits until every partition of them all has a leader
+ * (another process may have created them a moment ago). Not kafkajs's own wait
+ * (`waitForLeaders`): it retries only LEADER_NOT_AVAILABLE, while a KRaft broker may answer
+ * UNKNOWN_TOPIC_OR_PARTITION for a moment after creating a topic, and kafkajs then fails a creation
+ * that succeeded (kafkajs#815): a process starting against a new cluster would exit.
  */
 export async function createMissingTopics(
   admin: TopicAdmin,
@@ -60,39 +61,41 @@ export async function createMissingTopics(
 ): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((topic) => !existing.has(topic.name));
-  if (missing.length === 0) return;
-  await admin.createTopics({
-    waitForLeaders: false,
-    topics: missing.map((topic) => ({
-      topic: topic.name,
-      numPartitions: topic.partitions,
-      configEntries: [
-        ...(topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
-        ...(topic.keepForever
-          ? [
-              { name: 'retention.ms', value: '-1' },
-              { name: 'retention.bytes', value: '-1' },
-            ]
-          : []),
-      ],
-    })),
-  });
+  if (missing.length > 0)
+    await admin.createTopics({
+      waitForLeaders: false,
+      topics: missing.map((topic) => ({
+        topic: topic.name,
+        numPartitions: topic.partitions,
+        configEntries: [
+          ...(topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+          ...(topic.keepForever
+            ? [
+                { name: 'retention.ms', value: '-1' },
+                { name: 'retention.bytes', value: '-1' },
+              ]
+            : []),
+        ],
+      })),
+    });
   const led = async () => {
     try {
-      const { topics: served } = await admin.fetchTopicMetadata({ topics: missing.map((topic) => topic.name) });
-      return missing.every((topic) => {
+      const { topics: served } = await admin.fetchTopicMetadata({ topics: topics.map((topic) => topic.name) });
+      return topics.every((topic) => {
         const partitions = served.find((each) => each.name === topic.name)?.partitions ?? [];
         return partitions.length === topic.partitions && partitions.every((partition) => partition.leader >= 0);
       });
     } catch (error) {
-      if (NOT_SERVED_YET.has((error as { type?: string }).type ?? '')) return false;
+      // kafkajs retries some answers itself, and wraps the last one when it gives up.
+      const answer = error as { type?: string; cause?: { type?: string } };
+      if (NOT_SERVED_YET.has(answer.type ?? answer.cause?.type ?? '')) return false;
       throw error;
     }
   };
   for (const deadline = Date.now() + timeoutMs; !(await led()); await sleep(everyMs))
     if (Date.now() >= deadline)
       throw new Error(
-        `Kafka created ${missing.map((topic) => topic.name).join(', ')} but not all their partitions had a leader after ${timeoutMs / 1000} s`,
+        `not every partition of ${topics.map((topic) => topic.name).join(', ')} had a leader ${timeoutMs / 1000} s after they were created`,
       );
 }
 
