@@ -57,6 +57,17 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
 
   const served = () => dumpTables(pool, READ_MODEL, ['projection_checkpoints']);
 
+  /** A rebuild stopped (as by Ctrl-C) once it has applied its first page of `batchSize` events. */
+  async function rebuildStoppedAfterItsFirstPage(batchSize: number): Promise<void> {
+    const stop = new AbortController();
+    const finished = await rebuildReadModel(store, pool, database.url, {
+      batchSize,
+      signal: stop.signal,
+      onProgress: ({ applied }) => applied > 0 && stop.abort(),
+    });
+    expect(finished).toBe(false);
+  }
+
   async function servedPosition(name = projection!.name): Promise<number> {
     const { rows } = await pool.query(`SELECT position FROM ${READ_MODEL}.projection_checkpoints WHERE name = $1`, [
       name,
@@ -186,13 +197,7 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
         [newEvent('UserRegistered', { id, name: id, email: `${id}@example.com`, role: 'analyst' })],
         'no-stream',
       );
-    const stop = new AbortController();
-    const first = await rebuildReadModel(store, pool, database.url, {
-      batchSize: 100_000, // the whole log in one page
-      signal: stop.signal,
-      onProgress: ({ applied }) => applied > 0 && stop.abort(),
-    });
-    expect(first).toBe(false);
+    await rebuildStoppedAfterItsFirstPage(100_000); // the whole log in one page
     // As if the directory came with an upgrade: no checkpoint, no rows. The others must skip what
     // they hold, and the directory must not skip what only they applied.
     await pool.query(`DELETE FROM ${REBUILD}.projection_checkpoints WHERE name = 'directory'`);
@@ -219,13 +224,7 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
   }, 180_000);
 
   it('gives the staged tables statistics during its replay, not only after it', async () => {
-    const stop = new AbortController();
-    const first = await rebuildReadModel(store, pool, database.url, {
-      batchSize: 2_000,
-      signal: stop.signal,
-      onProgress: ({ applied }) => applied > 0 && stop.abort(),
-    });
-    expect(first).toBe(false);
+    await rebuildStoppedAfterItsFirstPage(2_000);
     // Without them, PostgreSQL scanned the whole of order_versions for each page's order lookup.
     const { rows } = await pool.query<{ estimated: number; stored: number }>(
       `SELECT reltuples::int AS estimated, (SELECT count(*)::int FROM ${REBUILD}.order_versions) AS stored
@@ -237,13 +236,7 @@ describe('the projector under crashes, rebuilds and interruptions', () => {
   }, 180_000);
 
   it('resumes a replay noted by the version before, which kept each stream for every projection alike', async () => {
-    const stop = new AbortController();
-    const first = await rebuildReadModel(store, pool, database.url, {
-      batchSize: 100_000, // the whole log in one page
-      signal: stop.signal,
-      onProgress: ({ applied }) => applied > 0 && stop.abort(),
-    });
-    expect(first).toBe(false);
+    await rebuildStoppedAfterItsFirstPage(100_000); // the whole log in one page
     // The notes as that version left them: a stream and its revision, for no projection in particular.
     await pool.query(
       `CREATE TABLE ${REBUILD}.notes AS SELECT DISTINCT stream_id, revision FROM ${REBUILD}.applied_staging`,
