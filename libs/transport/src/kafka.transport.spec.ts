@@ -5,10 +5,14 @@ import type { TopicSpec } from './transport.port';
 const EVENTS: TopicSpec = { name: 'events', partitions: 2, keepForever: true };
 const AUDIT: TopicSpec = { name: 'audit', partitions: 1 };
 
-/** An admin whose metadata answers come from `answers` in turn, the last one repeated. */
-function admin(existing: string[], answers: (ITopicMetadata[] | Error)[]) {
+/**
+ * An admin whose metadata answers come from `answers` in turn, the last one repeated; its offsets
+ * answers likewise from `offsets` (served when there are none).
+ */
+function admin(existing: string[], answers: (ITopicMetadata[] | Error)[], offsets: (Error | 'served')[] = []) {
   const created: string[][] = [];
   let asked = 0;
+  let offsetsAsked = 0;
   const fake: TopicAdmin = {
     listTopics: async () => existing,
     createTopics: async ({ topics, waitForLeaders }) => {
@@ -20,6 +24,11 @@ function admin(existing: string[], answers: (ITopicMetadata[] | Error)[]) {
       const answer = answers[Math.min(asked++, answers.length - 1)] as ITopicMetadata[] | Error;
       if (answer instanceof Error) throw answer;
       return { topics: answer };
+    },
+    fetchTopicOffsets: async () => {
+      const answer = offsets[Math.min(offsetsAsked++, offsets.length - 1)] ?? 'served';
+      if (answer instanceof Error) throw answer;
+      return [];
     },
   };
   return { fake, created, asked: () => asked };
@@ -52,20 +61,23 @@ describe('createMissingTopics', () => {
         [AUDIT_LED, { name: 'events', partitions: partitions(1, -1) }],
         [AUDIT_LED, { name: 'events', partitions: partitions(1, 1) }],
       ],
+      // and a leader that does not answer for its partition yet the first time it is asked
+      [answer('NOT_LEADER_FOR_PARTITION'), 'served'],
     );
     // when
     await createMissingTopics(fake, [EVENTS, AUDIT], { everyMs: 1 });
     // then
     expect(created).toEqual([['events']]);
-    expect(asked()).toBe(5);
+    expect(asked()).toBe(6);
   });
 
   it('creates nothing when every topic exists, and waits for the leaders of topics created a moment ago', async () => {
+    // given topics another process created, events with partitions of its own choosing
     const { fake, created, asked } = admin(
       ['events', 'audit'],
       [
-        [AUDIT_LED, { name: 'events', partitions: partitions(-1, -1) }],
-        [AUDIT_LED, { name: 'events', partitions: partitions(1, 1) }],
+        [AUDIT_LED, { name: 'events', partitions: partitions(-1, -1, -1) }],
+        [AUDIT_LED, { name: 'events', partitions: partitions(1, 1, 1) }],
       ],
     );
     await createMissingTopics(fake, [EVENTS, AUDIT], { everyMs: 1 });

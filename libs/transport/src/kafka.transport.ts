@@ -42,17 +42,19 @@ export interface KafkaTuning {
   readonly sessionTimeoutMs?: number;
 }
 
-export type TopicAdmin = Pick<Admin, 'listTopics' | 'createTopics' | 'fetchTopicMetadata'>;
+export type TopicAdmin = Pick<Admin, 'listTopics' | 'createTopics' | 'fetchTopicMetadata' | 'fetchTopicOffsets'>;
 
-/** What a broker may answer about a topic created a moment ago, until every broker has heard of it. */
-const NOT_SERVED_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+/** What a broker may answer about a topic created a moment ago, until its partitions are served. */
+const NOT_SERVED_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
 
 /**
- * Creates the topics not there yet, then waits until every partition of them all has a leader
- * (another process may have created them a moment ago). Not kafkajs's own wait
+ * Creates the topics not there yet, then waits until every partition of them all has a leader that
+ * answers for it (another process may have created them a moment ago). Not kafkajs's own wait
  * (`waitForLeaders`): it retries only LEADER_NOT_AVAILABLE, while a KRaft broker may answer
  * UNKNOWN_TOPIC_OR_PARTITION for a moment after creating a topic, and kafkajs then fails a creation
- * that succeeded (kafkajs#815): a process starting against a new cluster would exit.
+ * that succeeded (kafkajs#815): a process starting against a new cluster would exit. And metadata
+ * may name a leader before it serves the partition: the first offsets asked of it then failed with
+ * NOT_LEADER_FOR_PARTITION, so the wait asks for them too.
  */
 export async function createMissingTopics(
   admin: TopicAdmin,
@@ -78,13 +80,17 @@ export async function createMissingTopics(
         ],
       })),
     });
-  const led = async () => {
+  const served = async () => {
     try {
-      const { topics: served } = await admin.fetchTopicMetadata({ topics: topics.map((topic) => topic.name) });
-      return topics.every((topic) => {
-        const partitions = served.find((each) => each.name === topic.name)?.partitions ?? [];
-        return partitions.length === topic.partitions && partitions.every((partition) => partition.leader >= 0);
+      const { topics: known } = await admin.fetchTopicMetadata({ topics: topics.map((topic) => topic.name) });
+      const led = topics.every((topic) => {
+        const partitions = known.find((each) => each.name === topic.name)?.partitions ?? [];
+        // A topic there before keeps the partitions it was given, whatever their number.
+        const all = missing.includes(topic) ? partitions.length === topic.partitions : partitions.length > 0;
+        return all && partitions.every((partition) => partition.leader >= 0);
       });
+      if (led) for (const topic of topics) await admin.fetchTopicOffsets(topic.name);
+      return led;
     } catch (error) {
       // kafkajs retries some answers itself, and wraps the last one when it gives up.
       const answer = error as { type?: string; cause?: { type?: string } };
@@ -92,7 +98,7 @@ export async function createMissingTopics(
       throw error;
     }
   };
-  for (const deadline = Date.now() + timeoutMs; !(await led()); await sleep(everyMs))
+  for (const deadline = Date.now() + timeoutMs; !(await served()); await sleep(everyMs))
     if (Date.now() >= deadline)
       throw new Error(
         `not every partition of ${topics.map((topic) => topic.name).join(', ')} had a leader ${timeoutMs / 1000} s after they were created`,
